@@ -1,0 +1,94 @@
+"""Problems in user files, as typed data (modelled on frictionless-py errors).
+
+A problem type is a stable kebab-case string with a severity, a Chinese message template and a
+fix hint. Code creates problems only through `problem(type, **context)`, so the wording of
+every message lives here once.
+"""
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+ERROR = "error"      # must be fixed before the enterprise or platform can be recommended
+WARNING = "warning"  # must be looked at by an official
+
+# type: (severity, message template, hint template)
+TYPES = {
+    # file level
+    "not-a-workbook": (ERROR, "不是Excel工作簿（.xlsx）", "请用本系统下发的模板填写后另存为 .xlsx 格式"),
+    "encrypted": (ERROR, "文件设置了打开密码，无法读取", "请取消密码（文件→信息→保护工作簿）后重新报送"),
+    "corrupt": (ERROR, "文件已损坏，无法读取：{detail}", "请在Excel或WPS中打开并另存为 .xlsx 后重新报送"),
+    "unknown-template": (ERROR, "不是本系统的申报模板：{detail}", "请使用本系统下发的《企业申报表》或《平台申报表》模板填写"),
+    "old-template-version": (ERROR, "模板版本过旧（{value}，当前为 {detail}）", "请下载最新模板并重新填写（可复制粘贴原有内容）"),
+    "legacy-xls": (ERROR, "旧版 .xls/.et 格式，{detail}", "请在Excel或WPS中另存为 .xlsx（Excel工作簿）后重新报送"),
+    "too-large": (ERROR, "文件过大或内容异常（{detail}），为安全起见不予读取", "请删除多余的工作表、图片和空行后重新保存"),
+    "empty": (ERROR, "文件为空（0字节或没有任何填写内容）", "请确认报送的是已填写的文件"),
+    "read-by-label": (WARNING, "非本系统模板，按表格标签识别读取", "请核对识别出的数据；建议改用本系统模板"),
+    "duplicate-uscc": (WARNING, "统一社会信用代码 {value} 在多个文件中出现：{detail}", "请确认保留哪一份；默认保留修改时间最新的文件"),
+    "name-not-in-official-list": (ERROR, "企业名称与工业和信息化部公布名单不一致：{value}", "企业名称须与工信部公布名称一致{detail}"),
+    "uscc-not-in-official-list": (ERROR, "统一社会信用代码不在工信部公布的“小巨人”名单中：{value}", "请核对信用代码，或确认该企业是否为国家级专精特新“小巨人”企业"),
+    "too-many-platforms": (WARNING, "推荐平台 {value} 家，超过通知规定的不超过3家", "全省推荐不超过3个平台（三(二)），请择优保留"),
+    # field level
+    "required-missing": (ERROR, "必填项未填写", "{hint}"),
+    "formula-in-cell": (ERROR, "单元格内是公式而不是数据：{value}", "请删除公式，直接填写数值或文字"),
+    "not-a-number": (ERROR, "应为数字，实际为：{value}", "请只填写数字，不要带单位或文字{hint_suffix}"),
+    "not-an-integer": (ERROR, "应为整数，实际为：{value}", "请填写整数（个数、项数、人数）"),
+    "out-of-range": (ERROR, "数值 {value} 超出允许范围 {detail}", "{hint}"),
+    "percent-fraction": (WARNING, "比重填写为 {value}，疑似把百分数写成了小数（如30%写成0.3）", "百分比请直接填写数字，如30%填“30”"),
+    "not-in-list": (ERROR, "“{value}”不是可选项", "请从下拉列表中选择：{detail}"),
+    "text-too-long": (ERROR, "文字超长：{detail}", "请精简到规定字数以内"),
+    "bad-date": (ERROR, "日期无效：{value}", "请按“2015-06-30”格式填写日期{detail}"),
+    "product-code-format": (ERROR, "产品类别代码应为8位或10位数字，实际为：{value}", "对照《统计用产品分类目录》填写8位或10位数字代码，如“3507060000”"),
+    "product-name-english": (ERROR, "主导产品名称含英文字母：{value}", "请勿使用英文名称（通知六(一)2），请改用中文名称"),
+    "product-name-separator": (ERROR, "多个主导产品应以“、”分隔：{value}", "请把逗号、分号、空格等改为顿号“、”"),
+    "uscc-length": (ERROR, "统一社会信用代码应为18位，实际为{detail}位：{value}", "请核对营业执照上的18位统一社会信用代码"),
+    "uscc-charset": (ERROR, "统一社会信用代码含非法字符：{value}", "代码只含数字和大写字母（不含I、O、Z、S、V）"),
+    "uscc-authority": (ERROR, "统一社会信用代码前两位（登记管理部门码、机构类别码）无效：{value}", "请核对营业执照上的代码"),
+    "uscc-check-char": (ERROR, "统一社会信用代码校验位错误：{value}（按GB 32100-2015第18位应为{detail}）", "请核对营业执照，通常是某一位抄错"),
+    "platform-not-in-list": (ERROR, "平台名称不在附件2名单中：{value}", "名称须与附件2公布名称完全一致{detail}"),
+    "size-mismatch": (ERROR, "企业规模填“{value}”，按划型标准测算为“{detail}”", "依据《中小企业划型标准规定》（工信部联企业〔2011〕300号）核对从业人数、营业收入和资产总额"),
+    "inconsistent": (WARNING, "{detail}", "{hint}"),
+    # normalisation (always a warning that names the original value)
+    "normalised": (WARNING, "已自动规范：“{value}” → “{detail}”", "请在原表中改正，以免再次出错"),
+    # eligibility (三、申报条件)
+    "condition-failed": (ERROR, "不符合申报条件：{detail}", "{hint}"),
+    "condition-pending": (WARNING, "无法判定申报条件：{detail}（相关数据未填或无效）", "请补全相关数据"),
+}
+
+
+@dataclass
+class Problem:
+    type: str
+    severity: str
+    message: str
+    hint: str
+    file: Optional[str] = None
+    sheet: Optional[str] = None
+    cell: Optional[str] = None
+    field: Optional[str] = None
+    label: Optional[str] = None
+    value: Optional[str] = None
+
+    def to_dict(self):
+        return asdict(self)
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def problem(type, value=None, detail="", hint="", severity=None, **where):
+    """Build a Problem of a registered type; unknown types are a programming error."""
+    sev, message, hint_tpl = TYPES[type]
+    shown = "" if value is None else str(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    ctx = _Blank(value=shown, detail=detail, hint=hint,
+                 hint_suffix=("；" + hint) if hint else "")
+    return Problem(
+        type=type,
+        severity=severity or sev,
+        message=message.format_map(ctx),
+        hint=hint_tpl.format_map(ctx) or hint,
+        value=None if value is None else str(value),
+        **where,
+    )

@@ -1,0 +1,579 @@
+"""Every rule once: its Excel formula and its Python check side by side.
+
+Two families:
+
+* Field rules, one per field type: the native Excel data validation, a formula that is TRUE
+  for an acceptable non-blank value (drives the red highlight), and the Python check used at
+  merge time, when pasted values have bypassed Excel's validation.
+* Condition expressions for 三、申报条件 in three-valued (Kleene) logic: 1 = met, 0 = not met,
+  0.5 = cannot tell yet (inputs blank or not numbers). AND is MIN and OR is MAX, in Excel and in
+  Python alike, so the 自检 sheet and `sjtx-xl check` cannot drift apart. A fourth value, 2,
+  means "not determinable from the form" (size class of a division the 2011 standard splits
+  below two digits); it counts as met in the overall verdict.
+
+tests/test_rules_lo.py evaluates both sides in LibreOffice and compares them.
+"""
+import datetime as _dt
+import math
+import re
+
+from .problems import problem
+
+MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
+
+EXCEL_EPOCH = _dt.date(1899, 12, 30)
+LATIN = "abcdefghijklmnopqrstuvwxyz"
+PRODUCT_SEPARATORS = ",，;；/／ 　"   # anything but 、 between products (六(一)2)
+
+
+def serial(d):
+    """Excel serial number of a date (1900 date system)."""
+    if isinstance(d, _dt.datetime):
+        d = d.date()
+    return (d - EXCEL_EPOCH).days
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and not (
+        isinstance(v, float) and math.isnan(v))
+
+
+def is_blank(v):
+    return v is None or (isinstance(v, str) and v == "")
+
+
+def _xl_str(s):
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _xl_array(items):
+    return "{" + ",".join(_xl_str(i) if isinstance(i, str) else str(i) for i in items) + "}"
+
+
+def _fmt_num(x):
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+# ---------------------------------------------------------------------------------------------
+# Field rules
+# ---------------------------------------------------------------------------------------------
+
+class FieldRule:
+    """Base: subclasses give `validation`, `valid_formula` and `check` for one field type."""
+
+    kind_text = ""
+
+    def validation(self, f, ref, names):
+        """Keyword arguments for openpyxl's DataValidation (without texts)."""
+        raise NotImplementedError
+
+    def valid_formula(self, f, ref, names):
+        """Excel formula, TRUE when the non-blank content of `ref` is acceptable; error-safe."""
+        raise NotImplementedError
+
+    def check(self, f, v, lists):
+        """Problems for a non-blank value `v` (already normalised)."""
+        raise NotImplementedError
+
+    def describe(self, f):
+        """Short Chinese statement of what is accepted (used in prompts and the dictionary)."""
+        return self.kind_text
+
+
+class TextRule(FieldRule):
+    def validation(self, f, ref, names):
+        if f.total_with:
+            refs = [ref] + [names[i] for i in f.total_with]
+            return dict(type="custom", formula1="+".join("LEN(%s)" % r for r in refs) + "<=%d" % f.max_len)
+        return dict(type="textLength", operator="lessThanOrEqual", formula1=str(f.max_len))
+
+    def valid_formula(self, f, ref, names):
+        return self.validation(f, ref, names)["formula1"] if f.total_with else "LEN(%s)<=%d" % (ref, f.max_len)
+
+    def check(self, f, v, lists):
+        text = v if isinstance(v, str) else _num_text(v)
+        if len(text) > f.max_len:
+            return [problem("text-too-long", value=text, detail="%d字，限%d字" % (len(text), f.max_len))]
+        return []
+
+    def describe(self, f):
+        if f.total_with:
+            return "与其余两部分合计不超过%d字" % f.max_len
+        return "不超过%d字" % f.max_len
+
+
+def _num_text(v):
+    if is_number(v):
+        return _fmt_num(v)
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+class NumberRule(FieldRule):
+    """Numbers with optional bounds; `whole` adds the integer test."""
+
+    def __init__(self, lo=None, hi=None, whole=False, kind_text=""):
+        self.lo, self.hi, self.whole, self.kind_text = lo, hi, whole, kind_text
+
+    def bounds(self, f):
+        lo = self.lo if f.min is None else f.min
+        hi = self.hi if f.max is None else f.max
+        return lo, hi
+
+    def validation(self, f, ref, names):
+        lo, hi = self.bounds(f)
+        t = "whole" if self.whole else "decimal"
+        if hi is None:
+            return dict(type=t, operator="greaterThanOrEqual", formula1=_fmt_num(lo))
+        return dict(type=t, operator="between", formula1=_fmt_num(lo), formula2=_fmt_num(hi))
+
+    def valid_formula(self, f, ref, names):
+        lo, hi = self.bounds(f)
+        parts = ["%s>=%s" % (ref, _fmt_num(lo))]
+        if hi is not None:
+            parts.append("%s<=%s" % (ref, _fmt_num(hi)))
+        if self.whole:
+            parts.append("%s=INT(%s)" % (ref, ref))
+        return "IF(ISNUMBER(%s),AND(%s),FALSE)" % (ref, ",".join(parts))
+
+    def check(self, f, v, lists):
+        if not is_number(v):
+            return [problem("not-a-number", value=v, hint=self.describe(f))]
+        lo, hi = self.bounds(f)
+        if self.whole and v != int(v):
+            return [problem("not-an-integer", value=_fmt_num(v))]
+        if v < lo or (hi is not None and v > hi):
+            rng = "%s～%s" % (_fmt_num(lo), _fmt_num(hi)) if hi is not None else "≥%s" % _fmt_num(lo)
+            return [problem("out-of-range", value=_fmt_num(v), detail=rng, hint=self.describe(f))]
+        return []
+
+    def describe(self, f):
+        lo, hi = self.bounds(f)
+        if hi is None:
+            return "%s，不小于%s" % (self.kind_text, _fmt_num(lo))
+        return "%s，%s～%s" % (self.kind_text, _fmt_num(lo), _fmt_num(hi))
+
+
+class ShareRule(NumberRule):
+    """A percentage share typed as a bare number; 0 < v < 1 is most likely "30%" typed as 0.3."""
+
+    def check(self, f, v, lists):
+        out = super().check(f, v, lists)
+        if not out and 0 < v < 1:
+            out.append(problem("percent-fraction", value=_fmt_num(v)))
+        return out
+
+    @staticmethod
+    def fraction_formula(ref):
+        return "AND(ISNUMBER(%s),%s>0,%s<1)" % (ref, ref, ref)
+
+
+class ChoiceRule(FieldRule):
+    kind_text = "从下拉列表中选择"
+
+    def validation(self, f, ref, names):
+        return dict(type="list", formula1=list_name(f.choices))
+
+    def valid_formula(self, f, ref, names):
+        return "ISNUMBER(MATCH(%s,%s,0))" % (ref, list_name(f.choices))
+
+    def check(self, f, v, lists):
+        choices = lists[f.choices]
+        if _num_text(v) not in choices:
+            shown = "、".join(choices) if len(choices) <= 8 else "、".join(choices[:6]) + "等%d项" % len(choices)
+            return [problem("not-in-list", value=v, detail=shown)]
+        return []
+
+
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+class UsccRule(FieldRule):
+    kind_text = "18位统一社会信用代码（数字和大写字母）"
+
+    def validation(self, f, ref, names):
+        return dict(type="custom", formula1=self.valid_formula(f, ref, names))
+
+    def valid_formula(self, f, ref, names):
+        # length, then the GB 32100-2015 check character; FIND is case-sensitive, so lower-case
+        # letters and I/O/Z/S/V make FIND fail and the whole formula FALSE via IFERROR.
+        cs = names["charset"]
+        total = "SUMPRODUCT((FIND(MID(%s,%s,1),%s)-1)*%s)" % (
+            ref, _xl_array(range(1, 18)), cs, _xl_array(USCC_WEIGHTS))
+        return "IFERROR(AND(LEN(%s)=18,EXACT(RIGHT(%s,1),MID(%s,MOD(31-MOD(%s,31),31)+1,1))),FALSE)" % (
+            ref, ref, cs, total)
+
+    def check(self, f, v, lists):
+        from .uscc import check_uscc
+        code = _num_text(v)
+        r = check_uscc(code)
+        if r.ok:
+            return []
+        detail = {"uscc-length": str(len(code)), "uscc-check-char": r.expected_char or ""}.get(r.reason_type, "")
+        return [problem(r.reason_type, value=code, detail=detail)]
+
+
+class DateRule(FieldRule):
+    kind_text = "日期"
+
+    def validation(self, f, ref, names):
+        return dict(type="date", operator="between",
+                    formula1=str(serial(f.min)), formula2=str(serial(f.max)))
+
+    def valid_formula(self, f, ref, names):
+        return "IF(ISNUMBER(%s),AND(%s>=%d,%s<=%d),FALSE)" % (ref, ref, serial(f.min), ref, serial(f.max))
+
+    def check(self, f, v, lists):
+        if isinstance(v, _dt.datetime):
+            v = v.date()
+        if not isinstance(v, _dt.date):
+            return [problem("bad-date", value=v)]
+        if not f.min <= v <= f.max:
+            return [problem("bad-date", value=v.isoformat(),
+                            detail="，应在%s至%s之间" % (f.min.isoformat(), f.max.isoformat()))]
+        return []
+
+    def describe(self, f):
+        return "日期，%s至%s，如2015-06-30" % (f.min.isoformat(), f.max.isoformat())
+
+
+class ProductCodeRule(FieldRule):
+    kind_text = "8位或10位数字代码"
+
+    def validation(self, f, ref, names):
+        return dict(type="custom", formula1=self.valid_formula(f, ref, names))
+
+    def valid_formula(self, f, ref, names):
+        # MID past the end gives "", which FIND finds at 1, so only real non-digits count.
+        return 'AND(OR(LEN(%s)=8,LEN(%s)=10),SUMPRODUCT(--ISERROR(FIND(MID(%s,%s,1),"0123456789")))=0)' % (
+            ref, ref, ref, _xl_array(range(1, 11)))
+
+    def check(self, f, v, lists):
+        code = _num_text(v)
+        if len(code) not in (8, 10) or not all(c in "0123456789" for c in code):
+            return [problem("product-code-format", value=code)]
+        return []
+
+
+class ProductNameRule(FieldRule):
+    kind_text = "中文名称，多个产品以“、”分隔"
+
+    def validation(self, f, ref, names):
+        return dict(type="custom", formula1=self.valid_formula(f, ref, names))
+
+    def valid_formula(self, f, ref, names):
+        banned = list(LATIN) + list(PRODUCT_SEPARATORS)
+        return "AND(LEN(%s)<=%d,SUMPRODUCT(--ISNUMBER(SEARCH(%s,%s)))=0)" % (
+            ref, f.max_len, _xl_array(banned), ref)
+
+    def check(self, f, v, lists):
+        text = _num_text(v)
+        out = []
+        if any(c.lower() in LATIN for c in text):
+            out.append(problem("product-name-english", value=text))
+        if any(c in PRODUCT_SEPARATORS for c in text):
+            out.append(problem("product-name-separator", value=text))
+        if len(text) > f.max_len:
+            out.append(problem("text-too-long", value=text, detail="%d字，限%d字" % (len(text), f.max_len)))
+        return out
+
+    def describe(self, f):
+        return "请勿使用英文，多个主导产品之间用“、”分隔"
+
+
+FIELD_RULES = {
+    "text": TextRule(),
+    "longtext": TextRule(),
+    "int": NumberRule(lo=0, whole=True, kind_text="整数"),
+    "decimal": NumberRule(lo=0, kind_text="数字"),
+    "share": ShareRule(lo=0, hi=100, kind_text="百分数，只填数字（如30%填30）"),
+    "rate": NumberRule(lo=-100, kind_text="百分数，只填数字，可为负数"),
+    "choice": ChoiceRule(),
+    "uscc": UsccRule(),
+    "date": DateRule(),
+    "product_code": ProductCodeRule(),
+    "product_name": ProductNameRule(),
+}
+
+
+def list_name(key):
+    return "L_" + key
+
+
+def check_field(f, v, lists):
+    """Python twin of a field's Excel validation: problems for one (normalised) value."""
+    if is_blank(v):
+        return [problem("required-missing", hint=f.help or "请填写" + f.label)] if f.required else []
+    return FIELD_RULES[f.type].check(f, v, lists)
+
+
+# ---------------------------------------------------------------------------------------------
+# Condition expressions (三、申报条件): Kleene logic, compiled to Excel and evaluated in Python
+# ---------------------------------------------------------------------------------------------
+
+class Expr:
+    def excel(self, names):
+        raise NotImplementedError
+
+    def value(self, values):
+        raise NotImplementedError
+
+    def fields(self):
+        raise NotImplementedError
+
+
+class AtLeast(Expr):
+    """values[fid] >= threshold (strict=True: >). Pending unless the cell holds a number."""
+
+    def __init__(self, fid, threshold, strict=False):
+        self.fid, self.threshold, self.strict = fid, threshold, strict
+
+    @property
+    def op(self):
+        return ">" if self.strict else ">="
+
+    def excel(self, names):
+        n = names[self.fid]
+        return "IF(ISNUMBER(%s),IF(%s%s%s,1,0),0.5)" % (n, n, self.op, _fmt_num(self.threshold))
+
+    def value(self, values):
+        v = values.get(self.fid)
+        if not is_number(v):
+            return PENDING
+        ok = v > self.threshold if self.strict else v >= self.threshold
+        return MET if ok else NOT_MET
+
+    def fields(self):
+        return {self.fid}
+
+
+class SumAtLeast(Expr):
+    """Sum of several counts >= threshold; pending until every one is a number."""
+
+    def __init__(self, fids, threshold):
+        self.fids, self.threshold = tuple(fids), threshold
+
+    def excel(self, names):
+        ns = [names[f] for f in self.fids]
+        return "IF(COUNT(%s)=%d,IF(%s>=%s,1,0),0.5)" % (
+            ",".join(ns), len(ns), "+".join(ns), _fmt_num(self.threshold))
+
+    def value(self, values):
+        vs = [values.get(f) for f in self.fids]
+        if not all(is_number(v) for v in vs):
+            return PENDING
+        return MET if sum(vs) >= self.threshold else NOT_MET
+
+    def fields(self):
+        return set(self.fids)
+
+
+class OneOf(Expr):
+    """values[fid] is one of `choices`; pending while blank. Text compare as Excel's '='."""
+
+    def __init__(self, fid, choices):
+        self.fid, self.choices = fid, tuple(choices)
+
+    def excel(self, names):
+        n = names[self.fid]
+        tests = ",".join("%s=%s" % (n, _xl_str(c)) for c in self.choices)
+        return 'IF(%s="",0.5,IF(OR(%s),1,0))' % (n, tests)
+
+    def value(self, values):
+        v = values.get(self.fid)
+        if is_blank(v):
+            return PENDING
+        return MET if isinstance(v, str) and v.lower() in {c.lower() for c in self.choices} else NOT_MET
+
+    def fields(self):
+        return {self.fid}
+
+
+class _Combine(Expr):
+    fn = None
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def excel(self, names):
+        return "%s(%s)" % (self.fn, ",".join(p.excel(names) for p in self.parts))
+
+    def fields(self):
+        return set().union(*(p.fields() for p in self.parts))
+
+
+class All(_Combine):
+    fn = "MIN"
+
+    def value(self, values):
+        return min(p.value(values) for p in self.parts)
+
+
+class Any(_Combine):
+    fn = "MAX"
+
+    def value(self, values):
+        return max(p.value(values) for p in self.parts)
+
+
+class NamedRule(Expr):
+    """A rule too big for one formula: hidden helper cells (name, formula) plus a final formula.
+
+    Helper formulas may use {field_id} and {H_x} placeholders, resolved to defined names.
+    """
+
+    helpers = ()
+
+    def helper_cells(self, names):
+        return [(h, f.format_map(names)) for h, f in self.helpers]
+
+
+class ValidUscc(NamedRule):
+    """GB 32100-2015 in full: length, charset, authority/type codes and check character."""
+
+    def __init__(self, fid):
+        self.fid = fid
+
+    @property
+    def helpers(self):
+        # authority/type pairs: 1,5 -> 1,2,3,9; 9 -> 1,2,3; Y -> 1; other authorities any 1-9.
+        pairs = ["11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1"]
+        return (
+            ("H_uscc_chars", 'IF(LEN({%s})<>18,0,SUMPRODUCT(--ISNUMBER(FIND(MID({%s},%s,1),{charset}))))'
+             % (self.fid, self.fid, _xl_array(range(1, 19)))),
+            ("H_uscc_sum", 'IF({H_uscc_chars}<18,-1,SUMPRODUCT((FIND(MID({%s},%s,1),{charset})-1)*%s))'
+             % (self.fid, _xl_array(range(1, 18)), _xl_array(USCC_WEIGHTS))),
+            ("H_uscc_auth", 'OR(ISNUMBER(MATCH(LEFT({%s},2),%s,0)),AND(ISNUMBER(FIND(LEFT({%s},1),"234678AN")),'
+             'ISNUMBER(FIND(MID({%s},2,1),"123456789"))))' % (self.fid, _xl_array(pairs), self.fid, self.fid)),
+        )
+
+    def excel(self, names):
+        n = names[self.fid]
+        return ('IF({n}="",0.5,IF({s}<0,0,IF(AND({a},EXACT(RIGHT({n},1),MID({cs},MOD(31-MOD({s},31),31)+1,1))),1,0)))'
+                .format(n=n, s=names["H_uscc_sum"], a=names["H_uscc_auth"], cs=names["charset"]))
+
+    def value(self, values):
+        from .uscc import check_uscc
+        v = values.get(self.fid)
+        if is_blank(v):
+            return PENDING
+        return MET if isinstance(v, str) and check_uscc(v).ok else NOT_MET
+
+    def fields(self):
+        return {self.fid}
+
+
+class SizeMatches(NamedRule):
+    """The declared 企业规模 equals the class the 2011 standard gives for the division's measures."""
+
+    def __init__(self, declared, industry, employees, revenue, assets):
+        self.declared, self.industry = declared, industry
+        self.employees, self.revenue, self.assets = employees, revenue, assets
+
+    @property
+    def helpers(self):
+        out = [("H_size_row", 'IF({%s}="",0,IFERROR(MATCH(LEFT({%s},2),{L_size_code},0),0))'
+                % (self.industry, self.industry))]
+        for col in ("xl", "xm", "xs", "yl", "ym", "ys", "zl", "zm", "zs"):
+            out.append(("H_size_" + col, "IF({H_size_row}=0,0,INDEX({L_size_%s},{H_size_row}))" % col))
+        x, y, z = "N({%s})" % self.employees, "N({%s})" % self.revenue, "N({%s})" % self.assets
+
+        def reach(c):
+            return "AND(%s>={H_size_x%s},%s>={H_size_y%s},%s>={H_size_z%s})" % (x, c, y, c, z, c)
+
+        missing = ("OR(AND({H_size_xl}>0,NOT(ISNUMBER({%s}))),AND({H_size_yl}>0,NOT(ISNUMBER({%s}))),"
+                   "AND({H_size_zl}>0,NOT(ISNUMBER({%s}))))" % (self.employees, self.revenue, self.assets))
+        out.append(("H_size_class",
+                    'IF({H_size_row}=0,IF({%s}="","pending","na"),IF(%s,"pending",'
+                    'IF(%s,"大型",IF(%s,"中型",IF(%s,"小型","微型")))))'
+                    % (self.industry, missing, reach("l"), reach("m"), reach("s"))))
+        return tuple(out)
+
+    def excel(self, names):
+        c, d = names["H_size_class"], names[self.declared]
+        return 'IF({c}="na",2,IF(OR({c}="pending",{d}=""),0.5,IF({c}={d},1,0)))'.format(c=c, d=d)
+
+    def computed(self, values):
+        """'大型'/'中型'/'小型'/'微型', 'pending' or 'na' — the twin of H_size_class."""
+        from .size import size_row
+        ind = values.get(self.industry)
+        if is_blank(ind):
+            return "pending"
+        row = size_row(str(ind)[:2])
+        if row is None:
+            return "na"
+        measures = ((values.get(self.employees), row["xl"], row["xm"], row["xs"]),
+                    (values.get(self.revenue), row["yl"], row["ym"], row["ys"]),
+                    (values.get(self.assets), row["zl"], row["zm"], row["zs"]))
+        if any(lim > 0 and not is_number(v) for v, lim, _, _ in measures):
+            return "pending"
+        nums = [(v if is_number(v) else 0, l, m, s) for v, l, m, s in measures]
+        if all(v >= l for v, l, _, _ in nums):
+            return "大型"
+        if all(v >= m for v, _, m, _ in nums):
+            return "中型"
+        if all(v >= s for v, _, _, s in nums):
+            return "小型"
+        return "微型"
+
+    def value(self, values):
+        c = self.computed(values)
+        if c == "na":
+            return UNDETERMINED
+        d = values.get(self.declared)
+        if c == "pending" or is_blank(d):
+            return PENDING
+        return MET if c == d else NOT_MET
+
+    def fields(self):
+        return {self.declared, self.industry, self.employees, self.revenue, self.assets}
+
+
+class NothingMissing(NamedRule):
+    """Every required field is filled; pending (not failed) while some are blank."""
+
+    def __init__(self, fids):
+        self.fids = tuple(fids)
+
+    @property
+    def helpers(self):
+        return (("H_missing", "+".join('({%s}="")' % f for f in self.fids)),)
+
+    def excel(self, names):
+        return "IF(%s=0,1,0.5)" % names["H_missing"]
+
+    def missing(self, values):
+        return [f for f in self.fids if is_blank(values.get(f))]
+
+    def value(self, values):
+        return PENDING if self.missing(values) else MET
+
+    def fields(self):
+        return set(self.fids)
+
+
+def overall(values_by_condition):
+    """Overall verdict value: MIN over conditions, with 'undetermined' counting as met."""
+    return min(min(v, MET) for v in values_by_condition)
+
+
+def overall_excel(refs):
+    return "MIN(%s)" % ",".join("MIN(1,%s)" % r for r in refs)
+
+
+VERDICT_TEXT = {MET: "✔ 符合", NOT_MET: "✘ 不符合", PENDING: "… 待填写", UNDETERMINED: "— 无法判定"}
+OVERALL_TEXT = {MET: "✔ 符合申报条件", NOT_MET: "✘ 不符合申报条件", PENDING: "… 尚未填完，暂无法判定"}
+
+
+def verdict_excel(ref, texts=VERDICT_TEXT):
+    """Formula that shows the verdict text for a value cell."""
+    f = _xl_str(texts[PENDING])
+    for v in (UNDETERMINED, NOT_MET, MET):
+        if v in texts:
+            f = "IF(%s=%s,%s,%s)" % (ref, _fmt_num(v), _xl_str(texts[v]), f)
+    return f
+
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
