@@ -18,6 +18,7 @@ import math
 import re
 
 from .problems import problem
+from .uscc import WEIGHTS as USCC_WEIGHTS
 
 MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
 
@@ -48,6 +49,11 @@ def _xl_str(s):
 
 def _xl_array(items):
     return "{" + ",".join(_xl_str(i) if isinstance(i, str) else str(i) for i in items) + "}"
+
+
+def _tpl_array(items):
+    """An array constant inside a helper template, whose {name} placeholders use str.format."""
+    return _xl_array(items).replace("{", "{{").replace("}", "}}")
 
 
 def _fmt_num(x):
@@ -186,10 +192,6 @@ class ChoiceRule(FieldRule):
         return []
 
 
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-
-
 class UsccRule(FieldRule):
     kind_text = "18位统一社会信用代码（数字和大写字母）"
 
@@ -302,10 +304,12 @@ def list_name(key):
     return "L_" + key
 
 
-def check_field(f, v, lists):
+def check_field(f, v, lists, values=None):
     """Python twin of a field's Excel validation: problems for one (normalised) value."""
     if is_blank(v):
-        return [problem("required-missing", hint=f.help or "请填写" + f.label)] if f.required else []
+        if required_now(f, values or {}):
+            return [problem("required-missing", hint=f.help or "请填写" + f.label)]
+        return []
     return FIELD_RULES[f.type].check(f, v, lists)
 
 
@@ -442,11 +446,11 @@ class ValidUscc(NamedRule):
         pairs = ["11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1"]
         return (
             ("H_uscc_chars", 'IF(LEN({%s})<>18,0,SUMPRODUCT(--ISNUMBER(FIND(MID({%s},%s,1),{charset}))))'
-             % (self.fid, self.fid, _xl_array(range(1, 19)))),
+             % (self.fid, self.fid, _tpl_array(range(1, 19)))),
             ("H_uscc_sum", 'IF({H_uscc_chars}<18,-1,SUMPRODUCT((FIND(MID({%s},%s,1),{charset})-1)*%s))'
-             % (self.fid, _xl_array(range(1, 18)), _xl_array(USCC_WEIGHTS))),
+             % (self.fid, _tpl_array(range(1, 18)), _tpl_array(USCC_WEIGHTS))),
             ("H_uscc_auth", 'OR(ISNUMBER(MATCH(LEFT({%s},2),%s,0)),AND(ISNUMBER(FIND(LEFT({%s},1),"234678AN")),'
-             'ISNUMBER(FIND(MID({%s},2,1),"123456789"))))' % (self.fid, _xl_array(pairs), self.fid, self.fid)),
+             'ISNUMBER(FIND(MID({%s},2,1),"123456789"))))' % (self.fid, _tpl_array(pairs), self.fid, self.fid)),
         )
 
     def excel(self, names):
@@ -497,7 +501,6 @@ class SizeMatches(NamedRule):
 
     def computed(self, values):
         """'大型'/'中型'/'小型'/'微型', 'pending' or 'na' — the twin of H_size_class."""
-        from .size import size_row
         ind = values.get(self.industry)
         if is_blank(ind):
             return "pending"
@@ -531,27 +534,70 @@ class SizeMatches(NamedRule):
         return {self.declared, self.industry, self.employees, self.revenue, self.assets}
 
 
+SIZE_COLUMNS = ("xl", "xm", "xs", "yl", "ym", "ys", "zl", "zm", "zs")
+
+
+def size_rows():
+    """The 2011 size table as Excel's lookup sees it: {division: {column: limit}}, 0 = unused.
+
+    Divisions the standard cannot decide from two digits are left out (MATCH fails -> "na").
+    """
+    global _SIZE_ROWS
+    if _SIZE_ROWS is None:
+        from .size import size_table
+        _SIZE_ROWS = {r.code: dict(zip(SIZE_COLUMNS, (v or 0 for v in r[2:])))
+                      for r in size_table() if r.group_name}
+    return _SIZE_ROWS
+
+
+_SIZE_ROWS = None
+
+
+def size_row(code):
+    return size_rows().get(code)
+
+
+def required_now(f, values):
+    """Is field `f` required, given the other values (required_if)?"""
+    if f.required:
+        return True
+    if f.required_if:
+        other, triggers = f.required_if
+        v = values.get(other)
+        return isinstance(v, str) and v in triggers
+    return False
+
+
+def _required_if_excel(f):
+    other, triggers = f.required_if
+    return "OR(%s)" % ",".join("{%s}=%s" % (other, _xl_str(t)) for t in triggers)
+
+
 class NothingMissing(NamedRule):
     """Every required field is filled; pending (not failed) while some are blank."""
 
-    def __init__(self, fids):
-        self.fids = tuple(fids)
+    def __init__(self, fields):
+        self.req = tuple(fields)
 
     @property
     def helpers(self):
-        return (("H_missing", "+".join('({%s}="")' % f for f in self.fids)),)
+        terms = []
+        for f in self.req:
+            t = '({%s}="")' % f.id
+            terms.append(t if f.required else "%s*%s" % (t, _required_if_excel(f)))
+        return (("H_missing", "+".join(terms)),)
 
     def excel(self, names):
         return "IF(%s=0,1,0.5)" % names["H_missing"]
 
     def missing(self, values):
-        return [f for f in self.fids if is_blank(values.get(f))]
+        return [f.id for f in self.req if is_blank(values.get(f.id)) and required_now(f, values)]
 
     def value(self, values):
         return PENDING if self.missing(values) else MET
 
     def fields(self):
-        return set(self.fids)
+        return {f.id for f in self.req}
 
 
 def overall(values_by_condition):

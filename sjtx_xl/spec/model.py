@@ -54,6 +54,7 @@ class Field:
     clause: str = ""                   # where the notice asks for it
     counter: Optional[str] = None      # cell showing the live character count
     total_with: Tuple[str, ...] = ()   # ids whose lengths count with this one against max_len
+    required_if: Optional[Tuple[str, Tuple[str, ...]]] = None  # (field id, values) making it required
 
     @property
     def name(self):
@@ -137,4 +138,5 @@ class Form:
 
     @property
     def required_fields(self):
-        return tuple(f for f in self.fields if f.required)
+        """Fields that are always required or required on a condition."""
+        return tuple(f for f in self.fields if f.required or f.required_if)

@@ -1,0 +1,38 @@
+"""Pieces both forms share: choice lists, the guide sheet, lists/meta sheets, shared conditions."""
+import datetime as _dt
+
+from .. import reference
+from .model import SheetSpec
+
+NOTICE = "吉工信办联〔2021〕34号"
+NOTICE_DATE = _dt.date(2021, 7, 23)
+
+YESNO = ("是", "否")
+BATCHES = ("第一批", "第二批", "第三批（正在公示）")
+CITIES = tuple(reference.cities()) + ("长白山管委会",)
+LISTING_OK = ("未上市", "新三板挂牌（含精选层）")
+LISTING_EXCLUDED = ("上交所主板", "上交所科创板", "深交所主板", "深交所中小板", "深交所创业板", "境外公开发行股票")
+NOT_TEN_SECTORS = "不属于十大重点产业领域"
+
+
+def guide_sheet():
+    return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True)
+
+
+def hidden_sheets():
+    return (
+        SheetSpec("self", "自检", widths=(("A", 6), ("B", 34), ("C", 22), ("D", 22), ("E", 60)),
+                  landscape=True),
+        SheetSpec("lists", "_lists", hidden=True),
+        SheetSpec("meta", "_meta", hidden=True),
+    )
+
+
+COMMON_GUIDE = (
+    "本工作簿依据{notice}《关于推荐申报第二批国家支持“专精特新”和公共服务示范平台项目的通知》制作，无宏，可在Microsoft Excel、WPS和LibreOffice中填写。".format(notice=NOTICE),
+    "白色单元格为填写项（其余单元格已锁定）；选中单元格会显示填写说明；带下拉箭头的单元格请从列表中选择。",
+    "未填写的必填项显示为浅黄色；填写内容不符合要求时显示为红色；比重填成0到1之间的小数时显示为橙色（疑似把30%写成0.3）。",
+    "请勿复制粘贴整行整列或改动表格结构；粘贴会绕过数据校验，汇总时将逐项重新核验。",
+    "“自检”工作表实时显示申报条件的自检结果（✔符合 / ✘不符合 / …待填写），仅供参考，以主管部门审核为准。",
+    "填写完成后请保存为 .xlsx 格式（不要另存为 .xls 或 .et），文件名建议为“单位名称.xlsx”，不要设置打开密码。",
+)
