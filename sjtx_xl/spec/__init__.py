@@ -84,15 +84,20 @@ class Layout:
             self.names[c.name] = c.name
         self.names["R_overall"] = "R_overall"
 
-    def ref(self, sheet_key, cell, absolute=True):
-        col = "".join(ch for ch in cell if ch.isalpha())
-        row = cell[len(col):]
-        a1 = "$%s$%s" % (col, row) if absolute else cell
-        return "'%s'!%s" % (self.sheet_title[sheet_key].replace("'", "''"), a1)
+    def ref(self, sheet_key, cells):
+        """Absolute reference to a cell or range ("B3" or "A2:A9") on a sheet of this form."""
+        parts = []
+        for cell in cells.split(":"):
+            col = "".join(ch for ch in cell if ch.isalpha())
+            parts.append("$%s$%s" % (col, cell[len(col):]))
+        return "'%s'!%s" % (self.sheet_title[sheet_key].replace("'", "''"), ":".join(parts))
+
+    def column_ref(self, col, n):
+        """Rows 2..n+1 of a column of the hidden lists sheet."""
+        return self.ref("lists", "%s2:%s%d" % (col, col, n + 1))
 
     def list_ref(self, key):
-        col, n = self.lists[key]
-        return self.ref("lists", "%s2:$%s$%d" % (col, col, n + 1))
+        return self.column_ref(*self.lists[key])
 
     def helper_cell(self, i):
         return "%s%d" % (self.HELPER_COLS[1], self.SELF_FIRST_ROW + i)

@@ -1,0 +1,1 @@
+"""Reading filled workbooks: file -> raw values by field id (see reader.py)."""
