@@ -1,0 +1,56 @@
+import io
+import json
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from sjtx_xl import spec, template
+from sjtx_xl.cli import main as cli_main
+from sjtx_xl.fill import fill_bytes
+
+
+def _cell_xml(data, sheet_title, cell):
+    from sjtx_xl import ooxml
+    z = zipfile.ZipFile(io.BytesIO(data))
+    part = {t: p for t, p, _ in ooxml.sheets(z)}[sheet_title]
+    xml = z.read(part).decode()
+    import re
+    return re.search(r'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % cell, xml, re.S).group(0)
+
+
+def test_fill_writes_values_by_id_and_text_never_as_formula():
+    data = fill_bytes(template.build("enterprise"), {
+        "name": "=cmd|' /C calc'!A0", "employees": 150, "reg_date": "2015-06-30", "main_ratio_base": 70.5})
+    form, lay = spec.form("enterprise"), spec.layout("enterprise")
+    f = form.field("name")
+    xml = _cell_xml(data, lay.sheet_title[f.sheet], f.cell)
+    assert "<f>" not in xml and 't="inlineStr"' in xml
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[lay.sheet_title[f.sheet]]
+    assert ws[f.cell].value == "=cmd|' /C calc'!A0" and ws[f.cell].data_type == "s"
+    assert ws[form.field("employees").cell].value == 150
+    assert ws[form.field("reg_date").cell].value.date().isoformat() == "2015-06-30"
+    assert wb[lay.sheet_title["a6"]][form.field("main_ratio_base").cell].value == 70.5
+    # validation and protection survive
+    assert len(ws.data_validations.dataValidation) == len([x for x in form.fields if x.sheet == f.sheet])
+    assert ws.protection.sheet
+
+
+def test_fill_rejects_unknown_field_ids(tmp_path, capsys):
+    tpl = tmp_path / "t.xlsx"
+    tpl.write_bytes(template.build("platform"))
+    values = tmp_path / "v.json"
+    values.write_text(json.dumps({"no_such_field": 1}), encoding="utf-8")
+    assert cli_main(["fill", str(tpl), str(values), "-o", str(tmp_path / "o.xlsx")]) == 2
+    assert "no_such_field" in capsys.readouterr().err
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_fill_cli_refuses_a_workbook_that_is_not_a_template(tmp_path, capsys):
+    from openpyxl import Workbook
+    other = tmp_path / "other.xlsx"
+    Workbook().save(other)
+    values = tmp_path / "v.json"
+    values.write_text("{}", encoding="utf-8")
+    assert cli_main(["fill", str(other), str(values), "-o", str(tmp_path / "o.xlsx")]) == 2
