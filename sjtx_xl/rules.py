@@ -96,10 +96,16 @@ class TextRule(FieldRule):
     def valid_formula(self, f, ref, names):
         return self.validation(f, ref, names)["formula1"] if f.total_with else "LEN(%s)<=%d" % (ref, f.max_len)
 
-    def check(self, f, v, lists):
-        text = v if isinstance(v, str) else _num_text(v)
-        if len(text) > f.max_len:
-            return [problem("text-too-long", value=text, detail="%d字，限%d字" % (len(text), f.max_len))]
+    def check(self, f, v, lists, values=None):
+        text, values = _num_text(v), values or {}
+        n = len(text)
+        if f.total_with:   # one budget for several parts, as the Excel rule LEN(a)+LEN(b)+... does
+            n += sum(len(_num_text(values[o])) for o in f.total_with if not is_blank(values.get(o)))
+            if n > f.max_len:
+                return [problem("text-too-long", value=text, detail="各部分合计%d字，限%d字" % (n, f.max_len))]
+            return []
+        if n > f.max_len:
+            return [problem("text-too-long", value=text, detail="%d字，限%d字" % (n, f.max_len))]
         return []
 
     def describe(self, f):
@@ -248,8 +254,9 @@ class ProductCodeRule(FieldRule):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
 
     def valid_formula(self, f, ref, names):
-        # MID past the end gives "", which FIND finds at 1, so only real non-digits count.
-        return 'AND(OR(LEN(%s)=8,LEN(%s)=10),SUMPRODUCT(--ISERROR(FIND(MID(%s,%s,1),"0123456789")))=0)' % (
+        # Padding with zeros keeps MID from returning "": FIND("", ...) is 1 in Excel but an
+        # error in LibreOffice, so an unpadded 8-digit code would differ between them.
+        return 'AND(OR(LEN(%s)=8,LEN(%s)=10),SUMPRODUCT(--ISERROR(FIND(MID(%s&"0000000000",%s,1),"0123456789")))=0)' % (
             ref, ref, ref, _xl_array(range(1, 11)))
 
     def check(self, f, v, lists):
@@ -310,7 +317,10 @@ def check_field(f, v, lists, values=None):
         if required_now(f, values or {}):
             return [problem("required-missing", hint=f.help or "请填写" + f.label)]
         return []
-    return FIELD_RULES[f.type].check(f, v, lists)
+    rule = FIELD_RULES[f.type]
+    if isinstance(rule, TextRule):
+        return rule.check(f, v, lists, values)
+    return rule.check(f, v, lists)
 
 
 # ---------------------------------------------------------------------------------------------
