@@ -337,3 +337,28 @@ def test_differential_selfcheck_equals_python_rules_on_200_random_inputs(calc, t
                 assert calc_values == _python_verdicts(kind, values), (kind, i, values)
                 cases += 1
     assert cases >= 200
+
+
+def _hex(dxf):
+    return "#" + dxf.fill.fgColor.rgb[-6:].upper()
+
+
+def test_missing_invalid_and_fraction_inputs_are_highlighted(books):
+    """The conditional formats as Calc renders them: yellow when a required input is blank,
+    red when a value breaks its rule, orange for a share typed as a fraction."""
+    from sjtx_xl.template import styles
+    kind = "enterprise"
+    book, base = books[kind]
+    form, lay = spec.form(kind), spec.layout(kind)
+    name, ratio, legal = form.field("employees"), form.field("main_ratio_base"), form.field("legal_rep")
+    changes = {"employees": 2.5, "main_ratio_base": 0.7, "legal_rep": None}
+    _apply(book, base, changes)
+    try:
+        book.recalc()
+        a5 = book.backgrounds(lay.sheet_title["a5"], [name.cell, legal.cell, form.field("uscc").cell])
+        assert a5[name.cell] == _hex(styles.CF_INVALID)
+        assert a5[legal.cell] == _hex(styles.CF_MISSING)
+        assert a5[form.field("uscc").cell] not in {_hex(styles.CF_INVALID), _hex(styles.CF_MISSING)}
+        assert book.cell_background(lay.sheet_title["a6"], ratio.cell) == _hex(styles.CF_FRACTION)
+    finally:
+        _restore(book, base, changes)
