@@ -13,7 +13,7 @@ WARNING = "warning"  # must be looked at by an official
 # type: (severity, message template, hint template)
 TYPES = {
     # file level
-    "not-a-workbook": (ERROR, "不是Excel工作簿（.xlsx）", "请用本系统下发的模板填写后另存为 .xlsx 格式"),
+    "not-a-workbook": (ERROR, "不是Excel工作簿（.xlsx）{detail}", "请用本系统下发的模板填写后另存为 .xlsx 格式"),
     "encrypted": (ERROR, "文件设置了打开密码，无法读取", "请取消密码（文件→信息→保护工作簿）后重新报送"),
     "corrupt": (ERROR, "文件已损坏，无法读取：{detail}", "请在Excel或WPS中打开并另存为 .xlsx 后重新报送"),
     "unknown-template": (ERROR, "不是本系统的申报模板：{detail}", "请使用本系统下发的《企业申报表》或《平台申报表》模板填写"),
@@ -21,12 +21,14 @@ TYPES = {
     "legacy-xls": (ERROR, "旧版 .xls/.et 格式，{detail}", "请在Excel或WPS中另存为 .xlsx（Excel工作簿）后重新报送"),
     "too-large": (ERROR, "文件过大或内容异常（{detail}），为安全起见不予读取", "请删除多余的工作表、图片和空行后重新保存"),
     "empty": (ERROR, "文件为空（0字节或没有任何填写内容）", "请确认报送的是已填写的文件"),
+    "template-changed": (WARNING, "模板与当前规范不一致（{value}，当前为 {detail}），可能被改动过", "请使用本系统下发的模板，不要改动表格结构"),
     "read-by-label": (WARNING, "非本系统模板，按表格标签识别读取", "请核对识别出的数据；建议改用本系统模板"),
     "duplicate-uscc": (WARNING, "统一社会信用代码 {value} 在多个文件中出现：{detail}", "请确认保留哪一份；默认保留修改时间最新的文件"),
     "name-not-in-official-list": (ERROR, "企业名称与工业和信息化部公布名单不一致：{value}", "企业名称须与工信部公布名称一致{detail}"),
     "uscc-not-in-official-list": (ERROR, "统一社会信用代码不在工信部公布的“小巨人”名单中：{value}", "请核对信用代码，或确认该企业是否为国家级专精特新“小巨人”企业"),
     "too-many-platforms": (WARNING, "推荐平台 {value} 家，超过通知规定的不超过3家", "全省推荐不超过3个平台（三(二)），请择优保留"),
     # field level
+    "field-not-found": (ERROR, "表中未找到“{detail}”一项", "请使用本系统下发的模板，或在表中补充该项"),
     "required-missing": (ERROR, "必填项未填写", "{hint}"),
     "formula-in-cell": (ERROR, "单元格内是公式而不是数据：{value}", "请删除公式，直接填写数值或文字"),
     "not-a-number": (ERROR, "应为数字，实际为：{value}", "请只填写数字，不要带单位或文字{hint_suffix}"),
@@ -51,6 +53,7 @@ TYPES = {
     # eligibility (三、申报条件)
     "condition-failed": (ERROR, "不符合申报条件：{detail}", "{hint}"),
     "condition-pending": (WARNING, "无法判定申报条件：{detail}（相关数据未填或无效）", "请补全相关数据"),
+    "condition-undetermined": (WARNING, "无法按表中数据判定：{detail}", "按2位行业代码无法确定适用的划型标准，请人工核对"),
 }
 
 
