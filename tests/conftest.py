@@ -1,0 +1,30 @@
+"""Shared fixtures.
+
+``calc``: one headless LibreOffice for the whole session (tests/lo.py).
+Tests that use it are skipped when ``uno`` or ``soffice`` is missing, unless
+SJTX_REQUIRE_LO=1 (set by .ci/run), where that is an error instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lo  # noqa: E402  (tests/lo.py, importable from every test module)
+
+
+@pytest.fixture(scope="session")
+def calc():
+    reason = lo.unavailable_reason()
+    if reason:
+        if os.environ.get("SJTX_REQUIRE_LO") == "1":
+            pytest.fail(f"LibreOffice required (SJTX_REQUIRE_LO=1) but unavailable: {reason}", pytrace=False)
+        pytest.skip(reason)
+    office = lo.Calc()
+    try:
+        yield office
+    finally:
+        office.close()
