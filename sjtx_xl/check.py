@@ -1,0 +1,565 @@
+"""`sjtx-xl check`: read filled workbooks and re-validate them; every problem is data.
+
+    check_file(path, official=None) -> FileReport      never raises for bad input
+    check_paths(paths, official=None, recursive=True) -> report.Report
+    discover(paths, recursive=True) -> [(Path, skip reason or None)]
+    load_official_list(path) -> {credit code: official name}
+    cli_check(args) -> exit code
+
+Values are read by defined names (read/reader.py), or by labels for foreign layouts and .xls
+(read/bylabel.py), normalised with a warning per change (read/normalise.py), then checked with the
+rules the template's own validation and 自检 formulas are built from (rules.py): `check_field` for
+each field and each condition's `value()` for 三、申报条件. Cached formula results are never read.
+"""
+import datetime as _dt
+import hashlib
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+from typing import Optional
+
+from . import reference, spec
+from .errors import UsageError
+from .problems import ERROR, WARNING, problem
+from .read import bylabel
+from .read.normalise import fmt, normalise
+from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
+from .rules import MET, NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
+LEGACY_SUFFIXES = {".xls", ".et", ".ett"}
+FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
+              "legacy-xls", "too-large", "empty"}
+# Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
+# (status 'skipped'); any other kind that is not a form is an unknown-template, described here.
+SKIP_KINDS = {"feedback": "本系统生成的反馈表，不是申报表"}
+OTHER_KINDS = {"summary": "这是汇总表（sjtx-xl merge 的输出），不是企业或平台填写的申报表"}
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: Optional[str] = None
+    template_version: Optional[int] = None
+    status: str = "ok"                  # ok / invalid / rejected / skipped
+    reason: str = ""
+    problems: list = dc_field(default_factory=list)
+    values: dict = dc_field(default_factory=dict)
+    raw: dict = dc_field(default_factory=dict)
+    where: dict = dc_field(default_factory=dict)      # field id -> (sheet, A1) the value was read from
+    conditions: dict = dc_field(default_factory=dict)
+    overall: Optional[float] = None
+    read_by: Optional[str] = None       # 'name' (defined names) or 'label' (fallback)
+    formulas: set = dc_field(default_factory=set)     # field ids whose cell holds a formula
+    sha256: Optional[str] = None
+    mtime: Optional[float] = None
+    size: Optional[int] = None
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def name(self):
+        return os.path.basename(self.path)
+
+    def to_dict(self, values=False):
+        d = {
+            "path": self.path, "kind": self.kind, "template_version": self.template_version,
+            "status": self.status, "reason": self.reason,
+            "errors": [problem_dict(p) for p in self.problems],
+            "read_by": self.read_by, "conditions": dict(self.conditions), "overall": self.overall,
+            "error_count": len(self.errors), "warning_count": len(self.warnings),
+            "sha256": self.sha256, "size": self.size,
+            "mtime": _dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds") if self.mtime else None,
+        }
+        if values:
+            d["values"] = {k: json_value(v) for k, v in self.values.items()}
+            d["raw"] = {k: json_value(v) for k, v in self.raw.items()}
+        return d
+
+
+PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
+
+
+def problem_dict(p):
+    return {k: getattr(p, k) for k in PROBLEM_KEYS}
+
+
+def json_value(v):
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+# --- one file -------------------------------------------------------------------------------
+
+def skip_reason(path, explicit=False):
+    """Why a file is not a candidate, or None. Explicitly named files are checked whatever
+    their extension (the content decides), except Office lock files."""
+    name = os.path.basename(str(path))
+    if name.startswith("~$"):
+        return "Office/WPS 打开文件时生成的临时锁文件（~$开头），不是申报表"
+    if explicit:
+        return None
+    if name.startswith("."):
+        return "隐藏文件"
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in EXCEL_SUFFIXES:
+        return "不是Excel文件（扩展名“%s”）" % (suffix or "无")
+    return None
+
+
+def check_file(path, official=None):
+    """Read and validate one file. Never raises for anything wrong with the file."""
+    p = Path(path).absolute()
+    rep = FileReport(path=str(p))
+    why = skip_reason(p, explicit=True)
+    if why:
+        rep.status, rep.reason = "skipped", why
+        return rep
+    try:
+        st = p.stat()
+        rep.size, rep.mtime = st.st_size, st.st_mtime
+        if st.st_size > MAX_FILE_BYTES:
+            raise FileProblem("too-large", "文件%.0fMB，超过上限%.0fMB" % (st.st_size / 2**20, MAX_FILE_BYTES / 2**20))
+        data = p.read_bytes()
+        rep.sha256 = hashlib.sha256(data).hexdigest()
+        _check_bytes(rep, data, official)
+    except FileProblem as e:
+        rep.problems.append(problem(e.type, value=e.value, detail=e.detail))
+    except OSError as e:
+        rep.problems.append(problem("corrupt", detail="无法读取文件（%s）" % (e.strerror or e)))
+    except Exception as e:       # errors are data: an unexpected failure is reported, not raised
+        rep.problems.append(problem("corrupt", detail="读取时发生意外错误（%s: %s）" % (type(e).__name__, e)))
+    for pr in rep.problems:
+        pr.file = rep.path
+    _set_status(rep)
+    return rep
+
+
+def _set_status(rep):
+    if rep.status == "skipped":
+        return
+    errors = rep.errors
+    if any(p.type in FILE_LEVEL for p in errors) and not rep.where:
+        rep.status = "rejected"
+        first = next(p for p in errors if p.type in FILE_LEVEL)
+        rep.reason = first.message
+    elif errors:
+        rep.status = "invalid"
+    else:
+        rep.status = "ok"
+
+
+def _check_bytes(rep, data, official):
+    what = sniff(data)
+    suffix = os.path.splitext(rep.path)[1].lower()
+    if what == "empty":
+        raise FileProblem("empty")
+    if what == "other":
+        raise FileProblem("not-a-workbook", "：" + describe_other(data))
+    if what == "cfb":
+        kind = cfb_kind(data)
+        if kind == "encrypted":
+            raise FileProblem("encrypted")
+        if kind == "xls":
+            return _check_legacy(rep, data, official, suffix)
+        if kind == "doc":
+            raise FileProblem("not-a-workbook", "：这是Word文档")
+        raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
+    book = Xlsx(data)
+    meta = book.meta()
+    kind = meta.get("kind")
+    if kind in SKIP_KINDS:
+        rep.status, rep.reason, rep.kind = "skipped", SKIP_KINDS[kind], kind
+        return
+    if kind is not None and kind not in spec.KINDS:
+        raise FileProblem("unknown-template", OTHER_KINDS.get(kind, "_meta 中的模板类型“%s”无法识别" % kind))
+    if kind is None:
+        return _check_by_label(rep, data, official, book)
+    rep.kind = kind
+    version = meta.get("template_version")
+    rep.template_version = version if isinstance(version, int) else None
+    if not isinstance(version, int) or version < spec.TEMPLATE_VERSION:
+        rep.problems.append(problem("old-template-version", value=fmt(version) or "无版本号",
+                                    detail=str(spec.TEMPLATE_VERSION)))
+    elif version > spec.TEMPLATE_VERSION:
+        raise FileProblem("unknown-template", "模板版本%d比本程序支持的版本%d新，请升级 sjtx-xl"
+                          % (version, spec.TEMPLATE_VERSION))
+    elif meta.get("spec_hash") and meta.get("spec_hash") != spec.spec_hash(kind):
+        rep.problems.append(problem("template-changed", value=meta.get("spec_hash"), detail=spec.spec_hash(kind)))
+    _read_by_names(rep, book, kind)
+    _validate(rep, kind, official)
+
+
+def _read_by_names(rep, book, kind):
+    form, lay = spec.form(kind), spec.layout(kind)
+    missing = []
+    cells = {}
+    for f in form.fields:
+        where = book.name_ref(f.name)
+        if where is None or not book.has_sheet(where[0]):
+            missing.append(f.label)
+            where = (lay.sheet_title[f.sheet], f.cell)
+            if not book.has_sheet(where[0]):
+                continue
+        cells[f.id] = book.cell(*where)
+    if missing:
+        rep.problems.append(problem("inconsistent", detail="模板的定义名称缺失%d个（%s等），已按模板位置读取"
+                                    % (len(missing), "、".join(missing[:3])),
+                                    hint="请使用本系统下发的最新模板，不要改动表格结构"))
+    rep.read_by = "name"
+    _take_cells(rep, book, kind, cells)
+
+
+def _take_cells(rep, book, kind, cells):
+    """Raw values of xlsx cells; formulas are recorded as such, with no cached result."""
+    form = spec.form(kind)
+    date_styles = None
+    for fid, c in cells.items():
+        f = form.field(fid)
+        rep.where[fid] = (c.sheet, c.ref)
+        if c.formula is not None:
+            rep.raw[fid] = c.formula
+            rep.formulas.add(fid)
+            continue
+        rep.raw[fid] = c.value
+        if f.type == "date" and c.kind == "n":
+            if date_styles is None:
+                date_styles = book.date_styles()
+            rep.raw[fid] = (c.value, c.style in date_styles)
+
+
+def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
+    from python_calamine import CalamineWorkbook
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as e:
+        text = str(e)
+        if re.search(r"passw|encrypt", text, re.I):
+            raise FileProblem("encrypted")
+        if legacy:
+            raise FileProblem("legacy-xls", "且无法读取（%s）" % text[:80])
+        raise FileProblem("corrupt", text[:120])
+    kind, found = bylabel.read_by_label(wb, kinds)
+    if kind is None:
+        if legacy:
+            raise FileProblem("legacy-xls", "且未能识别出申报表内容")
+        raise FileProblem("unknown-template", "缺少 _meta 工作表，也未找到附件5/附件6等表格的栏目标签")
+    rep.kind, rep.read_by = kind, "label"
+    if legacy:
+        rep.problems.append(problem("legacy-xls", detail="已按表格标签尽量读取，请核对"))
+    else:
+        rep.problems.append(problem("read-by-label"))
+    form = spec.form(kind)
+    if book is not None:
+        cells = {fid: book.cell(loc.sheet, loc.ref) for fid, loc in found.items()}
+        _take_cells(rep, book, kind, cells)
+    else:
+        for fid, loc in found.items():
+            rep.where[fid] = (loc.sheet, loc.ref)
+            v = loc.value
+            if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+                v = int(v)
+            if isinstance(v, _dt.timedelta):
+                v = fmt(v.total_seconds() / 86400)
+            rep.raw[fid] = (v, True) if form.field(fid).type == "date" and isinstance(v, (int, float)) else v
+    for f in form.fields:
+        if f.id not in found and (f.required or f.required_if):
+            rep.problems.append(problem("field-not-found", detail=f.label, field=f.id, label=f.label))
+    _validate(rep, kind, official, located=set(found))
+
+
+def _check_legacy(rep, data, official, suffix):
+    from python_calamine import CalamineWorkbook
+    from .read.meta import meta_from_calamine
+    kinds = None
+    try:
+        meta = meta_from_calamine(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    except Exception:
+        meta = {}
+    if meta.get("kind") in spec.KINDS:
+        kinds = (meta["kind"],)
+        v = meta.get("template_version")
+        rep.template_version = int(v) if isinstance(v, (int, float)) else None
+    _check_by_label(rep, data, official, kinds=kinds, legacy=True)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def check_values(kind, raw, where=None, path="", official=None, formulas=(), read_by="name"):
+    """Validate raw values ({field id: value as found}) of a form without reading a file.
+
+    For other readers (the benchmark's openpyxl baseline, tests). A date field's raw value may be
+    (number, shown as a date?). Raises FileProblem('empty') when nothing is filled.
+    """
+    rep = FileReport(path=path, kind=kind, read_by=read_by, raw=dict(raw), where=dict(where or {}),
+                     formulas=set(formulas))
+    _validate(rep, kind, official)
+    _set_status(rep)
+    return rep
+
+
+def _locate(pr, rep, f):
+    sheet, cell = rep.where.get(f.id, (None, None))
+    pr.sheet, pr.cell, pr.field, pr.label = sheet, cell, f.id, f.label
+    return pr
+
+
+def _validate(rep, kind, official, located=None):
+    form = spec.form(kind)
+    formulas = set()
+    for f in form.fields:
+        raw = rep.raw.get(f.id)
+        date_formatted = None
+        if isinstance(raw, tuple):                      # (number, shown as a date?) of a date field
+            raw, date_formatted = raw
+            rep.raw[f.id] = raw
+        if f.id in rep.formulas or _looks_like_formula(raw):
+            formulas.add(f.id)
+            rep.formulas.add(f.id)
+            rep.values[f.id] = raw
+            rep.problems.append(_locate(problem("formula-in-cell", value=raw), rep, f))
+            continue
+        value, notes = normalise(f, raw, form.lists, date_formatted)
+        rep.values[f.id] = value
+        rep.problems.extend(_locate(n, rep, f) for n in notes)
+    if not formulas and all(is_blank(v) for v in rep.values.values()):
+        rep.problems = [p for p in rep.problems if p.type != "field-not-found"]
+        rep.where.clear()
+        raise FileProblem("empty")
+    for f in form.fields:
+        if f.id in formulas or (located is not None and f.id not in located):
+            continue
+        for pr in check_field(f, rep.values.get(f.id), form.lists, rep.values):
+            if pr.type == "not-in-list" and f.choices == "platforms":
+                hit = reference.suggest_platform(str(rep.values.get(f.id)))
+                pr = problem("platform-not-in-list", value=rep.values.get(f.id),
+                             detail="；您是否要填“%s”？" % hit if hit else "")
+            rep.problems.append(_locate(pr, rep, f))
+    _conditions(rep, form, kind)
+    if official is not None and kind == "enterprise":
+        _official(rep, form, official)
+
+
+def _looks_like_formula(raw):
+    """Text that is a formula pasted into a text-formatted cell (e.g. =cmd|' /C calc'!A0)."""
+    return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
+
+
+def _conditions(rep, form, kind):
+    lay_out = {o["id"]: o for o in spec.layout(kind).outputs()}
+    field_errors = {p.field for p in rep.problems if p.severity == ERROR and p.field}
+    for c in form.conditions:
+        v = c.rule.value(rep.values)
+        rep.conditions[c.id] = v
+        out = lay_out[c.id]
+        where = dict(sheet=out["sheet"], cell=out["cell"]) if rep.read_by == "name" else {}
+        if v == NOT_MET:
+            if isinstance(c.rule, SizeMatches):
+                f = form.field(c.rule.declared)
+                rep.problems.append(_locate(problem("size-mismatch", value=rep.values.get(f.id),
+                                                    detail=c.rule.computed(rep.values)), rep, f))
+            elif c.rule.fields() & field_errors and c.id == "uscc":
+                continue                                  # the field's own uscc-* error says it
+            else:
+                rep.problems.append(problem("condition-failed", detail="%s（%s）" % (c.label, c.detail),
+                                            hint=c.fail_hint, label=c.label, **where))
+        elif v == PENDING and c.id != "complete":
+            rep.problems.append(problem("condition-pending", detail=c.label, label=c.label, **where))
+        elif v == UNDETERMINED:
+            rep.problems.append(problem("condition-undetermined", detail=c.label, label=c.label, **where))
+    rep.overall = overall(list(rep.conditions.values())) if rep.conditions else None
+
+
+def _official(rep, form, official):
+    code = rep.values.get("uscc")
+    if not isinstance(code, str) or not code:
+        return
+    f_uscc, f_name = form.field("uscc"), form.field("name")
+    if code not in official:
+        rep.problems.append(_locate(problem("uscc-not-in-official-list", value=code), rep, f_uscc))
+        return
+    name = rep.values.get("name")
+    if name != official[code]:
+        rep.problems.append(_locate(problem("name-not-in-official-list", value=name,
+                                            detail="，公布名称为“%s”" % official[code]), rep, f_name))
+
+
+# --- many files -----------------------------------------------------------------------------
+
+def discover(paths, recursive=True):
+    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path."""
+    out, seen = [], set()
+
+    def add(p, why):
+        key = str(p.absolute())
+        if key not in seen:
+            seen.add(key)
+            out.append((p.absolute(), why))
+
+    for arg in paths:
+        p = Path(arg)
+        if not p.exists():
+            raise UsageError("找不到文件或文件夹：%s" % arg)
+        if p.is_file():
+            add(p, skip_reason(p, explicit=True))
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs.sort()
+            kept = []
+            for d in dirs:
+                if d.startswith("."):
+                    add(Path(root) / d, "隐藏文件夹，未检查")
+                elif not recursive:
+                    add(Path(root) / d, "子文件夹（未指定递归检查）")
+                else:
+                    kept.append(d)
+            dirs[:] = kept
+            for name in sorted(files):
+                fp = Path(root) / name
+                add(fp, skip_reason(fp))
+    return out
+
+
+def check_paths(paths, official=None, recursive=True):
+    from .report import Report
+    reports = []
+    for p, why in discover(paths, recursive):
+        if why:
+            reports.append(FileReport(path=str(p), status="skipped", reason=why))
+        else:
+            reports.append(check_file(p, official))
+    _duplicates(reports)
+    return Report(reports)
+
+
+def _duplicates(reports):
+    by_code = {}
+    for r in reports:
+        code = r.values.get("uscc") if r.kind in spec.KINDS else None
+        if isinstance(code, str) and code and r.status != "skipped":
+            by_code.setdefault((r.kind, code), []).append(r)
+    for (kind, code), group in by_code.items():
+        if len(group) < 2:
+            continue
+        for r in group:
+            others = "、".join(o.name for o in group if o is not r)
+            f = spec.form(kind).field("uscc")
+            pr = _locate(problem("duplicate-uscc", value=code, detail=others), r, f)
+            pr.file = r.path
+            r.problems.append(pr)
+
+
+def _key(s):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s)))
+
+
+def load_official_list(path):
+    """{统一社会信用代码: 企业名称} from the MIIT list (xlsx/xls/csv with a header row)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError("找不到“小巨人”名单文件：%s" % path)
+    rows = []
+    try:
+        if p.suffix.lower() in (".csv", ".txt"):
+            import csv
+            text = p.read_bytes()
+            for enc in ("utf-8-sig", "gb18030"):
+                try:
+                    rows = list(csv.reader(io.StringIO(text.decode(enc))))
+                    break
+                except UnicodeDecodeError:
+                    continue
+        else:
+            from python_calamine import CalamineWorkbook
+            wb = CalamineWorkbook.from_path(str(p))
+            for name in wb.sheet_names:
+                rows.extend(wb.get_sheet_by_name(name).to_python())
+    except Exception as e:
+        raise UsageError("无法读取“小巨人”名单 %s：%s" % (path, e))
+    out = {}
+    cols = None
+    for row in rows:
+        keys = [_key(c) if c is not None else "" for c in row]
+        if cols is None or any("信用代码" in k for k in keys):
+            code_col = next((i for i, k in enumerate(keys) if "信用代码" in k), None)
+            name_col = next((i for i, k in enumerate(keys) if k in ("企业名称", "名称", "单位名称", "企业全称")), None)
+            if code_col is not None and name_col is not None:
+                cols = (code_col, name_col)
+                continue
+        if cols is None:
+            continue
+        code, name = (row[i] if i < len(row) else "" for i in cols)
+        code = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(code))).upper()
+        name = str(name).strip()
+        if code and name:
+            out[code] = name
+    if cols is None:
+        raise UsageError("“小巨人”名单 %s 中找不到“统一社会信用代码”和“企业名称”两列" % path)
+    return out
+
+
+# --- command line ---------------------------------------------------------------------------
+
+STATUS_TEXT = {"ok": "✔ 通过", "invalid": "✘ 有错误", "rejected": "✘ 无法读取", "skipped": "— 跳过"}
+SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告"}
+KIND_TEXT = {"enterprise": "企业申报表", "platform": "平台申报表"}
+
+
+def format_report(report):
+    lines = []
+    for r in report.files:
+        head = "%s  %s" % (STATUS_TEXT.get(r.status, r.status), r.path)
+        if r.kind in KIND_TEXT:
+            head += "  [%s%s%s]" % (KIND_TEXT[r.kind], "，模板v%s" % r.template_version if r.template_version else "",
+                                    "，按标签读取" if r.read_by == "label" else "")
+        lines.append(head)
+        if r.status in ("skipped",) or (r.status == "rejected" and len(r.problems) <= 1):
+            if r.reason:
+                lines.append("    原因：%s" % r.reason)
+            for p in r.problems:
+                lines.append("    提示：%s" % p.hint)
+            continue
+        for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
+            where = "%s!%s" % (p.sheet, p.cell) if p.sheet and p.cell else (p.sheet or "")
+            what = p.label or ""
+            lines.append("    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where, what, p.message, p.type))
+            if p.hint:
+                lines.append("          → %s" % p.hint)
+    s = report.stats
+    lines.append("")
+    lines.append("共 %d 个文件：通过 %d，有错误 %d，无法读取 %d，跳过 %d；错误 %d 条，警告 %d 条。"
+                 % (s["files"], s["ok"], s["invalid"], s["rejected"], s["skipped"], s["errors"], s["warnings"]))
+    return "\n".join(lines)
+
+
+def cli_check(args):
+    import json
+    import sys
+    from .cli import EXIT_INVALID, EXIT_OK
+    official = load_official_list(args.official_list) if getattr(args, "official_list", None) else None
+    feedback_dir = getattr(args, "feedback", None)
+    if feedback_dir:
+        fd = Path(feedback_dir)
+        if fd.exists() and not fd.is_dir():
+            raise UsageError("--feedback 需要一个文件夹：%s" % feedback_dir)
+    report = check_paths(args.paths, official=official, recursive=True)
+    if feedback_dir:
+        from .feedback import write_feedback_dir
+        written = write_feedback_dir(report, feedback_dir)
+    if args.json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        print(format_report(report))
+        if feedback_dir:
+            print("反馈表已写入 %s（%d 个）" % (Path(feedback_dir).absolute(), len(written)))
+    return EXIT_OK if report.valid else EXIT_INVALID

@@ -1,0 +1,428 @@
+"""Open a user's file safely and read raw cells from it; nothing here judges a value.
+
+* `sniff(data)` tells a zip package, an OLE compound file (encrypted OOXML or .xls/.et), an empty
+  file and anything else apart by magic bytes, never by the file name.
+* `Xlsx(data)` opens an .xlsx/.xlsm package after the zip-bomb guard has looked at the central
+  directory (declared sizes and compression ratios, before anything is inflated). It reads
+  `<sheetData>` of the sheets it is asked for straight from the XML (the engine was chosen by
+  measurement: bench/read_bench.py), so it sees what a spreadsheet library hides or mangles:
+  whether a cell holds a formula (never trusting its cached result), whether a number was typed as
+  text, and the cell's style (dates). It ignores `<dimension>`, which WPS often writes wrong, and
+  tolerates cells and rows without `r` attributes and namespace prefixes (Strict OOXML too).
+
+Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
+problems. The file is only ever read.
+"""
+import io
+import posixpath
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .. import ooxml
+
+# --- limits (the zip-bomb guard) ------------------------------------------------------------
+MAX_FILE_BYTES = 50 * 1024 * 1024          # on disk; a filled template is ~50 KB
+MAX_MEMBERS = 5000
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # sum of declared sizes of all members
+MAX_PART_BYTES = 25 * 1024 * 1024           # any one XML part we inflate
+MAX_RATIO = 100                             # declared/compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_CELLS = 200_000                         # cells in one sheet we parse
+MAX_SHARED_STRINGS = 500_000
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                   "http://purl.oclc.org/ooxml/spreadsheetml/main")          # transitional, strict
+REL_SUFFIX = {"sharedStrings": "/sharedStrings", "styles": "/styles"}
+
+
+class FileProblem(Exception):
+    """A file-level problem found while opening or reading; `type` is a problems.TYPES key."""
+
+    def __init__(self, type, detail="", value=None):
+        super().__init__("%s: %s" % (type, detail))
+        self.type, self.detail, self.value = type, detail, value
+
+
+@dataclass
+class Cell:
+    """One cell as stored. kind: n (number), s (text), b (boolean), e (error), formula, blank.
+
+    A formula cell has `formula` and no value: its cached result is deliberately not read."""
+
+    sheet: str
+    ref: str
+    kind: str = "blank"
+    value: Any = None
+    formula: Optional[str] = None     # "=..." when the cell holds a formula
+    style: int = 0
+
+    @property
+    def blank(self):
+        return self.kind == "blank" and self.formula is None
+
+
+# --- container ------------------------------------------------------------------------------
+
+def sniff(data):
+    """'empty', 'zip', 'cfb' or 'other' from the first bytes."""
+    if not data:
+        return "empty"
+    if data[:4] in ZIP_MAGIC:
+        return "zip"
+    if data[:8] == CFB_MAGIC:
+        return "cfb"
+    return "other"
+
+
+def describe_other(data):
+    """A short Chinese description of a non-Office file, for the not-a-workbook message."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf"):
+        return "PDF文件"
+    if head.startswith((b"<html", b"<!doctype html", b"<table")) or b"<html" in head:
+        return "网页（HTML）文件，可能是由其他系统导出的“伪xls”"
+    if head.startswith(b"<?xml"):
+        return "XML文件（可能是Excel 2003 XML格式）"
+    if head.startswith((b"\x89png", b"\xff\xd8\xff", b"gif8")):
+        return "图片文件"
+    if head.startswith(b"rar!") or head.startswith(b"7z\xbc\xaf"):
+        return "压缩包"
+    try:
+        data[:4096].decode("utf-8")
+        return "文本文件"
+    except UnicodeDecodeError:
+        return "无法识别的文件"
+
+
+def cfb_kind(data):
+    """'encrypted' (password-protected OOXML), 'xls' (BIFF workbook) or 'other' for an OLE file."""
+    import olefile
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as e:   # olefile raises OSError and others on damaged files
+        raise FileProblem("corrupt", "OLE复合文档结构损坏（%s）" % e)
+    try:
+        streams = {"/".join(s) for s in ole.listdir(streams=True, storages=True)}
+    finally:
+        ole.close()
+    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+        return "encrypted"
+    if "Workbook" in streams or "Book" in streams:
+        return "xls"
+    if "WordDocument" in streams:
+        return "doc"
+    return "other"
+
+
+def guard_zip(zf):
+    """Refuse a package whose central directory promises too much, before inflating anything."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise FileProblem("too-large", "压缩包内有%d个部件" % len(infos))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise FileProblem("too-large", "部件 %s 压缩比异常（%d字节压缩为%d字节）"
+                              % (info.filename, info.file_size, info.compress_size))
+        if info.flag_bits & 0x1:
+            raise FileProblem("encrypted", "压缩包部件已加密")
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise FileProblem("too-large", "解压后共%.0fMB，超过上限%.0fMB" % (total / 2**20, MAX_TOTAL_UNCOMPRESSED / 2**20))
+
+
+# --- the xlsx reader ------------------------------------------------------------------------
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
+_SHEETDATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+
+
+def _col_index(letters):
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text_of(el):
+    """Text of a <si>/<is> element: <t> plus rich-text runs, without phonetic (<rPh>) hints."""
+    parts = []
+    for child in el:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            for t in child:
+                if _local(t.tag) == "t":
+                    parts.append(t.text or "")
+    return "".join(parts)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_unescape(s):
+    """Excel writes control characters in strings as _xHHHH_."""
+    if "_x" not in s:
+        return s
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s)
+
+
+class Xlsx:
+    """An opened .xlsx/.xlsm package. Construct from bytes; raises FileProblem."""
+
+    def __init__(self, data):
+        try:
+            self.zf = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as e:
+            raise FileProblem("corrupt", "压缩包结构损坏（%s），文件可能不完整" % e)
+        guard_zip(self.zf)
+        names = set(self.zf.namelist())
+        self.workbook_part = ooxml.workbook_part(self.zf) if "_rels/.rels" in names else "xl/workbook.xml"
+        if self.workbook_part not in names:
+            if "xl/workbook.bin" in names:
+                raise FileProblem("not-a-workbook", "：二进制工作簿（.xlsb）不受支持")
+            if "word/document.xml" in names:
+                raise FileProblem("not-a-workbook", "：这是Word文档")
+            raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
+        try:
+            self.sheet_list = ooxml.sheets(self.zf)
+            self.names = ooxml.defined_names(self.zf)
+            self._rels = self._workbook_rels()
+        except (KeyError, ET.ParseError, zipfile.BadZipFile, EOFError, ValueError) as e:
+            raise FileProblem("corrupt", "工作簿结构损坏（%s）" % e)
+        self.parts = {title: part for title, part, _ in self.sheet_list}
+        self.states = {title: state for title, _, state in self.sheet_list}
+        self._sst = None
+        self._date_styles = None
+        self._cache = {}
+        self.cells_read = 0
+
+    # -- raw parts --------------------------------------------------------------------------
+    def part(self, name):
+        try:
+            info = self.zf.getinfo(name)
+        except KeyError:
+            raise FileProblem("corrupt", "缺少部件 %s" % name)
+        if info.file_size > MAX_PART_BYTES:
+            raise FileProblem("too-large", "部件 %s 解压后%.0fMB" % (name, info.file_size / 2**20))
+        try:
+            with self.zf.open(info) as fh:
+                return fh.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:   # zlib.error is not an OSError
+            raise FileProblem("corrupt", "部件 %s 无法解压（%s）" % (name, e))
+        except Exception as e:
+            raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
+
+    def _workbook_rels(self):
+        base = posixpath.dirname(self.workbook_part)
+        rels_part = posixpath.join(base, "_rels", posixpath.basename(self.workbook_part) + ".rels")
+        out = {}
+        root = ET.fromstring(self.zf.read(rels_part))
+        for rel in root:
+            typ, target = rel.get("Type", ""), rel.get("Target", "")
+            for key, suffix in REL_SUFFIX.items():
+                if typ.endswith(suffix):
+                    out[key] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                        posixpath.join(base, target))
+        return out
+
+    def _parse(self, data, what):
+        try:
+            return ET.fromstring(data)
+        except ET.ParseError as e:
+            raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
+
+    def shared_strings(self):
+        if self._sst is None:
+            part = self._rels.get("sharedStrings")
+            if not part or part not in self.zf.namelist():
+                self._sst = []
+            else:
+                root = self._parse(self.part(part), "共享字符串")
+                self._sst = [_ooxml_unescape(_text_of(si)) for si in root]
+                if len(self._sst) > MAX_SHARED_STRINGS:
+                    raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
+        return self._sst
+
+    def date_styles(self):
+        """Indexes of cellXfs whose number format shows a date."""
+        if self._date_styles is None:
+            from .normalise import is_date_format
+            out = set()
+            part = self._rels.get("styles")
+            if part and part in self.zf.namelist():
+                root = self._parse(self.part(part), "样式")
+                custom = {}
+                xfs = []
+                for el in root:
+                    name = _local(el.tag)
+                    if name == "numFmts":
+                        for nf in el:
+                            try:
+                                custom[int(nf.get("numFmtId"))] = nf.get("formatCode", "")
+                            except (TypeError, ValueError):
+                                pass
+                    elif name == "cellXfs":
+                        xfs = [xf.get("numFmtId", "0") for xf in el]
+                for i, fid in enumerate(xfs):
+                    try:
+                        fid = int(fid)
+                    except ValueError:
+                        continue
+                    if is_date_format(fid, custom.get(fid)):
+                        out.add(i)
+            self._date_styles = out
+        return self._date_styles
+
+    # -- cells -------------------------------------------------------------------------------
+    def has_sheet(self, title):
+        return title in self.parts
+
+    def cells(self, title):
+        """{A1: Cell} for every cell stored in <sheetData> of sheet `title` (cached)."""
+        if title in self._cache:
+            return self._cache[title]
+        part = self.parts.get(title)
+        if part is None:
+            raise FileProblem("corrupt", "找不到工作表“%s”" % title)
+        data = self.part(part)
+        out = self._sheet_cells(title, data)
+        self._cache[title] = out
+        return out
+
+    def _sheet_cells(self, title, data):
+        root = _ROOT.search(data)
+        sd = _SHEETDATA.search(data)
+        if root is None or not (data.rstrip().endswith(b"worksheet>") or root.group(0).endswith(b"/>")):
+            raise FileProblem("corrupt", "工作表“%s”的XML不完整（文件被截断？）" % title)
+        if sd is None or sd.group(2) == b"/":
+            return {}
+        end_tag = b"</" + sd.group(1) + b"sheetData>"
+        end = data.find(end_tag, sd.end())
+        if end < 0:
+            raise FileProblem("corrupt", "工作表“%s”的XML不完整（文件被截断？）" % title)
+        fragment = data[sd.start():end + len(end_tag)]
+        n_cells = len(_CELL_TAG.findall(fragment))
+        self.cells_read += n_cells
+        if n_cells > MAX_CELLS:
+            raise FileProblem("too-large", "工作表“%s”有%d个单元格，超过上限%d" % (title, n_cells, MAX_CELLS))
+        root_tag = root.group(0)
+        if root_tag.endswith(b"/>"):
+            root_tag = root_tag[:-2] + b">"
+        prefix = re.match(rb"<([\w.-]*:)?", root_tag).group(1) or b""
+        doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
+        tree = self._parse(doc, "工作表“%s”" % title)
+        out = {}
+        row_idx = -1
+        for row in tree.iter():
+            if _local(row.tag) != "row":
+                continue
+            r = row.get("r")
+            row_idx = int(r) - 1 if r and r.isdigit() else row_idx + 1
+            col_idx = -1
+            for c in row:
+                if _local(c.tag) != "c":
+                    continue
+                ref = c.get("r")
+                m = _A1.match(ref) if ref else None
+                if m:
+                    col_idx = _col_index(m.group(1))
+                    row_here = int(m.group(2)) - 1
+                else:
+                    col_idx += 1
+                    row_here = row_idx
+                a1 = ooxml.a1(col_idx, row_here)
+                cell = self._cell(title, a1, c)
+                if cell is not None:
+                    out[a1] = cell
+        return out
+
+    def _cell(self, title, a1, c):
+        t = c.get("t", "n")
+        formula = v = inline = None
+        for child in c:
+            name = _local(child.tag)
+            if name == "f":
+                formula = "=" + (child.text or "") if (child.text or "").strip() else "=（共享公式）"
+            elif name == "v":
+                v = child.text
+            elif name == "is":
+                inline = child
+        try:
+            style = int(c.get("s", "0"))
+        except ValueError:
+            style = 0
+        cell = Cell(title, a1, formula=formula, style=style)
+        if formula is not None:
+            cell.kind = "formula"               # the cached result (<v>) is never used
+            return cell
+        if t == "inlineStr":
+            if inline is not None:
+                cell.kind, cell.value = "s", _ooxml_unescape(_text_of(inline))
+        elif v is None:
+            pass
+        elif t == "s":
+            sst = self.shared_strings()
+            try:
+                cell.kind, cell.value = "s", sst[int(v)]
+            except (ValueError, IndexError):
+                raise FileProblem("corrupt", "单元格 %s!%s 引用了不存在的共享字符串" % (title, a1))
+        elif t == "str":
+            cell.kind, cell.value = "s", _ooxml_unescape(v)
+        elif t == "b":
+            cell.kind, cell.value = "b", v.strip() in ("1", "true")
+        elif t == "e":
+            cell.kind, cell.value = "e", v
+        elif t == "d":
+            cell.kind, cell.value = "s", v          # ISO 8601 text; the normaliser parses dates
+        else:
+            try:
+                x = float(v)
+            except ValueError:
+                raise FileProblem("corrupt", "单元格 %s!%s 的数值无效：%s" % (title, a1, v[:30]))
+            cell.kind, cell.value = "n", int(x) if x.is_integer() and abs(x) < 2**53 else x
+        if cell.kind == "blank" and formula is None:
+            return None
+        return cell
+
+    def cell(self, title, a1):
+        """The Cell at sheet `title`, A1 `a1` (a blank Cell when nothing is stored there)."""
+        a1 = a1.replace("$", "").upper()
+        return self.cells(title).get(a1) or Cell(title, a1)
+
+    def meta(self):
+        """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
+        from .meta import META_SHEET
+        if META_SHEET not in self.parts:
+            return {}
+        out = {}
+        cells = self.cells(META_SHEET)
+        for a1, c in cells.items():
+            col, row = ooxml.col_row(a1)
+            if col == 0 and c.kind == "s" and c.value:
+                val = cells.get(ooxml.a1(1, row))
+                out[c.value] = None if val is None else val.value
+        v = out.get("template_version")
+        if isinstance(v, str) and v.strip().isdigit():
+            out["template_version"] = int(v.strip())
+        return out
+
+    def name_ref(self, name):
+        """(sheet title, A1) of a global single-cell defined name, or None."""
+        hit = self.names.get(name)
+        if hit is None:
+            return None
+        return hit
