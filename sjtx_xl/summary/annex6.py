@@ -1,0 +1,73 @@
+"""附件6 目标: every indicator of 附件6, three periods, one row per enterprise.
+
+Header rows: 一级指标 / 二级指标 / period, as in the form; columns come from the spec's indicator
+fields (spec.enterprise.INDICATORS gives the order and the printed labels).
+"""
+from .. import spec
+from ..spec.enterprise import INDICATORS
+from .common import finish_table, page_setup, title_rows, write_text, write_value
+
+SHEET = "附件6 目标"
+TITLE = "吉林省第二批重点“小巨人”企业目标表（汇总）"
+ID_COLUMNS = (("序号", 6), ("企业名称", 30), ("统一社会信用代码", 21), ("所在市（州）", 12))
+
+
+def columns():
+    """[(group, indicator label, period, field)] in the order of the form."""
+    by_indicator = {}
+    for f in spec.form("enterprise").fields:
+        if f.form_part == "附件6" and f.indicator:
+            by_indicator.setdefault(f.indicator, []).append(f)
+    out = []
+    for iid, group, label, _, _ in INDICATORS:
+        fs = sorted(by_indicator.pop(iid, ()), key=lambda f: spec.PERIODS.index(f.period))
+        for f in fs:
+            out.append((group, label, f.period, f))
+    if by_indicator:
+        raise AssertionError("附件6 indicators missing from INDICATORS: %s" % sorted(by_indicator))
+    return out
+
+
+def write(wb, st, model):
+    ws = wb.add_worksheet(SHEET)
+    cols = columns()
+    nid = len(ID_COLUMNS)
+    ncols = nid + len(cols)
+    for col, (_, w) in enumerate(ID_COLUMNS):
+        ws.set_column(col, col, w)
+    ws.set_column(nid, ncols - 1, 13)
+    top = title_rows(ws, st, TITLE, ncols, "实施期初始值：年度数据为2020年末，非年度数据为2021年5月31日；"
+                     "实施期满一年目标为2022年末，满两年目标为2023年末（附件6注3）。共 %d 家。" % len(model.enterprises))
+    # three header rows; merges stay within a row (constant-memory writing)
+    for level in range(3):
+        r = top + level
+        ws.set_row(r, 20 if level != 1 else 60)
+        for col, (h, _) in enumerate(ID_COLUMNS):
+            ws.write_string(r, col, h if level == 2 else "", st.header)
+        start = nid
+        while start < ncols:
+            key = cols[start - nid][:level + 1] if level < 2 else None
+            end = start
+            if key is not None:
+                while end + 1 < ncols and cols[end + 1 - nid][:level + 1] == key:
+                    end += 1
+            g, label, period, _ = cols[start - nid]
+            text = (g, label, spec.PERIOD_LABELS[period])[level]
+            if end > start:
+                ws.merge_range(r, start, r, end, text, st.header)
+            else:
+                ws.write_string(r, start, text, st.header)
+            start = end + 1
+    head = top + 2
+    row = head
+    for i, e in enumerate(model.enterprises, 1):
+        row += 1
+        ws.write_number(row, 0, i, st.integer)
+        write_text(ws, row, 1, e.name, st.text)
+        write_text(ws, row, 2, e.uscc or e.values.get("uscc"), st.text)
+        write_text(ws, row, 3, e.city, st.text)
+        for col, (_, _, _, f) in enumerate(cols, nid):
+            write_value(ws, row, col, e.values.get(f.id), st)
+    finish_table(ws, head, row, ncols, freeze_cols=2)
+    page_setup(ws, landscape=True, repeat_rows=(top, head), fit_width=False)
+    return ws

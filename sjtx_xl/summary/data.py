@@ -1,0 +1,169 @@
+"""The hidden sheets that make a summary readable by a later merge: _meta and _data.
+
+_meta holds key/value rows like a template's (kind = "summary"), so read.meta recognises it.
+_data holds one JSON record per merged row: every field value, the recomputed conditions, the
+problems and the provenance (source path, SHA-256, mtime, template version, carriers). A record
+longer than a cell's 32,767 characters is split over consecutive cells.
+"""
+import datetime as _dt
+import json
+import math
+import zipfile
+
+from .. import __version__, spec
+from ..read.meta import META_SHEET, meta_from_calamine
+from .model import Entry
+
+DATA_SHEET = "_data"
+SUMMARY_KIND = "summary"
+SUMMARY_VERSION = 1
+CHUNK = 16000                     # characters per cell; well under Excel's 32,767 UTF-16 units
+MAX_UNCOMPRESSED = 2 << 30        # a summary of 15,000 rows is about 0.2 GB inflated
+ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel")
+
+
+def meta_rows(model):
+    c = model.counts()
+    return (
+        ("kind", SUMMARY_KIND),
+        ("summary_version", SUMMARY_VERSION),
+        ("template_version", spec.TEMPLATE_VERSION),
+        ("spec_hash_enterprise", spec.spec_hash("enterprise")),
+        ("spec_hash_platform", spec.spec_hash("platform")),
+        ("generator", "sjtx-xl %s" % __version__),
+        ("notice", spec.common.NOTICE),
+        ("enterprises", c["enterprises"]),
+        ("platforms", c["platforms"]),
+        ("keep", model.keep),
+    )
+
+
+def _enc(v):
+    if isinstance(v, _dt.datetime):
+        return {"$datetime": v.isoformat()}
+    if isinstance(v, _dt.date):
+        return {"$date": v.isoformat()}
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _dec(v):
+    if isinstance(v, dict):
+        if "$date" in v:
+            return _dt.date.fromisoformat(v["$date"])
+        if "$datetime" in v:
+            return _dt.datetime.fromisoformat(v["$datetime"])
+        raise ValueError("unexpected object")
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    raise ValueError("unexpected value")
+
+
+def record(e):
+    rec = {"kind": e.kind, "path": e.path, "via": list(e.via), "overall": e.overall,
+           "conditions": e.conditions, "problems": e.problems,
+           "values": {k: _enc(v) for k, v in e.values.items()}}
+    for k in ENTRY_KEYS:
+        rec[k] = _enc(getattr(e, k))
+    return json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
+
+
+def write(wb, st, model):
+    meta = wb.add_worksheet(META_SHEET)
+    for r, (k, v) in enumerate(meta_rows(model)):
+        meta.write_string(r, 0, k)
+        if isinstance(v, (int, float)):
+            meta.write_number(r, 1, v)
+        else:
+            meta.write_string(r, 1, str(v))
+    meta.hide()
+    ws = wb.add_worksheet(DATA_SHEET)
+    ws.write_string(0, 0, "kind")
+    ws.write_string(0, 1, "chunks")
+    ws.write_string(0, 2, "record (JSON, continued in the next cells)")
+    row = 0
+    for e in model.enterprises + model.platforms:
+        text = record(e)
+        chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+        row += 1
+        ws.write_string(row, 0, e.kind)
+        ws.write_number(row, 1, len(chunks))
+        for i, c in enumerate(chunks):
+            ws.write_string(row, 2 + i, c)
+    ws.hide()
+    return ws
+
+
+class SummaryError(Exception):
+    """The workbook says it is a summary but its data cannot be read."""
+
+
+def is_summary(path):
+    """True when the workbook's _meta says kind = summary (cheap: the zip directory first)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" not in names:
+                return False
+            wbxml = z.read("xl/workbook.xml")
+        if b'name="%s"' % DATA_SHEET.encode() not in wbxml or b'name="%s"' % META_SHEET.encode() not in wbxml:
+            return False
+        return read_meta(path).get("kind") == SUMMARY_KIND
+    except Exception:
+        return False
+
+
+def read_meta(path):
+    from python_calamine import CalamineWorkbook
+    return meta_from_calamine(CalamineWorkbook.from_path(str(path)))
+
+
+def read_summary(path):
+    """(meta, [Entry]) of a summary workbook written by this module. Raises SummaryError."""
+    from python_calamine import CalamineWorkbook
+    try:
+        with zipfile.ZipFile(path) as z:
+            if sum(i.file_size for i in z.infolist()) > MAX_UNCOMPRESSED:
+                raise SummaryError("汇总表解压后超过 %d MB" % (MAX_UNCOMPRESSED >> 20))
+        wb = CalamineWorkbook.from_path(str(path))
+        meta = meta_from_calamine(wb)
+        if meta.get("kind") != SUMMARY_KIND:
+            raise SummaryError("不是本系统生成的汇总表")
+        if DATA_SHEET not in wb.sheet_names:
+            raise SummaryError("缺少 %s 工作表" % DATA_SHEET)
+        rows = wb.get_sheet_by_name(DATA_SHEET).to_python()
+    except SummaryError:
+        raise
+    except Exception as e:                      # calamine and zipfile raise many types
+        raise SummaryError("无法读取：%s" % e) from e
+    entries = []
+    for n, row in enumerate(rows[1:], 2):
+        if not row or row[0] in ("", None):
+            continue
+        try:
+            chunks = int(row[1])
+            text = "".join(str(c) for c in row[2:2 + chunks])
+            entries.append(entry_from_record(json.loads(text)))
+        except (ValueError, TypeError, KeyError, IndexError) as e:
+            raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
+    return meta, entries
+
+
+def entry_from_record(rec):
+    kind = rec["kind"]
+    if kind not in spec.KINDS:
+        raise ValueError("kind %r" % kind)
+    known = {f.id for f in spec.form(kind).fields}
+    values = {k: _dec(v) for k, v in rec["values"].items() if k in known}
+    conds = {c.id for c in spec.form(kind).conditions}
+    conditions = {k: v for k, v in rec["conditions"].items() if k in conds}
+    problems = [p for p in rec["problems"] if isinstance(p, dict)]
+    e = Entry(kind=kind, values=values, conditions=conditions, overall=rec.get("overall"), problems=problems,
+              path=str(rec["path"]), via=tuple(str(v) for v in rec.get("via", ())))
+    for k in ENTRY_KEYS:
+        if k in rec:
+            setattr(e, k, _dec(rec[k]))
+    return e

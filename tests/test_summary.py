@@ -1,0 +1,297 @@
+"""The summary writers, fed directly with rows (no reader involved): layout, values, links, read-back."""
+import datetime as _dt
+import random
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from sjtx_xl import demo, reference, spec
+from sjtx_xl.rules import MET, NOT_MET, VERDICT_TEXT, overall
+from sjtx_xl.summary import Entry, FileRecord, SummaryModel, annex3, annex4, annex5, annex6, data, eligibility, \
+    sheet_names, stats, validation, write_summary
+from sjtx_xl.summary.common import display_width, row_height
+from sjtx_xl.summary.model import assign_city, city_from_parts, sort_key
+
+
+def make_entry(kind, values, path, problems=(), rel="", mtime=1626656400.0):
+    form = spec.form(kind)
+    conds = {c.id: c.rule.value(values) for c in form.conditions}
+    e = Entry(kind=kind, values=dict(values), conditions=conds, overall=overall(list(conds.values())),
+              problems=list(problems), path=path, sha256="%064x" % abs(hash(path)), mtime=mtime, size=1234,
+              template_version=spec.TEMPLATE_VERSION, read_by="name", rel=rel)
+    return assign_city(e, rel.split("/")[:-1])
+
+
+def make_model(tmp_path, n=12, n_platforms=2, seed=1, problems=None):
+    rng = random.Random(seed)
+    areas = demo._areas_by_city()
+    cities = reference.cities()
+    taken, ents, plats, files = set(), [], [], []
+    for i in range(n):
+        city = cities[i % len(cities)]
+        area, area_name = rng.choice(areas[city])
+        v = demo.enterprise_values(rng, i + 1, city, area, area_name, taken)
+        v = {k: x for k, x in v.items() if x is not None}
+        v["reg_date"] = _dt.date.fromisoformat(v["reg_date"])
+        rel = "%s/%s.xlsx" % (city, v["name"])
+        probs = (problems or {}).get(i, [])
+        e = make_entry("enterprise", v, str(tmp_path / "in" / rel), probs, rel)
+        ents.append(e)
+        files.append(FileRecord(path=e.path, rel=rel, status="merged", kind="enterprise", entries=[e], problems=probs))
+    for i, p in enumerate(reference.platforms()[:n_platforms]):
+        v = demo.platform_values(rng, p, i + 1, taken)
+        rel = "%s/平台%d.xlsx" % (v["city"], i)
+        e = make_entry("platform", v, str(tmp_path / "in" / rel), rel=rel)
+        plats.append(e)
+        files.append(FileRecord(path=e.path, rel=rel, status="merged", kind="platform", entries=[e]))
+    files.append(FileRecord(path=str(tmp_path / "in" / "x.pdf"), rel="x.pdf", status="skipped", reason="不是Excel文件"))
+    files.append(FileRecord(path=str(tmp_path / "in" / "bad.xlsx"), rel="bad.xlsx", status="rejected",
+                            reason="文件已损坏", problems=[{"type": "corrupt", "severity": "error", "message": "文件已损坏",
+                                                            "hint": "另存", "sheet": None, "cell": None, "field": None,
+                                                            "label": None, "value": None}]))
+    return SummaryModel(enterprises=sorted(ents, key=sort_key), platforms=sorted(plats, key=sort_key), files=files)
+
+
+@pytest.fixture
+def written(tmp_path):
+    model = make_model(tmp_path)
+    out = write_summary(tmp_path / "汇总.xlsx", model)
+    return model, out
+
+
+def rows_of(ws, first):
+    return [list(r) for r in ws.iter_rows(min_row=first, values_only=True)]
+
+
+def test_sheets_in_order_and_hidden_data(written):
+    model, out = written
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == sheet_names()
+    assert wb["_data"].sheet_state == "hidden" and wb["_meta"].sheet_state == "hidden"
+    assert wb.active.title == annex3.SHEET
+
+
+def test_annex3_official_layout(written):
+    model, out = written
+    ws = openpyxl.load_workbook(out)[annex3.SHEET]
+    assert ws["A1"].value == "附件3"
+    assert ws["A2"].value == "吉林省第二批重点“小巨人”企业名单汇总表"
+    assert ws["A3"].value == "省级中小企业主管部门：（盖章）"
+    header = [c.value for c in ws[4]]
+    assert [h.replace("\n", "") for h in header] == [
+        "序号", "企业名称（须与工业和信息化部公布的名称一致）", "国家级专精特新“小巨人”企业批次",
+        "所属行业（2位码及名称）", "该企业产品、技术先进性的说明（不超过100字）"]
+    body = rows_of(ws, 5)
+    data_rows = body[:len(model.enterprises)]
+    assert [r[0] for r in data_rows] == list(range(1, len(model.enterprises) + 1))
+    assert [r[1:] for r in data_rows] == [[e.values["name"], e.values["batch"], e.values["industry"],
+                                           e.values["advanced_desc"]] for e in model.enterprises]
+    notes = [r[0] for r in body[len(model.enterprises):] if r[0]]
+    assert notes[0].startswith("注：按照《国民经济行业分类（GB/T4754-2017）》的大类行业")
+    assert "http://www.stats.gov.cn/tjsj/tjbz/201709/t20170929_1539288.html" in notes[1]
+    # print-ready: A4 landscape, header row repeated, frozen and filterable
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == "A4:E%d" % (4 + len(model.enterprises))
+    assert "A2:E2" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_annex3_columns_cover_every_annex3_field():
+    ids = {fid for _, fid, _ in annex3.COLUMNS}
+    assert {f.id for f in spec.form("enterprise").fields if f.form_part == "附件3"} <= ids
+
+
+def test_annex4_layout_and_platform_warning(tmp_path):
+    for n, warned in ((3, False), (4, True)):
+        model = make_model(tmp_path, n=2, n_platforms=n)
+        out = write_summary(tmp_path / ("p%d.xlsx" % n), model)
+        ws = openpyxl.load_workbook(out)[annex4.SHEET]
+        assert ws["A2"].value == "吉林省第二批支持国家（或省级）中小企业公共服务示范平台名单汇总表"
+        header = [c.value.replace("\n", "") for c in ws[4]]
+        assert header[0] == "序号" and header[1].startswith("国家（或省级）中小企业公共服务示范平台机构名称")
+        assert header[2].startswith("★服务机构简介及服务内容、绩效说明") and header[3].endswith("认定文号")
+        body = [r for r in rows_of(ws, 5) if any(r)]
+        names = [r[1] for r in body[:n]]
+        assert names == [e.values["platform_name"] for e in model.platforms]
+        texts = " ".join(str(c) for r in body[n:] for c in r if c)
+        assert ("超过通知三(二)" in texts) is warned
+
+
+def test_annex5_values_equal_entries(written):
+    model, out = written
+    ws = openpyxl.load_workbook(out)[annex5.SHEET]
+    fields = [f for f in spec.form("enterprise").fields if f.form_part == "附件5"]
+    header = [c.value for c in ws[3]]
+    col = {f.id: header.index(annex5.field_header(f)) for f in fields}
+    assert len(col) == len(fields)
+    body = rows_of(ws, 4)
+    assert len(body) == len(model.enterprises)
+    for e, row in zip(model.enterprises, body):
+        for f in fields:
+            got, want = row[col[f.id]], e.values.get(f.id)
+            if isinstance(want, _dt.date):
+                got = got.date()
+            assert got == want, (f.id, got, want)
+
+
+def test_annex6_every_indicator_three_periods(written):
+    model, out = written
+    ws = openpyxl.load_workbook(out)[annex6.SHEET]
+    groups, labels, periods = ([c.value for c in ws[r]] for r in (3, 4, 5))
+    nid = len(annex6.ID_COLUMNS)
+    ind_fields = [f for f in spec.form("enterprise").fields if f.form_part == "附件6"]
+    assert len(periods) - nid == len(ind_fields)
+    # each indicator of INDICATORS appears, in order, with its periods
+    seen = [x for x in labels[nid:] if x]
+    assert seen == [label for _, _, label, _, _ in spec.enterprise.INDICATORS]
+    assert groups[nid] == "专业化程度"
+    assert periods[nid:nid + 3] == [spec.PERIOD_LABELS[p] for p in spec.PERIODS]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert any(r.startswith("E4:") for r in merged)          # 二级指标 spans its three periods
+    by_label = {}
+    for f in ind_fields:
+        label = next(lab for iid, _, lab, _, _ in spec.enterprise.INDICATORS if iid == f.indicator)
+        by_label[(label, f.period)] = f
+    cols = {}
+    current = None
+    for i in range(nid, len(periods)):
+        current = labels[i] or current
+        period = next(p for p, t in spec.PERIOD_LABELS.items() if t == periods[i])
+        cols[by_label[(current, period)].id] = i
+    body = rows_of(ws, 6)
+    for e, row in zip(model.enterprises, body):
+        assert row[1] == e.values["name"]
+        for fid, i in cols.items():
+            assert row[i] == e.values.get(fid), fid
+
+
+def test_eligibility_verdicts_and_reasons(tmp_path):
+    model = make_model(tmp_path, n=6)
+    bad = model.enterprises[2]
+    bad.values["rd_ratio_2019"] = 3.0
+    bad.conditions = {c.id: c.rule.value(bad.values) for c in spec.form("enterprise").conditions}
+    bad.overall = overall(list(bad.conditions.values()))
+    out = write_summary(tmp_path / "e.xlsx", model)
+    ws = openpyxl.load_workbook(out)[eligibility.SHEETS["enterprise"]]
+    conds = spec.form("enterprise").conditions
+    header = [c.value for c in ws[3]]
+    assert header[5:5 + len(conds)] == ["%s\n（%s）" % (c.label, c.clause) for c in conds]
+    body = rows_of(ws, 4)
+    for e, row in zip(model.enterprises, body):
+        assert row[2] == e.values["name"]
+        assert row[5:5 + len(conds)] == [VERDICT_TEXT[e.conditions[c.id]] for c in conds]
+    row = body[2]
+    assert bad.conditions["rd"] == NOT_MET and row[4].startswith("✘")
+    assert "创新能力·研发投入" in row[-1]
+    assert all(r[-1] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
+
+
+def test_validation_report_links_point_at_sheet_and_cell(tmp_path):
+    f = spec.form("enterprise").field("employees")
+    sheet = spec.layout("enterprise").sheet_title[f.sheet]
+    prob = {"type": "not-a-number", "severity": "error", "message": "应为数字", "hint": "只填数字", "sheet": sheet,
+            "cell": f.cell, "field": f.id, "label": f.label, "value": "约300人"}
+    model = make_model(tmp_path, n=3, problems={1: [prob]})
+    out = write_summary(tmp_path / "v.xlsx", model)
+    ws = openpyxl.load_workbook(out)[validation.SHEET]
+    header = [c.value for c in ws[4]]
+    col = {h: i for i, h in enumerate(header)}
+    rows = list(ws.iter_rows(min_row=5))
+    # every file is listed, with its status
+    listed = {r[col["文件（点击打开）"]].value for r in rows}
+    assert listed == {rec.rel for rec in model.files}
+    hit = [r for r in rows if r[col["问题类型"]].value == "not-a-number"]
+    assert len(hit) == 1
+    r = hit[0]
+    assert (r[col["工作表"]].value, r[col["单元格"]].value) == (sheet, f.cell)
+    link = r[col["文件（点击打开）"]].hyperlink
+    target = link.target.replace("\\", "/").replace("%20", " ")
+    assert (tmp_path / target).resolve() == __import__("pathlib").Path(model.files[1].path).resolve()
+    assert link.location == "'%s'!%s" % (sheet, f.cell)
+    statuses = {r[col["文件（点击打开）"]].value: r[col["状态"]].value for r in rows}
+    assert statuses["x.pdf"] == "跳过" and statuses["bad.xlsx"] == "拒收"
+
+
+def test_user_text_is_never_a_formula(tmp_path):
+    model = make_model(tmp_path, n=2)
+    model.enterprises[0].values["name"] = "=HYPERLINK(\"http://x\",\"y\")"
+    model.enterprises[0].values["niche"] = "=cmd|' /C calc'!A0"
+    model.enterprises[1].values["advanced_desc"] = "+1+2"
+    out = write_summary(tmp_path / "f.xlsx", model)
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert "<f>" not in z.read(name).decode("utf-8"), name
+    ws = openpyxl.load_workbook(out)[annex3.SHEET]
+    values = [c.value for row in ws.iter_rows(min_row=5, max_row=6) for c in row]
+    assert "=HYPERLINK(\"http://x\",\"y\")" in values and "+1+2" in values
+
+
+def test_stats_counts_and_native_chart(written):
+    model, out = written
+    ws = openpyxl.load_workbook(out)[stats.SHEET]
+    cells = [[c for c in r] for r in ws.iter_rows(values_only=True)]
+    by_city = {r[0]: r[1] for r in cells if r[0] in spec.common.CITIES}
+    expected = {c: sum(1 for e in model.enterprises if e.city == c) for c in spec.common.CITIES}
+    assert by_city == expected
+    sizes = {r[0]: r[1] for r in cells if r[0] in ("中型", "小型", "微型")}
+    assert sum(sizes.values()) == sum(1 for e in model.enterprises if e.values.get("size") in sizes)
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert charts
+        assert b"<c:barChart>" in z.read(charts[0])
+
+
+def test_summary_reads_back_with_provenance(tmp_path):
+    model = make_model(tmp_path, n=4)
+    huge = model.enterprises[0]
+    huge.values["profile_products"] = "长" * 40000           # longer than one cell
+    huge.via = ("/x/长春市汇总.xlsx",)
+    out = write_summary(tmp_path / "r.xlsx", model)
+    meta, entries = data.read_summary(out)
+    assert meta["kind"] == "summary" and meta["template_version"] == spec.TEMPLATE_VERSION
+    assert data.is_summary(out)
+    want = model.enterprises + model.platforms
+    assert len(entries) == len(want)
+    for a, b in zip(entries, want):
+        assert a.values == b.values
+        assert (a.kind, a.path, a.sha256, a.mtime, a.template_version, a.city, a.via, a.conditions, a.overall) == \
+               (b.kind, b.path, b.sha256, b.mtime, b.template_version, b.city, b.via, b.conditions, b.overall)
+    assert isinstance(entries[1].values["reg_date"], _dt.date)
+
+
+def test_templates_are_not_summaries(tmp_path):
+    from sjtx_xl import template
+    p = tmp_path / "t.xlsx"
+    p.write_bytes(template.build("enterprise"))
+    assert not data.is_summary(p)
+    q = tmp_path / "junk.xlsx"
+    q.write_bytes(b"not a zip")
+    assert not data.is_summary(q)
+
+
+def test_city_from_folder_names():
+    assert city_from_parts(["长春市"]) == "长春市"
+    assert city_from_parts(["延边州"]) == "延边朝鲜族自治州"
+    assert city_from_parts(["梅河口市"]) == "通化市"
+    assert city_from_parts(["长白山"]) == "长白山管委会"
+    assert city_from_parts(["吉林省"]) is None
+    assert city_from_parts(["材料", "白城"]) == "白城市"
+
+
+def test_city_falls_back_to_form_then_credit_code():
+    e = Entry(kind="enterprise", values={"city": "四平市", "uscc": demo.uscc_for("220102", 3)}, conditions={},
+              overall=None, problems=[], path="/a.xlsx")
+    assert assign_city(e, ()).city == "四平市" and e.city_source == "form"
+    e.values.pop("city")
+    assert assign_city(e, ()).city == "长春市" and e.city_source == "uscc"
+    assert assign_city(e, ("白山市",)).city == "白山市" and e.city_source == "folder"
+
+
+def test_row_height_grows_with_text():
+    assert display_width("长春ab") == 6
+    assert row_height([("短", 30)]) < row_height([("长" * 100, 30)]) <= 409
+    assert row_height([("长" * 100000, 30)]) == 409
