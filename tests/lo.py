@@ -301,16 +301,21 @@ _AUDIT_LIBRARY = "SjtxHarness"
 # whose "ignore blank" is off get it switched on while Calc marks the sheet,
 # then restored: Calc would otherwise circle every empty cell under them
 # (0.5 ms each, at most 1000 in all), a verdict that needs no Calc at all.
-# Output: "col,row;" per circled cell, then "col1,row1,col2,row2;" per block
-# of empty cells under such rules (only with bBlanks), or "ERROR:<text>".
+# Where that switch is refused (locked cells of a protected sheet), circles on
+# empty cells are still dropped here.  Output: "#<circles drawn>;", then
+# "col,row;" per circled non-empty cell (all circled cells unless
+# bSkipBlanks), then "col1,row1,col2,row2;" per block of empty cells under
+# ignore-blank-off rules (only with bBlanks); or "ERROR:<text>".
 _AUDIT_BASIC = """
 Function CircledCells(oSheet As Object, bSkipBlanks As Boolean, bBlanks As Boolean) As String
     Dim oFormats As Object, oRanges As Object, oVal As Object, oPage As Object
     Dim oShape As Object, oAnchor As Object, aAddr As Object, aEmpty As Object
     Dim aTouched() As Object, aOriginal() As Object
-    Dim sOut As String, i As Long, j As Long, n As Long
+    Dim sOut As String, sBlocks As String, i As Long, j As Long, n As Long, nCircles As Long
     sOut = ""
+    sBlocks = ""
     n = 0
+    nCircles = 0
     On Error GoTo Failed
     If bSkipBlanks Or bBlanks Then
         oFormats = oSheet.getUniqueCellFormatRanges()
@@ -323,16 +328,16 @@ Function CircledCells(oSheet As Object, bSkipBlanks As Boolean, bBlanks As Boole
                 If bBlanks Then
                     aEmpty = oRanges.queryEmptyCells().getRangeAddresses()
                     For j = LBound(aEmpty) To UBound(aEmpty)
-                        sOut = sOut & aEmpty(j).StartColumn & "," & aEmpty(j).StartRow & "," _
-                               & aEmpty(j).EndColumn & "," & aEmpty(j).EndRow & ";"
+                        sBlocks = sBlocks & aEmpty(j).StartColumn & "," & aEmpty(j).StartRow & "," _
+                                  & aEmpty(j).EndColumn & "," & aEmpty(j).EndRow & ";"
                     Next j
                 End If
                 If bSkipBlanks Then
                     aTouched(n) = oRanges
                     aOriginal(n) = oRanges.Validation
+                    n = n + 1
                     oVal.IgnoreBlankCells = True
                     oRanges.Validation = oVal
-                    n = n + 1
                 End If
             End If
         Next i
@@ -347,8 +352,11 @@ Function CircledCells(oSheet As Object, bSkipBlanks As Boolean, bBlanks As Boole
                 oAnchor = oShape.Anchor
                 If Not IsNull(oAnchor) Then
                     If HasUnoInterfaces(oAnchor, "com.sun.star.sheet.XCellAddressable") Then
-                        aAddr = oAnchor.getCellAddress()
-                        sOut = sOut & aAddr.Column & "," & aAddr.Row & ";"
+                        nCircles = nCircles + 1
+                        If Not bSkipBlanks Or oAnchor.getType() <> com.sun.star.table.CellContentType.EMPTY Then
+                            aAddr = oAnchor.getCellAddress()
+                            sOut = sOut & aAddr.Column & "," & aAddr.Row & ";"
+                        End If
                     End If
                 End If
             End If
@@ -358,14 +366,14 @@ Function CircledCells(oSheet As Object, bSkipBlanks As Boolean, bBlanks As Boole
     For i = n - 1 To 0 Step -1
         aTouched(i).Validation = aOriginal(i)
     Next i
-    CircledCells = sOut
+    CircledCells = "#" & nCircles & ";" & sOut & sBlocks
     Exit Function
 Failed:
+    CircledCells = "ERROR:" & Error$ & " (line " & Erl & ")"
     On Error Resume Next
     For i = n - 1 To 0 Step -1
         aTouched(i).Validation = aOriginal(i)
     Next i
-    CircledCells = "ERROR:" & Error$
 End Function
 """
 
@@ -981,7 +989,8 @@ class Book:
         greaterThanOrEqual/lessThanOrEqual; 'expression' for custom; None),
         formula1/formula2 (Excel syntax, relative to ``source``),
         formula1_lo/formula2_lo (Calc's own text), source (A1 the relative
-        references are anchored at), show_input, input_title, input_message,
+        references are anchored at; Calc pools identical rules, so this can
+        be the anchor of another range with the same rule), show_input, input_title, input_message,
         show_error, error_style (stop/warning/information/macro), error_title,
         error_message, ignore_blank, show_list (in-cell dropdown shown),
         list_values (inline entries, or the values of the referenced
@@ -1051,18 +1060,27 @@ class Book:
         return [str(x) if not isinstance(x, float) else _fmt_num(x) for row in rng.getDataArray() for x in row]
 
     def _audit(self, sh: Any, skip_blanks: bool, blanks: bool, limit: int) -> Tuple[Set[str], Set[str]]:
-        """(non-blank cells Calc circles, blank cells under ignore-blank-off rules)."""
+        """(cells Calc circles -- non-empty only if ``skip_blanks`` --,
+        empty cells under ignore-blank-off rules if ``blanks``)."""
         script = self._office.audit_script()
         if script is None:  # no Basic: the same walk over UNO, without the blank trick
             found = self._circled_uno(sh)
+            if len(found) >= MAX_CIRCLES:
+                raise CircleOverflowError(f"Calc marks at most {MAX_CIRCLES} invalid cells per sheet")
+            if skip_blanks:
+                found = {a for a in found if sh.getCellRangeByName(a).getType().value != "EMPTY"}
             return found, set()
         text = script.invoke((sh, skip_blanks, blanks), (), ())[0]
         if text.startswith("ERROR:"):
             raise LOError(f"marking invalid data failed inside LibreOffice: {text[6:]}")
         circled: Set[str] = set()
         empty: Set[str] = set()
+        drawn = 0
         for item in text.split(";"):
             if not item:
+                continue
+            if item.startswith("#"):
+                drawn = int(item[1:])
                 continue
             nums = [int(x) for x in item.split(",")]
             if len(nums) == 2:
@@ -1075,9 +1093,9 @@ class Book:
                     "use invalid_cells(..., blanks=False)"
                 )
             empty.update(rc_to_a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        if len(circled) >= MAX_CIRCLES:
+        if drawn >= MAX_CIRCLES:
             raise CircleOverflowError(
-                f"Calc marks at most {MAX_CIRCLES} invalid cells per sheet and found at least that many"
+                f"Calc marks at most {MAX_CIRCLES} invalid cells per sheet and drew that many"
             )
         return circled, empty
 
@@ -1089,7 +1107,7 @@ class Book:
         text = script.invoke((sh, False, False), (), ())[0]
         if text.startswith("ERROR:"):
             raise LOError(text)
-        return {rc_to_a1(int(r), int(c)) for c, r in (x.split(",") for x in text.split(";") if x)}
+        return {rc_to_a1(int(r), int(c)) for c, r in (x.split(",") for x in text.split(";") if x and x[0] != "#")}
 
     @staticmethod
     def _circled_uno(sh: Any) -> Set[str]:

@@ -499,6 +499,39 @@ def test_blank_cells_and_the_circle_limit(calc, tmp_path):
             book.invalid_cells("Big", limit=100)
 
 
+def test_protected_template_sheet(calc, tmp_path):
+    """Input cells unlocked on a protected sheet, as sjtx-xl templates are;
+    column C is locked, so Calc refuses the temporary ignore-blank switch there."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Form"
+    _dv(ws, "B2:B20", type="whole", operator="between", formula1="1", formula2="10", allow_blank=False)
+    _dv(ws, "C2:C20", type="whole", operator="between", formula1="1", formula2="10", allow_blank=False)
+    for r in range(2, 21):
+        ws.cell(r, 2).protection = Protection(locked=False)
+    ws.protection.sheet = True
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    with calc.open(path) as book:
+        def rules():
+            # 'source' left out: Calc pools identical rules and may report either anchor
+            return [{k: v for k, v in book.validation("Form", a).items() if k != "source"} for a in ("B2", "C9")]
+
+        before = rules()
+        book.type("Form", "B3", "5")
+        book.type("Form", "B4", "11")
+        with pytest.raises(lo.CellProtectedError):
+            book.type("Form", "C5", "11")
+        book.type("Form", "C5", "11", force=True)
+        book.type("Form", "C6", "7", force=True)
+        assert [book.is_valid("Form", a) for a in ("B3", "B4", "B5", "C5", "C6", "C7")] == [
+            True, False, False, False, True, False]
+        assert book.invalid_cells("Form", blanks=False) == {"B4", "C5"}
+        assert len(book.invalid_cells("Form")) == 2 + (19 - 2) + (19 - 2)
+        assert rules() == before
+        assert book.protected("Form")
+
+
 # --------------------------------------------------------------------------
 # conditional formatting
 
@@ -576,8 +609,7 @@ def test_save_as_xlsx_writes_a_copy(calc, tmp_path):
 
 
 def test_run_macro(calc, tmp_path):
-    assert calc.new  # application macro first: no document macros involved
-    with calc.new() as scratch:
+    with calc.new() as scratch:  # an application macro first: no document involved
         name = scratch.run_macro(lo.macro_uri("Tools.Misc.GetProductName", location="application"))
         assert "LibreOffice" in name
         libs = scratch.doc.BasicLibraries
