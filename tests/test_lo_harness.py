@@ -630,9 +630,7 @@ def test_run_macro(calc, tmp_path):
         assert book.string(book.sheet_names()[0], "B2") == "macro ran"
 
 
-def test_restart_after_soffice_dies(tmp_path):
-    if lo.unavailable_reason():
-        pytest.skip(lo.unavailable_reason())
+def test_restart_after_soffice_dies(calc, tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "S"
     path = tmp_path / "r.xlsx"
