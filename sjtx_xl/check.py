@@ -139,6 +139,7 @@ def check_file(path, official=None):
         rep.problems.append(problem("corrupt", detail="无法读取文件（%s）" % (e.strerror or e)))
     except Exception as e:       # errors are data: an unexpected failure is reported, not raised
         rep.problems.append(problem("corrupt", detail="读取时发生意外错误（%s: %s）" % (type(e).__name__, e)))
+        rep.values, rep.raw, rep.where, rep.conditions, rep.overall = {}, {}, {}, {}, None   # half-read
     for pr in rep.problems:
         pr.file = rep.path
     _set_status(rep)

@@ -49,8 +49,9 @@ class Report:
         for f in self.files:
             base = {"path": f.path, "file": f.name, "kind": f.kind, "status": f.status, "read_by": f.read_by}
             if not f.problems:
-                rows.append(dict(base, **{k: None for k in ROW_KEYS if k not in base},
-                                 message=f.reason or None))
+                row = dict(base, **{k: None for k in ROW_KEYS if k not in base})
+                row["message"] = f.reason or None
+                rows.append(row)
                 continue
             for p in f.problems:
                 row = dict(base)

@@ -1,0 +1,230 @@
+"""Validation of filled workbooks, the report, discovery, the official list and the CLI."""
+import json
+import os
+
+import pytest
+from openpyxl import Workbook
+
+from sjtx_xl import check as check_mod
+from sjtx_xl import cli, reference, samples, spec, template
+from sjtx_xl.check import check_file, check_paths, discover, load_official_list
+from sjtx_xl.errors import UsageError
+from sjtx_xl.fill import fill_bytes
+from sjtx_xl.uscc import CHARSET
+
+TEMPLATES = {k: template.build(k) for k in spec.KINDS}
+A5 = spec.layout("enterprise").sheet_title["a5"]
+A6 = spec.layout("enterprise").sheet_title["a6"]
+EXTRA = spec.layout("enterprise").sheet_title["extra"]
+P4 = spec.layout("platform").sheet_title["a4"]
+
+
+def make(tmp_path, name, kind="enterprise", seed=0, **changes):
+    values = samples.complete(kind, seed)
+    for k, v in changes.items():
+        if v is None:
+            values.pop(k, None)
+        else:
+            values[k] = v
+    p = tmp_path / name
+    p.write_bytes(fill_bytes(TEMPLATES[kind], values))
+    return p
+
+
+def problems(rep, ptype):
+    return [p for p in rep.problems if p.type == ptype]
+
+
+def one(rep, ptype, field=None):
+    hits = [p for p in problems(rep, ptype) if field is None or p.field == field]
+    assert len(hits) == 1, (ptype, field, [(p.type, p.field) for p in rep.problems])
+    return hits[0]
+
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+@pytest.mark.parametrize("seed", range(4))
+def test_complete_samples_pass(tmp_path, kind, seed):
+    rep = check_file(make(tmp_path, "a.xlsx", kind, seed))
+    assert rep.status == "ok" and rep.errors == [] and rep.overall == 1
+    assert set(rep.conditions) == {c.id for c in spec.form(kind).conditions}
+    assert all(v in (1, 2) for v in rep.conditions.values())
+
+
+def test_wrong_check_character(tmp_path):
+    code = samples.complete("enterprise", 0)["uscc"]
+    wrong = code[:-1] + CHARSET[(CHARSET.index(code[-1]) + 1) % 31]
+    rep = check_file(make(tmp_path, "a.xlsx", uscc=wrong))
+    p = one(rep, "uscc-check-char")
+    assert (p.sheet, p.cell, p.field, p.label, p.value) == (A5, "B4", "uscc", "统一社会信用代码", wrong)
+    assert code[-1] in p.message
+    assert rep.conditions["uscc"] == 0 and rep.status == "invalid"
+
+
+def test_condition_failures_are_errors_located_on_the_selfcheck_sheet(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", main_ratio_base=69.9, growth_last_base=0, listing_plan_base="无"))
+    assert rep.conditions["specialisation"] == 0 and rep.conditions["growth"] == 0 and rep.overall == 0
+    failed = {p.label: p for p in problems(rep, "condition-failed")}
+    assert set(failed) == {"专业化程度", "成长性"}
+    out = {o["id"]: o for o in spec.layout("enterprise").outputs()}
+    assert (failed["专业化程度"].sheet, failed["专业化程度"].cell) == (out["specialisation"]["sheet"],
+                                                                  out["specialisation"]["cell"])
+
+
+def test_pending_condition_is_a_warning(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", rd_ratio_2019=None))
+    assert rep.conditions["rd"] == 0.5 and rep.overall == 0.5
+    assert one(rep, "condition-pending").label == "创新能力·研发投入"
+    p = one(rep, "required-missing", "rd_ratio_2019")
+    assert (p.sheet, p.cell) == (EXTRA, "B17")
+
+
+def test_size_class_against_the_2011_standard(tmp_path):
+    values = samples.complete("enterprise", 2)
+    declared = values["size"]
+    other = next(s for s in ("中型", "小型", "微型") if s != declared)
+    rep = check_file(make(tmp_path, "a.xlsx", seed=2, size=other))
+    p = one(rep, "size-mismatch")
+    assert (p.cell, p.value) == ("B6", other) and declared in p.message
+    assert rep.conditions["size"] == 0
+
+
+def test_product_names(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", product_names="CNC机床，精密轴承"))
+    assert one(rep, "product-name-english").cell == "B12"
+    assert one(rep, "product-name-separator").cell == "B12"
+
+
+def test_every_target_must_be_filled(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", export_ratio_y2=None, awards_y1=None))
+    missing = {p.field: p.cell for p in problems(rep, "required-missing")}
+    assert missing == {"export_ratio_y2": "E8", "awards_y1": "D17"}
+    assert rep.conditions["complete"] == 0.5
+
+
+def test_required_if(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", four_base="是", four_base_item=None))
+    assert one(rep, "required-missing", "four_base_item").cell == "D14"
+    rep = check_file(make(tmp_path, "b.xlsx", four_base="否", four_base_item=None))
+    assert not problems(rep, "required-missing")
+
+
+def test_platform_name_exact_with_suggestion(tmp_path):
+    real = reference.platform_names()[3]
+    typo = real[:-2] + real[-1] if len(real) > 4 else real + "有限公司"
+    rep = check_file(make(tmp_path, "p.xlsx", "platform", platform_name=typo))
+    p = one(rep, "platform-not-in-list")
+    assert (p.sheet, p.cell, p.value) == (P4, "B3", typo)
+    assert real in p.hint
+    assert rep.conditions["listed"] == 0
+
+
+def test_official_list(tmp_path):
+    a = samples.complete("enterprise", 0)
+    b = samples.complete("enterprise", 1)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["第二批专精特新“小巨人”企业名单"])
+    ws.append(["序号", "省份", "企业名称", "统一社会信用代码"])
+    ws.append([1, "吉林", a["name"], a["uscc"].lower()])
+    ws.append([2, "吉林", "吉林省另一家公司", b["uscc"]])
+    lst = tmp_path / "名单.xlsx"
+    wb.save(lst)
+    official = load_official_list(lst)
+    assert official == {a["uscc"]: a["name"], b["uscc"]: "吉林省另一家公司"}
+    assert check_file(make(tmp_path, "a.xlsx", seed=0), official).errors == []
+    rep = check_file(make(tmp_path, "b.xlsx", seed=1), official)
+    p = one(rep, "name-not-in-official-list")
+    assert (p.cell, p.value) == ("B3", b["name"]) and "吉林省另一家公司" in p.hint
+    rep = check_file(make(tmp_path, "c.xlsx", seed=2), official)
+    assert one(rep, "uscc-not-in-official-list").cell == "B4"
+    with pytest.raises(UsageError):
+        load_official_list(tmp_path / "nope.xlsx")
+
+
+def test_discover_reports_every_file(tmp_path):
+    make(tmp_path, "a.xlsx")
+    sub = tmp_path / "长春市"
+    sub.mkdir()
+    make(sub, "b.xlsx", seed=1)
+    (sub / "~$b.xlsx").write_bytes(b"lock")
+    (sub / "说明.docx").write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.xlsx").write_bytes(b"x")
+    found = {p.name: why for p, why in discover([tmp_path])}
+    assert found["a.xlsx"] is None and found["b.xlsx"] is None
+    assert "锁文件" in found["~$b.xlsx"] and "不是Excel" in found["说明.docx"] and "隐藏" in found[".git"]
+    assert "x.xlsx" not in found
+    flat = {p.name: why for p, why in discover([tmp_path], recursive=False)}
+    assert "b.xlsx" not in flat and flat["长春市"]
+    with pytest.raises(UsageError):
+        discover([tmp_path / "missing"])
+
+
+def test_explicit_file_is_judged_by_content_not_extension(tmp_path):
+    p = make(tmp_path, "企业.txt")
+    assert check_file(p).status == "ok"
+    assert dict(discover([p]))[p.absolute()] is None
+
+
+def test_duplicate_credit_codes_across_files(tmp_path):
+    make(tmp_path, "a.xlsx", seed=0)
+    make(tmp_path, "a_修改版.xlsx", seed=0)
+    report = check_paths([tmp_path])
+    for f in report.files:
+        p = one(f, "duplicate-uscc")
+        assert p.severity == "warning" and p.cell == "B4"
+    assert report.valid
+
+
+def test_unexpected_exception_becomes_corrupt(tmp_path, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+    monkeypatch.setattr(check_mod, "normalise", boom)
+    rep = check_file(make(tmp_path, "a.xlsx"))
+    p = one(rep, "corrupt")
+    assert "kaboom" in p.message and rep.status == "rejected"
+
+
+def test_report_stats_and_flatten(tmp_path):
+    make(tmp_path, "ok.xlsx", seed=0)
+    make(tmp_path, "bad.xlsx", seed=1, main_ratio_base=10)
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "readme.md").write_text("x")
+    report = check_paths([tmp_path])
+    s = report.stats
+    assert (s["files"], s["ok"], s["invalid"], s["rejected"], s["skipped"]) == (4, 1, 1, 1, 1)
+    assert s["by_type"]["condition-failed"] == 1 and s["by_type"]["empty"] == 1
+    assert s["errors"] == sum(len(f.errors) for f in report.files)
+    rows = report.flatten()
+    assert {r["file"] for r in rows} == {"ok.xlsx", "bad.xlsx", "empty.xlsx", "readme.md"}
+    bad = [r for r in rows if r["file"] == "bad.xlsx" and r["type"] == "condition-failed"]
+    assert bad and bad[0]["severity"] == "error" and bad[0]["path"] == str(tmp_path / "bad.xlsx")
+    d = report.to_dict()
+    assert set(d) == {"valid", "files", "stats"} and d["valid"] is False
+
+
+def test_cli_exit_codes_and_json(tmp_path, capsys):
+    ok = make(tmp_path, "ok.xlsx")
+    assert cli.main(["check", str(ok)]) == 0
+    out = capsys.readouterr().out
+    assert "ok.xlsx" in out and "通过" in out
+    bad = make(tmp_path, "bad.xlsx", seed=1, main_ratio_base="abc")
+    assert cli.main(["check", str(bad), "--json"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    assert d["valid"] is False and d["stats"]["files"] == 1
+    f = d["files"][0]
+    assert f["path"] == str(bad.absolute()) and os.path.isabs(f["path"])
+    assert (f["kind"], f["template_version"], f["status"]) == ("enterprise", spec.TEMPLATE_VERSION, "invalid")
+    e = next(e for e in f["errors"] if e["type"] == "not-a-number")
+    assert set(e) == {"type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint"}
+    assert (e["sheet"], e["cell"], e["field"], e["value"]) == (A6, "C7", "main_ratio_base", "abc")
+    assert cli.main(["check", str(tmp_path / "missing.xlsx")]) == 2
+    assert cli.main(["check", str(ok), "--official-list", str(tmp_path / "none.xlsx")]) == 2
+    capsys.readouterr()
+
+
+def test_warnings_alone_exit_zero(tmp_path, capsys):
+    p = make(tmp_path, "w.xlsx", employees="300人")
+    assert cli.main(["check", str(p), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["valid"] is True and [e["type"] for e in d["files"][0]["errors"]] == ["normalised"]
