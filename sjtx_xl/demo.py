@@ -342,6 +342,7 @@ def other_template_bytes():
     import xlsxwriter
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": BASE_TIME})          # deterministic bytes
     ws = wb.add_worksheet("Sheet1")
     for r, row in enumerate((("企业名称", "长春某某科技有限公司"), ("联系人", "张三"), ("备注", "自制表格"))):
         ws.write_row(r, 0, row)
@@ -412,7 +413,9 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
 
     mistakes = list(ENTERPRISE_MISTAKES)
     # every class of mistake appears at least once when there are enough enterprises
-    n_bad = max(round(n_enterprises * mistake_share), min(n_enterprises, len(mistakes)))
+    n_bad = round(n_enterprises * mistake_share)
+    if mistake_share > 0:
+        n_bad = max(n_bad, min(n_enterprises, len(mistakes)))
     bad_slots = set(rng.sample(range(n_enterprises), n_bad)) if n_enterprises else set()
     m_i = 0
     for i in range(n_enterprises):
@@ -432,11 +435,11 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
     seen_names = set()
     chosen = []
     for p in pool:
+        if len(chosen) >= n_platforms:
+            break
         if p["name"] not in seen_names and not p["name"].endswith("（国家）"):
             seen_names.add(p["name"])
             chosen.append(p)
-        if len(chosen) == n_platforms:
-            break
     pm = list(PLATFORM_MISTAKES)
     for i, p in enumerate(chosen):
         v = platform_values(rng, p, i + 1, taken)

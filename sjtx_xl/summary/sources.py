@@ -18,8 +18,8 @@ def records(model):
         if f.kind == "summary":
             yield ("summary", "", "", "", f.path, f.rel, f.sha256, f.template_version, f.mtime, f.size, "汇总表", ())
             for e in f.entries:
-                if not e.dropped:
-                    yield (e.kind, e.name, e.uscc or "", e.city, e.path, e.rel, e.sha256, e.template_version,
+                if not e.dropped:                       # carried rows show the original file's full path
+                    yield (e.kind, e.name, e.uscc or "", e.city, e.path, e.path, e.sha256, e.template_version,
                            e.mtime, e.size, e.read_by, e.via)
         else:
             for e in f.entries:

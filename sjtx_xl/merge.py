@@ -1,0 +1,359 @@
+"""`sjtx-xl merge FOLDER`: every filled workbook in a folder -> one provincial summary workbook.
+
+    merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None,
+          progress=None) -> MergeResult
+    cli_merge(args) -> exit code (0 written; 1 with --strict if a file was rejected or has errors;
+                                  2 usage errors, raised as UsageError)
+
+Steps: discover the files (check.discover); read and validate every candidate on a process pool
+sized to the machine (check.check_file in the workers, which also turn each report into compact
+summary rows); recognise summaries written by this command and carry their rows with provenance;
+drop duplicate credit codes by the stated rule; write the summary atomically (summary/).
+
+Every file found ends as merged, rejected or skipped, with a reason for the last two.
+"""
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import spec
+from .errors import OutputLockedError, UsageError
+from .problems import problem
+from .summary import Entry, FileRecord, SummaryModel, write_summary
+from .summary import data as summary_data
+from .summary.annex4 import MAX_PLATFORMS, warning_text
+from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIPPED, assign_city, mtime_text,
+                            sort_key)
+
+DEFAULT_NAME = "汇总.xlsx"
+PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
+READ_STATUSES = ("ok", "invalid")          # check.FileReport statuses that mean "read"
+
+
+# --------------------------------------------------------------------------- reading (in workers)
+
+_ROOT = None
+_OFFICIAL = None
+
+
+def _init_worker(root, official):
+    global _ROOT, _OFFICIAL
+    _ROOT, _OFFICIAL = root, official
+
+
+def _pdict(p):
+    return {k: getattr(p, k, None) for k in PROBLEM_KEYS}
+
+
+def _folder_parts(path, root):
+    try:
+        rel = Path(path).relative_to(root)
+    except ValueError:
+        return (), str(path)
+    return rel.parts[:-1], rel.as_posix()
+
+
+def read_file(path, root, official=None):
+    """One candidate file -> FileRecord with its summary rows. Never raises for bad input."""
+    from .check import check_file
+    rep = check_file(path, official)
+    parts, rel = _folder_parts(rep.path, root)
+    rec = FileRecord(path=rep.path, rel=rel, status=SKIPPED, reason=rep.reason or "", kind=rep.kind,
+                     template_version=rep.template_version, problems=[_pdict(p) for p in rep.problems],
+                     sha256=rep.sha256 or "", mtime=rep.mtime or 0.0, size=rep.size or 0, read_by=rep.read_by or "")
+    if rep.status in READ_STATUSES and rep.kind in spec.KINDS:
+        rec.status, rec.reason = MERGED, ""
+        e = Entry(kind=rep.kind, values=rep.values, conditions=dict(rep.conditions), overall=rep.overall,
+                  problems=rec.problems, path=rec.path, sha256=rec.sha256, mtime=rec.mtime, size=rec.size,
+                  template_version=rec.template_version, read_by=rec.read_by, rel=rel)
+        rec.entries = [assign_city(e, parts)]
+    elif rep.status == "skipped":
+        rec.status = SKIPPED
+    elif rep.status in READ_STATUSES:                        # read, but not an enterprise or platform form
+        rec.status, rec.reason = REJECTED, rep.reason or "无法识别为企业或平台申报表"
+    else:
+        rec.status = REJECTED
+        if summary_data.is_summary(rep.path):
+            _read_summary_file(rec, parts)
+        if rec.status == REJECTED and not rec.reason:
+            rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
+    return rec
+
+
+def _read_summary_file(rec, parts):
+    """A summary written by this command: carry its rows, each with its own provenance."""
+    try:
+        meta, entries = summary_data.read_summary(rec.path)
+    except summary_data.SummaryError as e:
+        rec.kind = "summary"
+        rec.problems = [_pdict(problem("corrupt", detail="汇总表的数据无法读取（%s）" % e, file=rec.path))]
+        rec.reason = rec.problems[0]["message"]
+        return
+    rec.status, rec.reason, rec.kind, rec.read_by = MERGED, "", "summary", "summary"
+    rec.template_version = meta.get("template_version")
+    rec.problems = []
+    for kind in spec.KINDS:
+        theirs = meta.get("spec_hash_" + kind)
+        if theirs and theirs != spec.spec_hash(kind):
+            rec.problems.append(_pdict(problem(
+                "inconsistent", detail="汇总表由另一版本的 sjtx-xl 生成（%s 规格 %s，本程序为 %s），各行按原样带入"
+                % (kind, theirs, spec.spec_hash(kind)), hint="如需按本版本规则重新校验，请改为汇总原始申报表")))
+    for e in entries:
+        e.via = tuple(e.via) + (rec.path,)
+        city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
+        if city.city_source == "folder":                      # the province's sub-folder says whose it is
+            e.city, e.city_source = city.city, "folder"
+    rec.entries = entries
+
+
+def _work(item):
+    i, path = item
+    return i, read_file(path, _ROOT, _OFFICIAL)
+
+
+def default_workers():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:                                    # Windows, macOS
+        return max(1, os.cpu_count() or 1)
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total, stream=None, enabled=None):
+        self.stream = stream or sys.stderr
+        self.total, self.done, self.t0, self.last = total, 0, time.monotonic(), 0.0
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+
+    def update(self, n=1):
+        self.done += n
+        now = time.monotonic()
+        if self.enabled and (now - self.last > 0.1 or self.done == self.total):
+            self.last = now
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            self.stream.write("\r读取 [%s%s] %d/%d %3d%% %.1fs" % ("#" * filled, "." * (width - filled), self.done,
+                                                             self.total, 100 * self.done // max(self.total, 1),
+                                                             now - self.t0))
+            self.stream.flush()
+
+    def close(self):
+        if self.enabled and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def read_all(paths, root, official=None, workers=None, progress=None):
+    """FileRecords for `paths`, in order, read on a process pool of `workers` (default: all CPUs)."""
+    n = len(paths)
+    workers = min(workers or default_workers(), n) if n else 0
+    progress = progress or Progress(n, enabled=False)
+    out = [None] * n
+    if workers <= 1 or n < 4:
+        for i, p in enumerate(paths):
+            out[i] = read_file(p, root, official)
+            progress.update()
+        return out
+    import multiprocessing
+    chunk = max(1, min(32, n // (workers * 8)))
+    pool = multiprocessing.get_context().Pool(workers, initializer=_init_worker, initargs=(str(root), official))
+    try:
+        for i, rec in pool.imap_unordered(_work, enumerate(map(str, paths)), chunk):
+            out[i] = rec
+            progress.update()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    return out
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def dedupe(records, keep="newest"):
+    """Keep one row per (kind, credit code); the others are marked dropped and their files skipped."""
+    if keep not in KEEP_RULES:
+        raise UsageError("--keep 只能是 newest 或 first")
+    groups = {}
+    for fi, rec in enumerate(records):
+        if rec.status != MERGED:
+            continue
+        for ei, e in enumerate(rec.entries):
+            if e.uscc:
+                groups.setdefault((e.kind, e.uscc), []).append(((fi, ei), rec, e))
+    for (kind, code), group in groups.items():
+        if len(group) < 2:
+            continue
+        if keep == "newest":
+            winner = min(group, key=lambda g: (-g[2].mtime, g[2].path, g[0]))
+        else:
+            winner = min(group, key=lambda g: g[0])
+        _, wrec, w = winner
+        for _, rec, e in group:
+            if e is w:
+                continue
+            e.dropped = "%s统一社会信用代码 %s 与“%s”相同，按规则保留后者（%s）" % (
+                DUPLICATE_PREFIX, code, w.rel or w.path,
+                "修改时间 %s 较新" % mtime_text(w.mtime) if keep == "newest" else "最先找到")
+            if rec.kind != "summary":
+                rec.status, rec.reason = SKIPPED, e.dropped
+        others = "、".join(os.path.basename(e.path) for _, _, e in group if e is not w)
+        field = spec.form(kind).field("uscc")
+        sheet = spec.layout(kind).sheet_title[field.sheet]
+        w.problems.append(_pdict(problem("duplicate-uscc", value=code, detail=others, sheet=sheet, cell=field.cell,
+                                         field=field.id, label=field.label)))
+
+
+@dataclass
+class MergeResult:
+    output: str
+    model: SummaryModel
+    counts: dict
+    notices: list
+
+    @property
+    def rejected_or_errors(self):
+        m = self.model
+        return (any(f.status == REJECTED or (f.status == MERGED and f.errors) for f in m.files)
+                or any(e.errors for e in m.enterprises + m.platforms))
+
+    def to_dict(self):
+        """The JSON of `sjtx-xl merge --json`: the shape of `sjtx-xl check --json` plus output and counts."""
+        files = []
+        n_err = n_warn = 0
+        by_type = {}
+        for f in self.model.files:
+            d = {"path": f.path, "kind": f.kind, "template_version": f.template_version, "status": f.status,
+                 "reason": f.reason, "errors": f.problems, "read_by": f.read_by or None, "sha256": f.sha256 or None,
+                 "size": f.size, "mtime": mtime_text(f.mtime) or None,
+                 "error_count": len(f.errors), "warning_count": len(f.problems) - len(f.errors)}
+            rows = f.entries if f.kind == "summary" else []
+            if rows:
+                d["rows"] = [{"path": e.path, "kind": e.kind, "name": e.name, "uscc": e.uscc, "city": e.city,
+                              "status": SKIPPED if e.dropped else MERGED, "reason": e.dropped, "errors": e.problems,
+                              "sha256": e.sha256, "via": list(e.via)} for e in rows]
+            files.append(d)
+            for p in f.problems + [p for e in rows for p in e.problems]:
+                n_err += p["severity"] == "error"
+                n_warn += p["severity"] == "warning"
+                by_type[p["type"]] = by_type.get(p["type"], 0) + 1
+        stats = dict(self.counts, files=self.counts["found"], errors=n_err, warnings=n_warn,
+                     by_type=dict(sorted(by_type.items())))
+        return {"valid": not self.rejected_or_errors, "output": self.output, "keep": self.model.keep,
+                "keep_rule": self.model.keep_rule, "counts": self.counts, "notices": self.notices,
+                "files": files, "stats": stats}
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None):
+    """Merge every workbook in `folder` into the summary workbook `output` (default FOLDER/汇总.xlsx)."""
+    from .check import discover, load_official_list
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError("找不到文件夹：%s" % folder)
+    output = Path(output) if output else folder / DEFAULT_NAME
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError("汇总表的文件名应以 .xlsx 结尾：%s" % output)
+    if output.is_dir():
+        raise UsageError("%s 是文件夹，请给出汇总表的文件名" % output)
+    if keep not in KEEP_RULES:
+        raise UsageError("--keep 只能是 newest 或 first")
+    official = load_official_list(official_list) if official_list else None
+    root = folder.absolute()
+    found = discover([folder], recursive)
+    records = [None] * len(found)
+    todo = []
+    for i, (p, why) in enumerate(found):
+        _, rel = _folder_parts(p, root)
+        if output.exists() and p.is_file() and _same_file(p, output):
+            records[i] = FileRecord(path=str(p), rel=rel, status=SKIPPED,
+                                    reason="本命令要写入的汇总表（上次汇总的结果），不作为输入")
+        elif why:
+            records[i] = FileRecord(path=str(p), rel=rel, status=SKIPPED, reason=why)
+        else:
+            todo.append(i)
+    progress = progress if progress is not None else Progress(len(todo))
+    try:
+        for i, rec in zip(todo, read_all([found[i][0] for i in todo], root, official, workers, progress)):
+            records[i] = rec
+    finally:
+        progress.close()
+    dedupe(records, keep)
+    enterprises, platforms, carried = [], [], []
+    for rec in records:
+        if rec.status != MERGED and rec.kind != "summary":
+            continue
+        for e in rec.entries:
+            if e.dropped or rec.status != MERGED:
+                continue
+            (enterprises if e.kind == "enterprise" else platforms).append(e)
+            if e.via:
+                carried.append(e)
+    enterprises.sort(key=sort_key)
+    platforms.sort(key=sort_key)
+    model = SummaryModel(enterprises=enterprises, platforms=platforms, files=records, keep=keep, root=str(root),
+                         carried=carried)
+    notices = []
+    if len(platforms) > MAX_PLATFORMS:                      # 三(二)：全省精选不超过3家
+        notices.append(_pdict(problem("too-many-platforms", value=len(platforms))))
+        model.notices.append(warning_text(len(platforms)))
+    try:
+        write_summary(output, model)
+    except OutputLockedError:
+        raise
+    except PermissionError as e:
+        raise OutputLockedError("无法写入 %s（%s）：请换一个有写入权限的位置或文件名，例如 %s" % (
+            output, e.strerror or e, Path.home() / output.name)) from e
+    return MergeResult(output=str(output.resolve()), model=model, counts=model.counts(), notices=notices)
+
+
+# --------------------------------------------------------------------------- command line
+
+LIST_LIMIT = 20
+
+
+def format_result(r):
+    c = r.counts
+    lines = ["汇总表：%s" % r.output,
+             "共发现文件 %d 个：已汇总 %d 个，拒收 %d 个，跳过 %d 个（其中重复 %d 个）；汇总企业 %d 家、平台 %d 个；有错误的文件 %d 个。"
+             % (c["found"], c["merged"], c["rejected"], c["skipped"], c["duplicates"], c["enterprises"],
+                c["platforms"], c["files_with_errors"]),
+             "重复处理规则：%s。" % r.model.keep_rule]
+    for title, pick in (("拒收", lambda f: f.status == REJECTED), ("跳过", lambda f: f.status == SKIPPED),
+                        ("有错误（已汇总，详见“校验报告”）", lambda f: f.status == MERGED and f.errors)):
+        chosen = [f for f in r.model.files if pick(f)]
+        if not chosen:
+            continue
+        lines.append("%s：" % title)
+        for f in chosen[:LIST_LIMIT]:
+            why = f.reason if f.status != MERGED else "%d 个错误，如：%s" % (len(f.errors), f.errors[0]["message"])
+            lines.append("  %s — %s" % (f.rel or f.path, why))
+        if len(chosen) > LIST_LIMIT:
+            lines.append("  …… 另有 %d 个，见汇总表“校验报告”" % (len(chosen) - LIST_LIMIT))
+    for n in r.model.notices:
+        lines.append(n)
+    return "\n".join(lines)
+
+
+def cli_merge(args):
+    from .cli import EXIT_INVALID, EXIT_OK
+    result = merge(args.folder, output=args.output, recursive=args.recursive,
+                   official_list=getattr(args, "official_list", None), keep=getattr(args, "keep", "newest"))
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        print(format_result(result))
+    if args.strict and result.rejected_or_errors:
+        return EXIT_INVALID
+    return EXIT_OK
