@@ -12,6 +12,7 @@ rules the template's own validation and 自检 formulas are built from (rules.py
 each field and each condition's `value()` for 三、申报条件. Cached formula results are never read.
 """
 import datetime as _dt
+import functools
 import hashlib
 import io
 import os
@@ -195,10 +196,20 @@ def _check_bytes(rep, data, official):
     elif version > spec.TEMPLATE_VERSION:
         raise FileProblem("unknown-template", "模板版本%d比本程序支持的版本%d新，请升级 sjtx-xl"
                           % (version, spec.TEMPLATE_VERSION))
-    elif meta.get("spec_hash") and meta.get("spec_hash") != spec.spec_hash(kind):
-        rep.problems.append(problem("template-changed", value=meta.get("spec_hash"), detail=spec.spec_hash(kind)))
+    elif meta.get("spec_hash") and meta.get("spec_hash") != _spec_hash(kind):
+        rep.problems.append(problem("template-changed", value=meta.get("spec_hash"), detail=_spec_hash(kind)))
     _read_by_names(rep, book, kind)
     _validate(rep, kind, official)
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(kind):
+    return {f.id: f for f in spec.form(kind).fields}
+
+
+@functools.lru_cache(maxsize=None)
+def _spec_hash(kind):
+    return spec.spec_hash(kind)
 
 
 def _read_by_names(rep, book, kind):
@@ -223,10 +234,10 @@ def _read_by_names(rep, book, kind):
 
 def _take_cells(rep, book, kind, cells):
     """Raw values of xlsx cells; formulas are recorded as such, with no cached result."""
-    form = spec.form(kind)
+    fields = _fields(kind)
     date_styles = None
     for fid, c in cells.items():
-        f = form.field(fid)
+        f = fields[fid]
         rep.where[fid] = (c.sheet, c.ref)
         if c.formula is not None:
             rep.raw[fid] = c.formula

@@ -228,3 +228,14 @@ def test_warnings_alone_exit_zero(tmp_path, capsys):
     assert cli.main(["check", str(p), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["valid"] is True and [e["type"] for e in d["files"][0]["errors"]] == ["normalised"]
+
+
+def test_bench_runs_all_engines_and_they_agree(capsys):
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "bench", "read_bench.py")
+    spec_ = importlib.util.spec_from_file_location("read_bench", path)
+    mod = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(mod)
+    assert mod.main(["-n", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "chosen" in out and "openpyxl load_workbook" in out and "verdicts agree across engines: yes" in out

@@ -139,7 +139,27 @@ def guard_zip(zf):
 
 # --- the xlsx reader ------------------------------------------------------------------------
 
+_NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_A1_PLAIN = re.compile(r"^[A-Z]{1,3}[1-9]\d{0,6}$")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _BLOCK(name):
+    return re.compile(rb"<(?:[\w.-]+:)?%s\b.*?</(?:[\w.-]+:)?%s>" % (name.encode(), name.encode()), re.S)
+
+
+def _TAG(name):
+    return re.compile(rb"<(?:[\w.-]+:)?%s\b[^>]*>" % name.encode())
+
+
+_NUMFMTS, _CELLXFS = _BLOCK("numFmts"), _BLOCK("cellXfs")
+_NUMFMT, _XF = _TAG("numFmt"), _TAG("xf")
+
+
+def _unescape_attr(s):
+    from xml.sax.saxutils import unescape
+    return unescape(s, {"&quot;": '"', "&apos;": "'"})
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
 _SHEETDATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
@@ -189,26 +209,57 @@ class Xlsx:
         except zipfile.BadZipFile as e:
             raise FileProblem("corrupt", "压缩包结构损坏（%s），文件可能不完整" % e)
         guard_zip(self.zf)
-        names = set(self.zf.namelist())
-        self.workbook_part = ooxml.workbook_part(self.zf) if "_rels/.rels" in names else "xl/workbook.xml"
-        if self.workbook_part not in names:
-            if "xl/workbook.bin" in names:
-                raise FileProblem("not-a-workbook", "：二进制工作簿（.xlsb）不受支持")
-            if "word/document.xml" in names:
-                raise FileProblem("not-a-workbook", "：这是Word文档")
-            raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
+        self._members = set(self.zf.namelist())
         try:
-            self.sheet_list = ooxml.sheets(self.zf)
-            self.names = ooxml.defined_names(self.zf)
-            self._rels = self._workbook_rels()
-        except (KeyError, ET.ParseError, zipfile.BadZipFile, EOFError, ValueError) as e:
+            self._workbook()
+        except (KeyError, ET.ParseError, zipfile.BadZipFile, EOFError, ValueError, AttributeError) as e:
             raise FileProblem("corrupt", "工作簿结构损坏（%s）" % e)
-        self.parts = {title: part for title, part, _ in self.sheet_list}
-        self.states = {title: state for title, _, state in self.sheet_list}
         self._sst = None
         self._date_styles = None
         self._cache = {}
         self.cells_read = 0
+
+    def _workbook(self):
+        """Sheets, defined names and related parts, each XML parsed once."""
+        wb_part = "xl/workbook.xml"
+        if "_rels/.rels" in self._members:
+            for rel in self._parse(self.part("_rels/.rels"), "包关系"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    wb_part = rel.get("Target", "").lstrip("/")
+        if wb_part not in self._members:
+            if "xl/workbook.bin" in self._members:
+                raise FileProblem("not-a-workbook", "：二进制工作簿（.xlsb）不受支持")
+            if "word/document.xml" in self._members:
+                raise FileProblem("not-a-workbook", "：这是Word文档")
+            raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
+        base = posixpath.dirname(wb_part)
+        rels_part = posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")
+        targets, self._rels = {}, {}
+        for rel in self._parse(self.part(rels_part), "工作簿关系"):
+            t = rel.get("Target", "")
+            t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
+            targets[rel.get("Id")] = t
+            for key, suffix in REL_SUFFIX.items():
+                if rel.get("Type", "").endswith(suffix):
+                    self._rels[key] = t
+        root = self._parse(self.part(wb_part), "工作簿")
+        self.sheet_list, self.names = [], {}
+        for el in root:
+            name = _local(el.tag)
+            if name == "sheets":
+                for sh in el:
+                    rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
+                    self.sheet_list.append((sh.get("name"), targets.get(rid), sh.get("state", "visible")))
+            elif name == "definedNames":
+                for dn in el:
+                    if dn.get("localSheetId") is not None:
+                        continue
+                    m = _NAME_REF.match((dn.text or "").strip())
+                    if m:
+                        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+                        self.names[dn.get("name")] = (sheet, m.group(3).upper() + m.group(4))
+        self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
+        self.states = {title: state for title, _, state in self.sheet_list}
 
     # -- raw parts --------------------------------------------------------------------------
     def part(self, name):
@@ -226,19 +277,6 @@ class Xlsx:
         except Exception as e:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
-    def _workbook_rels(self):
-        base = posixpath.dirname(self.workbook_part)
-        rels_part = posixpath.join(base, "_rels", posixpath.basename(self.workbook_part) + ".rels")
-        out = {}
-        root = ET.fromstring(self.zf.read(rels_part))
-        for rel in root:
-            typ, target = rel.get("Type", ""), rel.get("Target", "")
-            for key, suffix in REL_SUFFIX.items():
-                if typ.endswith(suffix):
-                    out[key] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                        posixpath.join(base, target))
-        return out
-
     def _parse(self, data, what):
         try:
             return ET.fromstring(data)
@@ -248,7 +286,7 @@ class Xlsx:
     def shared_strings(self):
         if self._sst is None:
             part = self._rels.get("sharedStrings")
-            if not part or part not in self.zf.namelist():
+            if not part or part not in self._members:
                 self._sst = []
             else:
                 root = self._parse(self.part(part), "共享字符串")
@@ -258,32 +296,33 @@ class Xlsx:
         return self._sst
 
     def date_styles(self):
-        """Indexes of cellXfs whose number format shows a date."""
+        """Indexes of cellXfs whose number format shows a date (only numFmts and cellXfs are read)."""
         if self._date_styles is None:
             from .normalise import is_date_format
             out = set()
             part = self._rels.get("styles")
-            if part and part in self.zf.namelist():
-                root = self._parse(self.part(part), "样式")
+            if part and part in self._members:
+                data = self.part(part)
                 custom = {}
-                xfs = []
-                for el in root:
-                    name = _local(el.tag)
-                    if name == "numFmts":
-                        for nf in el:
-                            try:
-                                custom[int(nf.get("numFmtId"))] = nf.get("formatCode", "")
-                            except (TypeError, ValueError):
-                                pass
-                    elif name == "cellXfs":
-                        xfs = [xf.get("numFmtId", "0") for xf in el]
-                for i, fid in enumerate(xfs):
-                    try:
-                        fid = int(fid)
-                    except ValueError:
-                        continue
-                    if is_date_format(fid, custom.get(fid)):
-                        out.add(i)
+                m = _NUMFMTS.search(data)
+                if m:
+                    for nf in _NUMFMT.finditer(m.group(0)):
+                        attrs = dict(_ATTR.findall(nf.group(0)))
+                        try:
+                            code = attrs.get(b"formatCode", b"").decode("utf-8")
+                            custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
+                        except ValueError:
+                            pass
+                m = _CELLXFS.search(data)
+                if m:
+                    for i, xf in enumerate(_XF.finditer(m.group(0))):
+                        attrs = dict(_ATTR.findall(xf.group(0)))
+                        try:
+                            fid = int(attrs.get(b"numFmtId", b"0"))
+                        except ValueError:
+                            continue
+                        if is_date_format(fid, custom.get(fid)):
+                            out.add(i)
             self._date_styles = out
         return self._date_styles
 
@@ -291,19 +330,25 @@ class Xlsx:
     def has_sheet(self, title):
         return title in self.parts
 
+    def _index(self, title):
+        """{A1: <c> element} of sheet `title`; cells are converted only when asked for."""
+        if title not in self._cache:
+            part = self.parts.get(title)
+            if part is None:
+                raise FileProblem("corrupt", "找不到工作表“%s”" % title)
+            self._cache[title] = self._sheet_index(title, self.part(part))
+        return self._cache[title]
+
     def cells(self, title):
-        """{A1: Cell} for every cell stored in <sheetData> of sheet `title` (cached)."""
-        if title in self._cache:
-            return self._cache[title]
-        part = self.parts.get(title)
-        if part is None:
-            raise FileProblem("corrupt", "找不到工作表“%s”" % title)
-        data = self.part(part)
-        out = self._sheet_cells(title, data)
-        self._cache[title] = out
+        """{A1: Cell} for every non-empty cell stored in <sheetData> of sheet `title`."""
+        out = {}
+        for a1, el in self._index(title).items():
+            c = self._cell(title, a1, el)
+            if c is not None:
+                out[a1] = c
         return out
 
-    def _sheet_cells(self, title, data):
+    def _sheet_index(self, title, data):
         root = _ROOT.search(data)
         sd = _SHEETDATA.search(data)
         if root is None or not (data.rstrip().endswith(b"worksheet>") or root.group(0).endswith(b"/>")):
@@ -323,31 +368,36 @@ class Xlsx:
         if root_tag.endswith(b"/>"):
             root_tag = root_tag[:-2] + b">"
         prefix = re.match(rb"<([\w.-]*:)?", root_tag).group(1) or b""
-        doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
-        tree = self._parse(doc, "工作表“%s”" % title)
+        tree = self._parse(root_tag + fragment + b"</" + prefix + b"worksheet>", "工作表“%s”" % title)
+        ns = tree.tag[: tree.tag.index("}") + 1] if tree.tag.startswith("{") else ""
+        row_tag, c_tag = ns + "row", ns + "c"
         out = {}
         row_idx = -1
-        for row in tree.iter():
-            if _local(row.tag) != "row":
-                continue
-            r = row.get("r")
-            row_idx = int(r) - 1 if r and r.isdigit() else row_idx + 1
-            col_idx = -1
-            for c in row:
-                if _local(c.tag) != "c":
+        for sheet_data in tree:
+            for row in sheet_data:
+                if row.tag != row_tag:
                     continue
-                ref = c.get("r")
-                m = _A1.match(ref) if ref else None
-                if m:
-                    col_idx = _col_index(m.group(1))
-                    row_here = int(m.group(2)) - 1
-                else:
-                    col_idx += 1
-                    row_here = row_idx
-                a1 = ooxml.a1(col_idx, row_here)
-                cell = self._cell(title, a1, c)
-                if cell is not None:
-                    out[a1] = cell
+                r = row.get("r")
+                row_idx = int(r) - 1 if r and r.isdigit() else row_idx + 1
+                col_idx = -1
+                for c in row:
+                    if c.tag != c_tag:
+                        continue
+                    ref = c.get("r")
+                    if ref and _A1_PLAIN.match(ref):
+                        out[ref] = c
+                        col_idx = -2                       # position known; recomputed if needed
+                        last = ref
+                        continue
+                    m = _A1.match(ref) if ref else None
+                    if m:
+                        col_idx, row_here = _col_index(m.group(1)), int(m.group(2)) - 1
+                    else:
+                        if col_idx == -2:
+                            col_idx = _col_index(_A1.match(last).group(1))
+                        col_idx += 1
+                        row_here = row_idx
+                    out[ooxml.a1(col_idx, row_here)] = c
         return out
 
     def _cell(self, title, a1, c):
@@ -401,7 +451,8 @@ class Xlsx:
     def cell(self, title, a1):
         """The Cell at sheet `title`, A1 `a1` (a blank Cell when nothing is stored there)."""
         a1 = a1.replace("$", "").upper()
-        return self.cells(title).get(a1) or Cell(title, a1)
+        el = self._index(title).get(a1)
+        return (self._cell(title, a1, el) if el is not None else None) or Cell(title, a1)
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
