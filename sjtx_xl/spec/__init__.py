@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 
-from openpyxl.utils import get_column_letter
 
 from .. import limits
 from ..rules import SIZE_COLUMNS, NamedRule, size_rows
@@ -117,6 +116,15 @@ class Layout:
                         value_cell="%s%d" % (self.VALUE_COL, self.overall_row), name="R_overall",
                         texts={"pass": OVERALL_TEXT[1], "fail": OVERALL_TEXT[0], "pending": OVERALL_TEXT[0.5]}))
         return out
+
+
+def get_column_letter(n):
+    """1 -> 'A', 27 -> 'AA' (as openpyxl.utils; importing openpyxl here costs every command ~0.1 s)."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 def _uses_size(c):
