@@ -215,6 +215,7 @@ class MergeResult:
     model: SummaryModel
     counts: dict
     notices: list
+    timings: dict = None                    # seconds per phase: discover, read, prepare, write, total
 
     @property
     def rejected_or_errors(self):
@@ -246,7 +247,7 @@ class MergeResult:
                      by_type=dict(sorted(by_type.items())))
         return {"valid": not self.rejected_or_errors, "output": self.output, "keep": self.model.keep,
                 "keep_rule": self.model.keep_rule, "counts": self.counts, "notices": self.notices,
-                "files": files, "stats": stats}
+                "timings": self.timings, "files": files, "stats": stats}
 
 
 def _same_file(a, b):
@@ -259,6 +260,7 @@ def _same_file(a, b):
 def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None):
     """Merge every workbook in `folder` into the summary workbook `output` (default FOLDER/汇总.xlsx)."""
     from .check import discover, load_official_list
+    t0 = time.monotonic()
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError("找不到文件夹：%s" % folder)
@@ -283,12 +285,14 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
             records[i] = FileRecord(path=str(p), rel=rel, status=SKIPPED, reason=why)
         else:
             todo.append(i)
+    t_found = time.monotonic()
     progress = progress if progress is not None else Progress(len(todo))
     try:
         for i, rec in zip(todo, read_all([found[i][0] for i in todo], root, official, workers, progress)):
             records[i] = rec
     finally:
         progress.close()
+    t_read = time.monotonic()
     dedupe(records, keep)
     enterprises, platforms, carried = [], [], []
     for rec in records:
@@ -308,6 +312,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     if len(platforms) > MAX_PLATFORMS:                      # 三(二)：全省精选不超过3家
         notices.append(_pdict(problem("too-many-platforms", value=len(platforms))))
         model.notices.append(warning_text(len(platforms)))
+    t_prepared = time.monotonic()
     try:
         write_summary(output, model)
     except OutputLockedError:
@@ -315,7 +320,11 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     except PermissionError as e:
         raise OutputLockedError("无法写入 %s（%s）：请换一个有写入权限的位置或文件名，例如 %s" % (
             output, e.strerror or e, Path.home() / output.name)) from e
-    return MergeResult(output=str(output.resolve()), model=model, counts=model.counts(), notices=notices)
+    t_end = time.monotonic()
+    timings = {"discover": t_found - t0, "read": t_read - t_found, "prepare": t_prepared - t_read,
+               "write": t_end - t_prepared, "total": t_end - t0, "workers": min(workers or default_workers(), len(todo))}
+    return MergeResult(output=str(output.resolve()), model=model, counts=model.counts(), notices=notices,
+                       timings=timings)
 
 
 # --------------------------------------------------------------------------- command line
@@ -343,6 +352,10 @@ def format_result(r):
             lines.append("  …… 另有 %d 个，见汇总表“校验报告”" % (len(chosen) - LIST_LIMIT))
     for n in r.model.notices:
         lines.append(n)
+    if r.timings:
+        t = r.timings
+        lines.append("用时 %.1f 秒（查找 %.1f，读取和校验 %.1f（%d 个进程），写汇总表 %.1f）"
+                     % (t["total"], t["discover"], t["read"], t["workers"], t["prepare"] + t["write"]))
     return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """附件5 明细: one row per enterprise with every field of 附件5 基本情况表 (columns from the spec)."""
 from .. import spec
-from .common import field_header, field_width, finish_table, page_setup, title_rows, write_text, write_value
+from .common import field_header, field_width, finish_table, page_setup, title_rows
+from .fastrows import FastWorksheet
 
 SHEET = "附件5 明细"
 TITLE = "吉林省第二批重点“小巨人”企业基本情况表（明细）"
@@ -18,7 +19,7 @@ def headers():
 
 
 def write(wb, st, model):
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
     fs = fields()
     widths = [w for _, w in ID_COLUMNS] + [field_width(f) for f in fs] + [w for _, w in TAIL_COLUMNS]
     for col, w in enumerate(widths):
@@ -28,16 +29,13 @@ def write(wb, st, model):
     ws.set_row(head, 32)
     for col, h in enumerate(hdr):
         ws.write_string(head, col, h, st.header)
+    cols = [(f.id, st.date if f.type == "date" else st.text) for f in fs]
     row = head
     for i, e in enumerate(model.enterprises, 1):
         row += 1
-        ws.write_number(row, 0, i, st.integer)
-        write_text(ws, row, 1, e.city, st.text)
-        col = len(ID_COLUMNS)
-        for f in fs:
-            write_value(ws, row, col, e.values.get(f.id), st)
-            col += 1
-        write_text(ws, row, col, e.rel or e.path, st.text)
+        vals = e.values
+        ws.write_cells(row, [(i, st.integer), (e.city, st.text)]
+                       + [(vals.get(fid), fmt) for fid, fmt in cols] + [(e.rel or e.path, st.text)])
     finish_table(ws, head, row, len(hdr), freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), fit_width=False)
     return ws

@@ -5,7 +5,8 @@ fields (spec.enterprise.INDICATORS gives the order and the printed labels).
 """
 from .. import spec
 from ..spec.enterprise import INDICATORS
-from .common import finish_table, page_setup, title_rows, write_text, write_value
+from .common import finish_table, page_setup, title_rows
+from .fastrows import FastWorksheet
 
 SHEET = "附件6 目标"
 TITLE = "吉林省第二批重点“小巨人”企业目标表（汇总）"
@@ -29,7 +30,7 @@ def columns():
 
 
 def write(wb, st, model):
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
     cols = columns()
     nid = len(ID_COLUMNS)
     ncols = nid + len(cols)
@@ -60,14 +61,16 @@ def write(wb, st, model):
             start = end + 1
     head = top + 2
     row = head
+    ids = [f.id for _, _, _, f in cols]
     for i, e in enumerate(model.enterprises, 1):
         row += 1
-        ws.write_number(row, 0, i, st.integer)
-        write_text(ws, row, 1, e.name, st.text)
-        write_text(ws, row, 2, e.uscc or e.values.get("uscc"), st.text)
-        write_text(ws, row, 3, e.city, st.text)
-        for col, (_, _, _, f) in enumerate(cols, nid):
-            write_value(ws, row, col, e.values.get(f.id), st)
+        vals = e.values
+        ws.write_cells(row, [(i, st.integer), (e.name, st.text), (_text(e.uscc or vals.get("uscc")), st.text),
+                             (e.city, st.text)] + [(vals.get(fid), st.number) for fid in ids])
     finish_table(ws, head, row, ncols, freeze_cols=2)
     page_setup(ws, landscape=True, repeat_rows=(top, head), fit_width=False)
     return ws
+
+
+def _text(v):
+    return "" if v is None else str(v)

@@ -12,6 +12,7 @@ import zipfile
 
 from .. import __version__, spec
 from ..read.meta import META_SHEET, meta_from_calamine
+from .fastrows import FastWorksheet
 from .model import Entry
 
 DATA_SHEET = "_data"
@@ -80,7 +81,7 @@ def write(wb, st, model):
         else:
             meta.write_string(r, 1, str(v))
     meta.hide()
-    ws = wb.add_worksheet(DATA_SHEET)
+    ws = wb.add_worksheet(DATA_SHEET, worksheet_class=FastWorksheet)
     ws.write_string(0, 0, "kind")
     ws.write_string(0, 1, "chunks")
     ws.write_string(0, 2, "record (JSON, continued in the next cells)")
@@ -89,10 +90,7 @@ def write(wb, st, model):
         text = record(e)
         chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
         row += 1
-        ws.write_string(row, 0, e.kind)
-        ws.write_number(row, 1, len(chunks))
-        for i, c in enumerate(chunks):
-            ws.write_string(row, 2 + i, c)
+        ws.write_cells(row, [(e.kind, None), (len(chunks), None)] + [(c, None) for c in chunks])
     ws.hide()
     return ws
 

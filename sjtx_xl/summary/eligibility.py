@@ -4,7 +4,8 @@ Verdicts are those the validator recomputed from the values (never the workbook'
 """
 from .. import spec
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
-from .common import finish_table, page_setup, title_rows, write_text
+from .common import finish_table, page_setup, title_rows
+from .fastrows import FastWorksheet
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
@@ -42,7 +43,7 @@ def _fmt(st, v):
 
 
 def write(wb, st, model, kind):
-    ws = wb.add_worksheet(SHEETS[kind])
+    ws = wb.add_worksheet(SHEETS[kind], worksheet_class=FastWorksheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
     hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"]
@@ -56,17 +57,14 @@ def write(wb, st, model, kind):
     row = head
     for i, e in enumerate(entries, 1):
         row += 1
-        ws.write_number(row, 0, i, st.integer)
-        write_text(ws, row, 1, e.city, st.text)
-        write_text(ws, row, 2, e.name, st.text)
-        write_text(ws, row, 3, e.uscc or e.values.get("uscc"), st.text)
-        write_text(ws, row, 4, overall_text(e.overall), _fmt(st, e.overall))
-        col = len(ID_COLUMNS)
+        uscc = e.uscc or e.values.get("uscc")
+        cells = [(i, st.integer), (e.city, st.text), (e.name, st.text), ("" if uscc is None else str(uscc), st.text),
+                 (overall_text(e.overall), _fmt(st, e.overall))]
         for c in conds:
             v = e.conditions.get(c.id)
-            write_text(ws, row, col, verdict(v), _fmt(st, v))
-            col += 1
-        write_text(ws, row, col, reasons(kind, e.conditions), st.cell)
+            cells.append((verdict(v), _fmt(st, v)))
+        cells.append((reasons(kind, e.conditions), st.cell))
+        ws.write_cells(row, cells)
     finish_table(ws, head, row, len(hdr), freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head))
     return ws

@@ -1,7 +1,8 @@
 """数据来源: path, SHA-256, template version and modification time of every merged file."""
 import os
 
-from .common import Links, finish_table, page_setup, title_rows, write_text
+from .common import Links, finish_table, page_setup, title_rows
+from .fastrows import FastWorksheet
 from .model import KIND_TEXT, MERGED, mtime_text
 
 SHEET = "数据来源"
@@ -29,7 +30,7 @@ def records(model):
 
 
 def write(wb, st, model):
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
     for col, (_, w) in enumerate(COLUMNS):
         ws.set_column(col, col, w)
     n = len(COLUMNS)
@@ -40,21 +41,14 @@ def write(wb, st, model):
     row = head
     for i, (kind, name, uscc, city, path, rel, sha, version, mtime, size, read_by, via) in enumerate(records(model), 1):
         row += 1
-        ws.write_number(row, 0, i, st.integer)
-        write_text(ws, row, 1, KIND_TEXT.get(kind, kind), st.text)
-        write_text(ws, row, 2, name, st.text)
-        write_text(ws, row, 3, uscc, st.text)
-        write_text(ws, row, 4, city, st.text)
         links.write(row, 5, path, rel or path)
-        write_text(ws, row, 6, sha, st.text)
-        if isinstance(version, (int, float)) and not isinstance(version, bool):
-            ws.write_number(row, 7, version, st.integer)
-        else:
-            write_text(ws, row, 7, version, st.text)
-        write_text(ws, row, 8, mtime_text(mtime), st.text)
-        ws.write_number(row, 9, size or 0, st.integer)
-        write_text(ws, row, 10, read_by, st.text)
-        write_text(ws, row, 11, " → ".join(via), st.text)
+        number = isinstance(version, (int, float)) and not isinstance(version, bool)
+        ws.write_cells(row, [(i, st.integer), (KIND_TEXT.get(kind, kind), st.text), (name, st.text), (uscc, st.text),
+                             (city, st.text), (None, None), (sha, st.text),
+                             (version if number else ("" if version is None else str(version)),
+                              st.integer if number else st.text),
+                             (mtime_text(mtime), st.text), (size or 0, st.integer), (read_by, st.text),
+                             (" → ".join(via), st.text)])
     finish_table(ws, head, row, n, freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), fit_width=False)
     return ws

@@ -1,7 +1,8 @@
 """校验报告: every file found, its status and every error and warning, with a link to the source cell."""
 import os
 
-from .common import Links, finish_table, page_setup, title_rows, write_text
+from .common import Links, finish_table, page_setup, title_rows
+from .fastrows import FastWorksheet
 from .model import KIND_TEXT, MERGED, SEVERITY_TEXT, STATUS_TEXT
 
 SHEET = "校验报告"
@@ -11,6 +12,11 @@ COLUMNS = (
     ("填写值", 24), ("问题说明", 50), ("修改建议", 50),
 )
 COL = {h: i for i, (h, _) in enumerate(COLUMNS)}
+PROBLEM_COLUMNS = ("type", "sheet", "cell", "field", "label", "value", "message", "hint")   # after 严重程度
+
+
+def _text(v):
+    return "" if v is None else str(v)
 
 
 def counts_text(c):
@@ -42,7 +48,7 @@ def rows(model):
 
 
 def write(wb, st, model):
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
     for col, (_, w) in enumerate(COLUMNS):
         ws.set_column(col, col, w)
     n = len(COLUMNS)
@@ -60,16 +66,11 @@ def write(wb, st, model):
         row += 1
         p = p or {}
         sev = p.get("severity")
-        ws.write_number(row, COL["文件序号"], i, st.integer)
         links.write(row, COL["文件（点击打开）"], path, rel or path, p.get("sheet"), p.get("cell"))
-        write_text(ws, row, COL["状态"], status, st.text)
-        write_text(ws, row, COL["原因"], reason, st.text)
-        write_text(ws, row, COL["类型"], kind, st.text)
-        write_text(ws, row, COL["名称"], name, st.text)
-        write_text(ws, row, COL["严重程度"], SEVERITY_TEXT.get(sev, sev or ""), st.error if sev == "error" else st.text)
-        for h, key in (("问题类型", "type"), ("工作表", "sheet"), ("单元格", "cell"), ("字段", "field"),
-                       ("项目", "label"), ("填写值", "value"), ("问题说明", "message"), ("修改建议", "hint")):
-            write_text(ws, row, COL[h], p.get(key), st.text)
+        cells = [(i, st.integer), (None, None), (status, st.text), (reason, st.text), (kind, st.text),
+                 (name, st.text), (SEVERITY_TEXT.get(sev, sev or ""), st.error if sev == "error" else st.text)]
+        cells += [(_text(p.get(key)), st.text) for key in PROBLEM_COLUMNS]
+        ws.write_cells(row, cells)
     finish_table(ws, head, row, n, freeze_cols=2)
     page_setup(ws, landscape=True, repeat_rows=(head, head), fit_width=False)
     return ws
