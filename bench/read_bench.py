@@ -12,7 +12,6 @@ folder, then times, over the same files and with the same validation (sjtx_xl.ch
 and prints ms per workbook and the speed-up over openpyxl. The three must agree on every verdict.
 """
 import argparse
-import io
 import os
 import random
 import shutil

@@ -28,10 +28,9 @@ from .problems import ERROR, WARNING, problem
 from .read import bylabel
 from .read.normalise import fmt, normalise
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
-from .rules import MET, NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
+from .rules import NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
-LEGACY_SUFFIXES = {".xls", ".et", ".ett"}
 FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
               "legacy-xls", "too-large", "empty"}
 # Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
@@ -163,7 +162,6 @@ def _set_status(rep):
 
 def _check_bytes(rep, data, official):
     what = sniff(data)
-    suffix = os.path.splitext(rep.path)[1].lower()
     if what == "empty":
         raise FileProblem("empty")
     if what == "other":
@@ -173,7 +171,7 @@ def _check_bytes(rep, data, official):
         if kind == "encrypted":
             raise FileProblem("encrypted")
         if kind == "xls":
-            return _check_legacy(rep, data, official, suffix)
+            return _check_legacy(rep, data, official)
         if kind == "doc":
             raise FileProblem("not-a-workbook", "：这是Word文档")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
@@ -290,7 +288,7 @@ def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
     _validate(rep, kind, official, located=set(found))
 
 
-def _check_legacy(rep, data, official, suffix):
+def _check_legacy(rep, data, official):
     from python_calamine import CalamineWorkbook
     from .read.meta import meta_from_calamine
     kinds = None
@@ -567,7 +565,10 @@ def cli_check(args):
     report = check_paths(args.paths, official=official, recursive=True)
     if feedback_dir:
         from .feedback import write_feedback_dir
-        written = write_feedback_dir(report, feedback_dir)
+        try:
+            written = write_feedback_dir(report, feedback_dir)
+        except OSError as e:
+            raise UsageError("无法写入反馈表文件夹 %s：%s" % (feedback_dir, e.strerror or e))
     if args.json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
     else:

@@ -17,7 +17,7 @@ import random
 
 import pytest
 
-from sjtx_xl import reference, samples, spec, template
+from sjtx_xl import samples, spec, template
 from sjtx_xl.check import check_file, check_values
 from sjtx_xl.fill import fill_bytes
 from sjtx_xl.uscc import CHARSET, check_char

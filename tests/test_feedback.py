@@ -73,3 +73,12 @@ def test_same_stem_in_two_folders_gets_two_files(tmp_path):
     make(tmp_path / "y", "企业.xlsx")
     out = write_feedback_dir(check_paths([tmp_path]), tmp_path / "fb")
     assert sorted(p.name for p in out) == ["企业_反馈.xlsx", "企业_反馈_2.xlsx"]
+
+
+def test_feedback_into_a_file_path_is_a_usage_error(tmp_path, capsys):
+    src = make(tmp_path, "甲.xlsx")
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("x")
+    assert cli.main(["check", str(src), "--feedback", str(blocker)]) == 2
+    assert cli.main(["check", str(src), "--feedback", str(blocker / "sub")]) == 2
+    assert "错误" in capsys.readouterr().err

@@ -118,6 +118,7 @@ def corpus(tmp_path_factory):
                             patents_base="3个", four_base="√", shortboard="N", key_tech="Y", leader_collab="☑",
                             industry="35", reg_date="2015/6/30", product_code="３５０７０６００００"),
         "百分数小数.xlsx": filled(4, main_ratio_base=0.85),
+        "日期序列号.xlsx": set_cell_xml(filled(5), "enterprise", "reg_date", '<c r="B5"><v>42185</v></c>'),
     }
     for name, data in files.items():
         (d / name).write_bytes(data)
@@ -252,3 +253,10 @@ def test_cli_gives_data_not_tracebacks(corpus):
         assert os.path.isabs(f["path"])
         for e in f["errors"]:
             assert set(e) == {"type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint"}
+
+
+def test_date_serial_shown_as_a_number(corpus):
+    rep = check_file(corpus / "日期序列号.xlsx")
+    p = by_type(rep)["normalised"][0]
+    assert (p.sheet, p.cell, p.field, p.value) == (A5, "B5", "reg_date", "42185")
+    assert rep.values["reg_date"].isoformat() == "2015-06-30" and "2015-06-30" in p.message

@@ -1,5 +1,4 @@
 """The reader: values by defined names, cell kinds as stored, WPS quirks, label fallback."""
-import datetime as dt
 import io
 import re
 import zipfile
