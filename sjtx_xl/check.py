@@ -128,6 +128,8 @@ def check_file(path, official=None):
     try:
         st = p.stat()
         rep.size, rep.mtime = st.st_size, st.st_mtime
+        if not p.is_file():
+            raise FileProblem("not-a-workbook", "：不是普通文件")
         if st.st_size > MAX_FILE_BYTES:
             raise FileProblem("too-large", "文件%.0fMB，超过上限%.0fMB" % (st.st_size / 2**20, MAX_FILE_BYTES / 2**20))
         data = p.read_bytes()

@@ -118,6 +118,9 @@ def corpus(tmp_path_factory):
                             patents_base="3个", four_base="√", shortboard="N", key_tech="Y", leader_collab="☑",
                             industry="35", reg_date="2015/6/30", product_code="３５０７０６００００"),
         "百分数小数.xlsx": filled(4, main_ratio_base=0.85),
+        "实体炸弹.xlsx": rewrite(good, lambda n, b: b.replace(
+            b"<workbook", b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><workbook', 1),
+            {"xl/workbook.xml"}),
         "日期序列号.xlsx": set_cell_xml(filled(5), "enterprise", "reg_date", '<c r="B5"><v>42185</v></c>'),
     }
     for name, data in files.items():
@@ -147,6 +150,7 @@ FILE_LEVEL = [
     ("其他模板.xlsx", "unknown-template", "rejected"),
     ("汇总表.xlsx", "unknown-template", "rejected"),
     ("损坏的工作表.xlsx", "corrupt", "rejected"),
+    ("实体炸弹.xlsx", "corrupt", "rejected"),
     ("空白模板.xlsx", "empty", "rejected"),
     ("Word文档.xlsx", "not-a-workbook", "rejected"),
     ("旧版模板.xlsx", "old-template-version", "invalid"),

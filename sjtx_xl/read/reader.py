@@ -278,6 +278,8 @@ class Xlsx:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
     def _parse(self, data, what):
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:     # never in OOXML; entity expansion bombs
+            raise FileProblem("corrupt", "%s含有DTD/实体声明（不是正常的Excel文件）" % what)
         try:
             return ET.fromstring(data)
         except ET.ParseError as e:
@@ -349,6 +351,8 @@ class Xlsx:
         return out
 
     def _sheet_index(self, title, data):
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
         root = _ROOT.search(data)
         sd = _SHEETDATA.search(data)
         if root is None or not (data.rstrip().endswith(b"worksheet>") or root.group(0).endswith(b"/>")):
