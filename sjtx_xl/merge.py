@@ -22,7 +22,7 @@ from pathlib import Path
 from . import spec
 from .errors import OutputLockedError, UsageError
 from .problems import problem
-from .summary import Entry, FileRecord, SummaryModel, write_summary
+from .summary import Entry, FileRecord, SummaryModel, prerender, write_summary
 from .summary import data as summary_data
 from .summary.annex4 import MAX_PLATFORMS, warning_text
 from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIPPED, assign_city, mtime_text,
@@ -69,7 +69,7 @@ def read_file(path, root, official=None):
         e = Entry(kind=rep.kind, values=rep.values, conditions=dict(rep.conditions), overall=rep.overall,
                   problems=rec.problems, path=rec.path, sha256=rec.sha256, mtime=rec.mtime, size=rec.size,
                   template_version=rec.template_version, read_by=rec.read_by, rel=rel)
-        rec.entries = [assign_city(e, parts)]
+        rec.entries = [prerender(assign_city(e, parts))]
     elif rep.status == "skipped":
         rec.status = SKIPPED
     elif rep.status in READ_STATUSES:                        # read, but not an enterprise or platform form
@@ -106,6 +106,7 @@ def _read_summary_file(rec, parts):
         city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
         if city.city_source == "folder":                      # the province's sub-folder says whose it is
             e.city, e.city_source = city.city, "folder"
+        prerender(e)
     rec.entries = entries
 
 
@@ -207,6 +208,7 @@ def dedupe(records, keep="newest"):
         sheet = spec.layout(kind).sheet_title[field.sheet]
         w.problems.append(_pdict(problem("duplicate-uscc", value=code, detail=others, sheet=sheet, cell=field.cell,
                                          field=field.id, label=field.label)))
+        w.record = None                                      # its _data record changed
 
 
 @dataclass
@@ -354,7 +356,7 @@ def format_result(r):
         lines.append(n)
     if r.timings:
         t = r.timings
-        lines.append("用时 %.1f 秒（查找 %.1f，读取和校验 %.1f（%d 个进程），写汇总表 %.1f）"
+        lines.append("用时 %.2f 秒（查找 %.2f，读取和校验 %.2f（%d 个进程），写汇总表 %.2f）"
                      % (t["total"], t["discover"], t["read"], t["workers"], t["prepare"] + t["write"]))
     return "\n".join(lines)
 

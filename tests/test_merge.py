@@ -186,6 +186,8 @@ def test_duplicates_newest_wins_unless_keep_first(tmp_path):
     assert by["更正后.xlsx"].status == "merged"
     assert by["旧版本.xlsx"].status == by[Path(first["path"]).name].status == "skipped"
     assert "duplicate-uscc" in {p["type"] for p in by["更正后.xlsx"].problems}
+    kept = [e for e in read_summary(tmp_path / "a.xlsx")[1] if e.path.endswith("更正后.xlsx")]
+    assert len(kept) == 1 and "duplicate-uscc" in {p["type"] for p in kept[0].problems}
     assert r.counts["enterprises"] == 3 and r.counts["duplicates"] == 2
     assert "修改时间最新" in r.to_dict()["keep_rule"]
     note = openpyxl.load_workbook(tmp_path / "a.xlsx")[validation.SHEET]["A3"].value

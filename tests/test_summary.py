@@ -295,3 +295,57 @@ def test_row_height_grows_with_text():
     assert display_width("长春ab") == 6
     assert row_height([("短", 30)]) < row_height([("长" * 100, 30)]) <= 409
     assert row_height([("长" * 100000, 30)]) == 409
+
+
+def test_fast_rows_write_the_same_xml_as_xlsxwriter(tmp_path):
+    import xlsxwriter
+    from sjtx_xl.summary.fastrows import FastWorksheet
+
+    rows = [
+        ["长春 & <公司>", " 前后空格 ", "a\x01b\x1fc", "_x0041_ 字面", "=1+1", "x" * 40000],
+        [0, -1.5, 1234567890123, 1e-7, 3.141592653589793, float("inf")],
+        [_dt.date(2021, 7, 23), _dt.datetime(2021, 7, 23, 9, 30), True, None, "", "末"],
+    ]
+
+    def build(path, fast):
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+        fmt = wb.add_format({"border": 1})
+        date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        ws = wb.add_worksheet("s", worksheet_class=FastWorksheet)
+        ws.set_row(1, 30)
+        for r, values in enumerate(rows):
+            ws.write_url(r, 6, "external:a.xlsx#'s'!A1", fmt, "链接%d" % r)
+            cells = [(v, date if isinstance(v, _dt.date) else fmt) for v in values]
+            ws.write_cells(r, cells) if fast else ws._slow_cells(r, cells)
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+    fast, slow = build(tmp_path / "f.xlsx", True), build(tmp_path / "s.xlsx", False)
+    assert fast == slow
+    assert "链接0" in fast and "_x0001_" in fast and "<f>" not in fast
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["s"]
+    assert ws["A1"].value == "长春 & <公司>" and ws["E1"].value == "=1+1" and ws["G2"].hyperlink.location == "'s'!A1"
+    assert ws.row_dimensions[2].height == 30
+
+
+def test_cells_rendered_in_workers_equal_cells_rendered_in_place(tmp_path):
+    from sjtx_xl.summary import prerender
+    model = make_model(tmp_path, n=5, n_platforms=2)
+    plain = write_summary(tmp_path / "plain.xlsx", model)
+    for e in model.enterprises + model.platforms:
+        prerender(e)
+        assert e.rendered and e.record
+    pre = write_summary(tmp_path / "pre.xlsx", model)
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(pre) as b:
+        sheets = [n for n in a.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets
+        for n in sheets:
+            assert a.read(n) == b.read(n), n
+    # a stale signature (other style indexes) is ignored, not trusted
+    for e in model.enterprises:
+        e.rendered = dict(e.rendered, sig=(0,))
+        e.rendered[annex6.SHEET] = ("<c/>", 1)
+    again = write_summary(tmp_path / "again.xlsx", model)
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(again) as b:
+        assert all(a.read(n) == b.read(n) for n in sheets)

@@ -5,7 +5,7 @@ fields (spec.enterprise.INDICATORS gives the order and the printed labels).
 """
 from .. import spec
 from ..spec.enterprise import INDICATORS
-from .common import finish_table, page_setup, title_rows
+from .common import finish_table, page_setup, tail, title_rows
 from .fastrows import FastWorksheet
 
 SHEET = "附件6 目标"
@@ -64,12 +64,22 @@ def write(wb, st, model):
     ids = [f.id for _, _, _, f in cols]
     for i, e in enumerate(model.enterprises, 1):
         row += 1
-        vals = e.values
-        ws.write_cells(row, [(i, st.integer), (e.name, st.text), (_text(e.uscc or vals.get("uscc")), st.text),
-                             (e.city, st.text)] + [(vals.get(fid), st.number) for fid in ids])
+        head_cells = [(i, st.integer), (e.name, st.text), (_text(e.uscc or e.values.get("uscc")), st.text),
+                      (e.city, st.text)]
+        pre = tail(e, SHEET, st)
+        if pre:
+            ws.write_cells(row, head_cells, pre)
+        else:
+            ws.write_cells(row, head_cells + tail_cells(e, st, ids))
     finish_table(ws, head, row, ncols, freeze_cols=2)
     page_setup(ws, landscape=True, repeat_rows=(top, head), fit_width=False)
     return ws
+
+
+def tail_cells(e, st, ids=None):
+    """The indicator cells of a row (after ID_COLUMNS)."""
+    vals = e.values
+    return [(vals.get(fid), st.number) for fid in (ids or [c[3].id for c in columns()])]
 
 
 def _text(v):

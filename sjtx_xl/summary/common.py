@@ -5,6 +5,7 @@ row by row (a row is flushed as soon as a later row is touched), and merged rang
 rows. User text always goes through write_string, so it is stored as text and never as a formula.
 """
 import datetime as _dt
+import functools
 import math
 import numbers
 import os
@@ -15,13 +16,20 @@ MAX_URL = 2000             # Excel rejects longer link targets
 
 
 class Styles:
-    """The formats of one workbook, created once."""
+    """The formats of one workbook, created once, first thing after the workbook.
+
+    Their style indexes are fixed at once, in this order, so that a pool worker holding Styles of
+    a scratch workbook (detached_styles) renders cells with the same indexes; `signature` tells.
+    """
 
     def __init__(self, wb):
+        made = []
+
         def fmt(**kw):
             base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
             base.update(kw)
-            return wb.add_format(base)
+            made.append(wb.add_format(base))
+            return made[-1]
 
         self.annex_label = fmt(font_name="黑体", font_size=14)
         self.title = fmt(bold=True, font_size=18, align="center")
@@ -42,6 +50,27 @@ class Styles:
         self.pending = fmt(border=1, align="center", font_color="#9C5700", bg_color="#FFEB9C")
         self.error = fmt(border=1, font_color="#9C0006")
         self.table_title = fmt(bold=True, font_size=12)
+        self.signature = tuple(f._get_xf_index() for f in made)
+
+
+@functools.lru_cache(maxsize=None)
+def detached_styles():
+    """Styles of a scratch workbook, for rendering cells away from the real one (pool workers)."""
+    import io
+
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    st = Styles(wb)
+    wb.close()
+    return st
+
+
+def tail(e, key, st):
+    """The entry's pre-rendered cells for sheet `key` if they were made with the same style indexes."""
+    r = e.rendered
+    if r and r.get("sig") == st.signature:
+        return r.get(key)
+    return None
 
 
 def is_number(v):
@@ -163,9 +192,8 @@ class Links:
 
 
 def display_width(text):
-    """Width in Excel character units: CJK and full-width characters count two."""
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Width in Excel character units: ASCII counts one, CJK (three UTF-8 bytes) two."""
+    return (len(text) + len(text.encode("utf-8"))) // 2
 
 
 def row_height(cells, line_pt=15.0, max_pt=409.0):

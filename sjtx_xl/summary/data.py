@@ -64,6 +64,7 @@ def _dec(v):
 
 
 def record(e):
+    """The entry as JSON text (pool workers make it in parallel; see merge.read_file)."""
     rec = {"kind": e.kind, "path": e.path, "via": list(e.via), "overall": e.overall,
            "conditions": e.conditions, "problems": e.problems,
            "values": {k: _enc(v) for k, v in e.values.items()}}
@@ -87,7 +88,7 @@ def write(wb, st, model):
     ws.write_string(0, 2, "record (JSON, continued in the next cells)")
     row = 0
     for e in model.enterprises + model.platforms:
-        text = record(e)
+        text = e.record or record(e)
         chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
         row += 1
         ws.write_cells(row, [(e.kind, None), (len(chunks), None)] + [(c, None) for c in chunks])

@@ -4,7 +4,7 @@ Verdicts are those the validator recomputed from the values (never the workbook'
 """
 from .. import spec
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
-from .common import finish_table, page_setup, title_rows
+from .common import finish_table, page_setup, tail, title_rows
 from .fastrows import FastWorksheet
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
@@ -12,6 +12,7 @@ TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一
           "platform": "公共服务示范平台资格审查（通知三(二)）"}
 LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
 ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
+TAIL_START = 4                     # 总体结论 onwards depends only on the conditions
 
 
 def verdict(v):
@@ -38,6 +39,16 @@ def reasons(kind, conditions):
     return "；".join(out)
 
 
+def tail_cells(e, st):
+    """The verdict cells of a row (after 统一社会信用代码): overall, each condition, the reasons."""
+    cells = [(overall_text(e.overall), _fmt(st, e.overall))]
+    for c in spec.form(e.kind).conditions:
+        v = e.conditions.get(c.id)
+        cells.append((verdict(v), _fmt(st, v)))
+    cells.append((reasons(e.kind, e.conditions), st.cell))
+    return cells
+
+
 def _fmt(st, v):
     return {MET: st.ok, NOT_MET: st.bad}.get(v, st.pending)
 
@@ -58,13 +69,12 @@ def write(wb, st, model, kind):
     for i, e in enumerate(entries, 1):
         row += 1
         uscc = e.uscc or e.values.get("uscc")
-        cells = [(i, st.integer), (e.city, st.text), (e.name, st.text), ("" if uscc is None else str(uscc), st.text),
-                 (overall_text(e.overall), _fmt(st, e.overall))]
-        for c in conds:
-            v = e.conditions.get(c.id)
-            cells.append((verdict(v), _fmt(st, v)))
-        cells.append((reasons(kind, e.conditions), st.cell))
-        ws.write_cells(row, cells)
+        cells = [(i, st.integer), (e.city, st.text), (e.name, st.text), ("" if uscc is None else str(uscc), st.text)]
+        pre = tail(e, SHEETS[kind], st)
+        if pre:
+            ws.write_cells(row, cells, pre)
+        else:
+            ws.write_cells(row, cells + tail_cells(e, st))
     finish_table(ws, head, row, len(hdr), freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head))
     return ws

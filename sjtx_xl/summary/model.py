@@ -45,6 +45,8 @@ class Entry:
     via: Tuple[str, ...] = ()              # summary workbooks that carried this row, innermost first
     rel: str = ""                          # path shown to people (relative to the merged folder)
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
+    record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
+    rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
 
     @property
     def uscc(self):
