@@ -160,10 +160,13 @@ def read_all(paths, root, official=None, workers=None, progress=None):
             progress.update()
         return out
     import multiprocessing
-    chunk = max(1, min(32, n // (workers * 8)))
+    out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
+    progress.update()
+    paths = paths[1:]
+    chunk = max(1, min(16, n // (workers * 8)))
     pool = multiprocessing.get_context().Pool(workers, initializer=_init_worker, initargs=(str(root), official))
     try:
-        for i, rec in pool.imap_unordered(_work, enumerate(map(str, paths)), chunk):
+        for i, rec in pool.imap_unordered(_work, enumerate(map(str, paths), 1), chunk):
             out[i] = rec
             progress.update()
         pool.close()

@@ -1,6 +1,7 @@
 """附件4 吉林省第二批支持国家（或省级）中小企业公共服务示范平台名单汇总表, with the 三(二) warning."""
 from .. import spec
-from .common import page_setup, row_height, write_text
+from .common import page_setup, row_height
+from .fastrows import FastWorksheet
 
 SHEET = "附件4 平台名单汇总表"
 ANNEX = "附件4"
@@ -33,7 +34,7 @@ def warning_text(n):
 
 def write(wb, st, model):
     check_columns()
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
     n = len(COLUMNS)
     for col, (_, _, w) in enumerate(COLUMNS):
         ws.set_column(col, col, w)
@@ -47,10 +48,9 @@ def write(wb, st, model):
     row = HEADER_ROW
     for i, e in enumerate(model.platforms, 1):
         row += 1
-        ws.set_row(row, row_height([(e.values.get(fid), w) for _, fid, w in COLUMNS[1:]]))
-        ws.write_number(row, 0, i, st.cell_center)
-        for col, (_, fid, _) in enumerate(COLUMNS[1:], 1):
-            write_text(ws, row, col, e.values.get(fid), st.cell)
+        texts = [_text(e.values.get(fid)) for _, fid, _ in COLUMNS[1:]]
+        ws.set_row(row, row_height(zip(texts, [w for _, _, w in COLUMNS[1:]])))
+        ws.write_cells(row, [(i, st.cell_center)] + [(t, st.cell) for t in texts])
     last = row
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, n - 1)
@@ -62,3 +62,7 @@ def write(wb, st, model):
         ws.set_row(last + 2, 36)
         ws.merge_range(last + 2, 0, last + 2, n - 1, warn, st.warning)
     return ws
+
+
+def _text(v):
+    return "" if v is None else str(v)
