@@ -238,6 +238,8 @@ class MergeResult:
                  "reason": f.reason, "errors": f.problems, "read_by": f.read_by or None, "sha256": f.sha256 or None,
                  "size": f.size, "mtime": mtime_text(f.mtime) or None,
                  "error_count": len(f.errors), "warning_count": len(f.problems) - len(f.errors)}
+            if f.kind in spec.KINDS and f.entries:                 # as in `sjtx-xl check --json`
+                d["conditions"], d["overall"] = f.entries[0].conditions, f.entries[0].overall
             rows = f.entries if f.kind == "summary" else []
             if rows:
                 d["rows"] = [{"path": e.path, "kind": e.kind, "name": e.name, "uscc": e.uscc, "city": e.city,

@@ -330,6 +330,20 @@ def test_cli_json_exit_codes_and_usage_errors(tmp_path, capsys):
     assert "错误" in capsys.readouterr().err
 
 
+def test_official_list_is_applied(tmp_path, capsys):
+    manifest = clean_tree(tmp_path / "in", n=3, n_platforms=0)
+    ents = manifest.by_role("enterprise")
+    listed = tmp_path / "名单.csv"
+    rows = ["企业名称,统一社会信用代码"] + ["%s,%s" % (m["values"]["name"], m["values"]["uscc"]) for m in ents[:2]]
+    listed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["merge", str(tmp_path / "in"), "--recursive", "-o", str(tmp_path / "s.xlsx"), "--json",
+                     "--official-list", str(listed), "--strict"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    missing = [f for f in d["files"] if any(e["type"] == "uscc-not-in-official-list" for e in f["errors"])]
+    assert [f["path"] for f in missing] == [ents[2]["path"]]
+    assert all(set(f["conditions"]) == {c.id for c in spec.form("enterprise").conditions} for f in d["files"])
+
+
 def test_non_recursive_lists_sub_folders_as_skipped(tmp_path):
     clean_tree(tmp_path / "in", n=3, n_platforms=0)
     r = merge(tmp_path / "in", output=tmp_path / "s.xlsx")

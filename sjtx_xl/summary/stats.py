@@ -124,6 +124,7 @@ def write(wb, st, model):
                         "values": [SHEET, i_first, 1, i_last, 1], "data_labels": {"value": True}})
         bar.set_title({"name": "按所属行业"})
         bar.set_legend({"none": True})
+        bar.set_y_axis({"reverse": True})                   # categories top to bottom, like the table
         bar.set_size({"width": 640, "height": max(240, 22 * len(industries) + 80)})
         ws.insert_chart(20, 6, bar)
     pie = wb.add_chart({"type": "pie"})
