@@ -36,3 +36,20 @@ COMMON_GUIDE = (
     "“自检”工作表实时显示申报条件的自检结果（✔符合 / ✘不符合 / …待填写），仅供参考，以主管部门审核为准。",
     "填写完成后请保存为 .xlsx 格式（不要另存为 .xls 或 .et），文件名建议为“单位名称.xlsx”，不要设置打开密码。",
 )
+
+
+GOALS = (
+    ("goal_y1_qual", "实施期满1年（2022年末）预期目标和成效·定性描述"),
+    ("goal_y1_quant", "实施期满1年（2022年末）预期目标和成效·定量描述"),
+    ("goal_y2_qual", "实施期满2年（2023年末）预期目标和成效·定性描述"),
+    ("goal_y2_quant", "实施期满2年（2023年末）预期目标和成效·定量描述"),
+)
+
+
+def add_goals(row, first_row, clause, help_text):
+    """四(二)7 and 8: goals after one and two years, qualitative and quantitative; `row` is the
+    form's own row(r, caption, **field) helper, so each form keeps its layout."""
+    for i, (fid, label) in enumerate(GOALS):
+        r = first_row + i
+        row(r, label, id=fid, label=label, type="longtext", max_len=5000, form_part=clause, clause=clause,
+            help=help_text + ("定量描述请给出可考核的数字指标。" if fid.endswith("quant") else ""), counter="C%d" % r)

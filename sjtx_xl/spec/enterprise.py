@@ -228,12 +228,7 @@ def _extra():
         help="企业注册地所在的市（州）或长白山管委会，用于地区汇总。")
     T.append(Text(EXTRA, "A6", "二、分年度预期目标和成效（四(二)7：含定性和定量描述，后续绩效考核将按此核准）", "section", "A6:C6"))
     goal_help = "重点围绕在哪些领域、哪些项目开展关键核心技术攻关、填补国内外空白、产业链“补短板”、提升国际竞争力等（四(二)7）。"
-    for r, fid, label in ((7, "goal_y1_qual", "实施期满1年（2022年末）预期目标和成效·定性描述"),
-                          (8, "goal_y1_quant", "实施期满1年（2022年末）预期目标和成效·定量描述"),
-                          (9, "goal_y2_qual", "实施期满2年（2023年末）预期目标和成效·定性描述"),
-                          (10, "goal_y2_quant", "实施期满2年（2023年末）预期目标和成效·定量描述")):
-        row(r, label, id=fid, label=label, type="longtext", max_len=5000, form_part="四(二)7", clause="四(二)7",
-            help=goal_help + ("定量描述请给出可考核的数字指标。" if "quant" in fid else ""), counter="C%d" % r)
+    common.add_goals(row, 7, "四(二)7", goal_help)
     T.append(Text(EXTRA, "A11", "三、联系人", "section", "A11:C11"))
     row(12, "联系人", id="contact_name", label="联系人", type="text", max_len=50, required=False, form_part="报送信息")
     row(13, "联系电话", id="contact_phone", label="联系电话", type="text", max_len=30, required=False, form_part="报送信息")

@@ -86,12 +86,7 @@ def _service():
     row(15, "佐证资料：收款证明（份）", id="evidence_receipts", label="佐证收款证明份数", unit="份", help="没有填0。", **count)
     T.append(Text(SERVICE, "A16", "三、分年度预期目标和成效（四(二)8：含定性和定量描述，后续绩效考核将按此核准）", "section", "A16:C16"))
     goal_help = "重点围绕集聚创新资源，点对点服务重点“小巨人”企业，以及服务本省国家级专精特新“小巨人”企业的预期目标及成效（四(二)8）。"
-    for r, fid, label in ((17, "goal_y1_qual", "实施期满1年（2022年末）预期目标和成效·定性描述"),
-                          (18, "goal_y1_quant", "实施期满1年（2022年末）预期目标和成效·定量描述"),
-                          (19, "goal_y2_qual", "实施期满2年（2023年末）预期目标和成效·定性描述"),
-                          (20, "goal_y2_quant", "实施期满2年（2023年末）预期目标和成效·定量描述")):
-        row(r, label, id=fid, label=label, type="longtext", max_len=5000, form_part="四(二)8", clause="四(二)8",
-            help=goal_help + ("定量描述请给出可考核的数字指标。" if "quant" in fid else ""), counter="C%d" % r)
+    common.add_goals(row, 17, "四(二)8", goal_help)
     return F, T, []
 
 
