@@ -2,12 +2,10 @@
 
 The workbook is written with XlsxWriter in constant-memory mode: every sheet is written strictly
 row by row (a row is flushed as soon as a later row is touched), and merged ranges never span
-rows. User text always goes through write_string, so it is stored as text and never as a formula.
+rows. User text is always stored as a string (write_string, or fastrows' inline strings), never
+as a formula, whatever its first character.
 """
-import datetime as _dt
 import functools
-import math
-import numbers
 import os
 
 FONT = "宋体"
@@ -71,41 +69,6 @@ def tail(e, key, st):
     if r and r.get("sig") == st.signature:
         return r.get(key)
     return None
-
-
-def is_number(v):
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def write_value(ws, row, col, v, st, fmt=None):
-    """A value as Excel data: numbers as numbers, dates as dates, everything else as text."""
-    if v is None or v == "":
-        ws.write_blank(row, col, None, fmt or st.text)
-    elif isinstance(v, bool):
-        ws.write_string(row, col, "是" if v else "否", fmt or st.text)
-    elif is_number(v):
-        ws.write_number(row, col, v, fmt or st.number)
-    elif isinstance(v, (_dt.date, _dt.datetime)):
-        ws.write_datetime(row, col, v if isinstance(v, _dt.datetime) else _dt.datetime(v.year, v.month, v.day),
-                          st.date)
-    else:
-        ws.write_string(row, col, str(v), fmt or st.text)
-
-
-def write_text(ws, row, col, v, fmt):
-    ws.write_string(row, col, "" if v is None else str(v), fmt)
-
-
-def header_row(ws, row, headers, fmt, height=None):
-    if height:
-        ws.set_row(row, height)
-    for col, h in enumerate(headers):
-        ws.write_string(row, col, h, fmt)
-
-
-def set_widths(ws, widths):
-    for col, w in enumerate(widths):
-        ws.set_column(col, col, w)
 
 
 def title_rows(ws, st, title, ncols, note=None):
