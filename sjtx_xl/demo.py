@@ -314,6 +314,8 @@ def platform_values(rng, p, seq, taken):
         "intro": ("%s是%s认定的中小企业公共服务示范平台，面向全省专精特新“小巨人”企业提供技术创新、上市辅导、"
                   "知识产权和数字化改造等服务。近三年累计服务中小企业%d户次，其中国家级“小巨人”企业%d户。"
                   % (p["name"], "工业和信息化部" if p["level"] == "国家" else "吉林省工业和信息化厅", firms * 12, firms)),
+        "profile": ("%s位于%s，集聚技术、资金和人才等创新资源，建有专家库和服务机构联盟。平台围绕“小巨人”企业的创新堵点，"
+                    "提供点对点的技术创新、融资对接和知识产权服务，近三年服务国家级“小巨人”企业%d户。" % (p["name"], city, firms)),
         "cert_doc_no": level, "first_batch_funded": "否", "city": city,
         "contact_name": _person(rng), "contact_phone": _phone(rng),
         "served_firms": firms, "served_times": firms * rng.randint(2, 5),

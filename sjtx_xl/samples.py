@@ -109,6 +109,7 @@ def _platform(rng, seed):
         "uscc": uscc_generate("220104", 5000 + seed),
         "legal_person": "是",
         "intro": "平台聚集技术、资金和人才等创新资源，为“小巨人”企业提供点对点服务。",
+        "profile": "平台成立于2012年，是国家级中小企业公共服务示范平台，集聚专家120人，年服务企业800余户。",
         "cert_doc_no": "吉工信中小〔2019〕%d号" % rng.randint(10, 300),
         "first_batch_funded": "否",
         "city": "长春市",

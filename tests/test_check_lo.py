@@ -71,6 +71,9 @@ def random_workbook(rng, kind, seed):
         for fid in ("four_base", "shortboard", "key_tech", "leader_collab", "gap_fill"):
             values[fid] = "否"
         values["ten_sector"] = spec.common.NOT_TEN_SECTORS
+    if kind == "platform" and rng.random() < 0.2:        # none of the 三(二) service categories
+        for fid, _ in spec.platform.SERVICES:
+            values[fid] = "否"
     return {k: v for k, v in values.items() if v is not None}
 
 

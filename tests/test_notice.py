@@ -62,6 +62,7 @@ FIELD_CASES = [
     ("advanced-desc-over-100", "附件3", "enterprise", {"advanced_desc": "好" * 101}, "text-too-long", "advanced_desc"),
     ("goal-missing", "四(二)7", "enterprise", {"goal_y2_quant": None}, "required-missing", "goal_y2_quant"),
     ("platform-intro-over-3000", "附件4", "platform", {"intro": "好" * 3001}, "text-too-long", "intro"),
+    ("platform-profile-over-5000", "四(二)4", "platform", {"profile": "好" * 5001}, "text-too-long", "profile"),
     ("platform-doc-no-missing", "附件4", "platform", {"cert_doc_no": None}, "required-missing", "cert_doc_no"),
     ("platform-goal-missing", "四(二)8", "platform", {"goal_y1_qual": None}, "required-missing", "goal_y1_qual"),
 ]

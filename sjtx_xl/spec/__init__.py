@@ -15,7 +15,7 @@ from .model import PERIOD_LABELS, PERIODS, Condition, Field, Form  # noqa: F401 
 
 KINDS = ("enterprise", "platform")
 # Bump when a field, rule or layout changes so that readers can tell old templates apart.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 META_KEYS = ("kind", "template_version", "spec_hash", "generator", "notice")
 
 

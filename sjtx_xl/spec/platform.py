@@ -87,6 +87,10 @@ def _service():
     T.append(Text(SERVICE, "A16", "三、分年度预期目标和成效（四(二)8：含定性和定量描述，后续绩效考核将按此核准）", "section", "A16:C16"))
     goal_help = "重点围绕集聚创新资源，点对点服务重点“小巨人”企业，以及服务本省国家级专精特新“小巨人”企业的预期目标及成效（四(二)8）。"
     common.add_goals(row, 17, "四(二)8", goal_help)
+    T.append(Text(SERVICE, "A21", "四、平台简介（四(二)4：推荐材料中的平台简介，不超过5000字）", "section", "A21:C21"))
+    row(22, "平台简介（不超过5000字）", id="profile", label="平台简介", type="longtext", max_len=5000,
+        form_part="四(二)4", clause="四(二)4", counter="C22",
+        help="平台基本情况、集聚的技术、资金和人才等创新资源、服务国家级“小巨人”企业的主要做法和成效，不超过5000字（四(二)4）。")
     return F, T, []
 
 
