@@ -142,8 +142,6 @@ def _lazy(module, func):
 
 
 def main(argv=None):
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `sjtx-xl fields | head` ends quietly
     p = parser()
     args = p.parse_args(argv)
     if not getattr(args, "func", None):
@@ -159,5 +157,13 @@ def main(argv=None):
         return EXIT_INVALID
 
 
-if __name__ == "__main__":
+def run():
+    """The console script. Only a whole process may take the default SIGPIPE action (so that
+    `sjtx-xl fields | head` ends quietly); main() itself is also called in-process by tests."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
