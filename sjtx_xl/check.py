@@ -190,12 +190,13 @@ def _check_bytes(rep, data, official):
     rep.kind = kind
     version = meta.get("template_version")
     rep.template_version = version if isinstance(version, int) else None
-    if not isinstance(version, int) or version < spec.TEMPLATE_VERSION:
+    current = spec.template_version(kind)
+    if not isinstance(version, int) or version < current:
         rep.problems.append(problem("old-template-version", value=fmt(version) or "无版本号",
-                                    detail=str(spec.TEMPLATE_VERSION)))
-    elif version > spec.TEMPLATE_VERSION:
+                                    detail=str(current)))
+    elif version > current:
         raise FileProblem("unknown-template", "模板版本%d比本程序支持的版本%d新，请升级 sjtx-xl"
-                          % (version, spec.TEMPLATE_VERSION))
+                          % (version, current))
     elif meta.get("spec_hash") and meta.get("spec_hash") != _spec_hash(kind):
         rep.problems.append(problem("template-changed", value=meta.get("spec_hash"), detail=_spec_hash(kind)))
     _read_by_names(rep, book, kind)

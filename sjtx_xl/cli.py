@@ -27,7 +27,7 @@ def data_dictionary():
     """The data dictionary of both forms: every field and every 自检 output cell."""
     from . import spec
     from .rules import FIELD_RULES
-    out = {"template_version": spec.TEMPLATE_VERSION, "fields": [], "selfcheck": []}
+    out = {"template_versions": dict(spec.TEMPLATE_VERSIONS), "fields": [], "selfcheck": []}
     for kind in spec.KINDS:
         f, lay = spec.form(kind), spec.layout(kind)
         for fl in f.fields:

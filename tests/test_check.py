@@ -214,7 +214,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     assert d["valid"] is False and d["stats"]["files"] == 1
     f = d["files"][0]
     assert f["path"] == str(bad.absolute()) and os.path.isabs(f["path"])
-    assert (f["kind"], f["template_version"], f["status"]) == ("enterprise", spec.TEMPLATE_VERSION, "invalid")
+    assert (f["kind"], f["template_version"], f["status"]) == ("enterprise", spec.template_version("enterprise"), "invalid")
     e = next(e for e in f["errors"] if e["type"] == "not-a-number")
     assert set(e) == {"type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint"}
     assert (e["sheet"], e["cell"], e["field"], e["value"]) == (A6, "C7", "main_ratio_base", "abc")

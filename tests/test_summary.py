@@ -20,7 +20,7 @@ def make_entry(kind, values, path, problems=(), rel="", mtime=1626656400.0):
     conds = {c.id: c.rule.value(values) for c in form.conditions}
     e = Entry(kind=kind, values=dict(values), conditions=conds, overall=overall(list(conds.values())),
               problems=list(problems), path=path, sha256="%064x" % abs(hash(path)), mtime=mtime, size=1234,
-              template_version=spec.TEMPLATE_VERSION, read_by="name", rel=rel)
+              template_version=spec.template_version(kind), read_by="name", rel=rel)
     return assign_city(e, rel.split("/")[:-1])
 
 
@@ -252,7 +252,9 @@ def test_summary_reads_back_with_provenance(tmp_path):
     huge.via = ("/x/长春市汇总.xlsx",)
     out = write_summary(tmp_path / "r.xlsx", model)
     meta, entries = data.read_summary(out)
-    assert meta["kind"] == "summary" and meta["template_version"] == spec.TEMPLATE_VERSION
+    assert meta["kind"] == "summary" and meta["summary_version"] == data.SUMMARY_VERSION
+    assert (meta["template_version_enterprise"], meta["template_version_platform"]) == \
+        (spec.template_version("enterprise"), spec.template_version("platform"))
     assert data.is_summary(out)
     want = model.enterprises + model.platforms
     assert len(entries) == len(want)

@@ -84,7 +84,7 @@ def test_meta_identifies_kind_version_and_hash(built):
     kind, data, wb = built
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows()}
     assert meta["kind"] == kind
-    assert meta["template_version"] == spec.TEMPLATE_VERSION
+    assert meta["template_version"] == spec.template_version(kind)
     assert meta["spec_hash"] == spec.spec_hash(kind)
 
 

@@ -14,8 +14,13 @@ from . import enterprise, platform
 from .model import PERIOD_LABELS, PERIODS, Condition, Field, Form  # noqa: F401  (re-export)
 
 KINDS = ("enterprise", "platform")
-# Bump when a field, rule or layout changes so that readers can tell old templates apart.
-TEMPLATE_VERSION = 2
+# Per kind: bump when that form's fields, rules or layout change, so that readers can tell its old
+# templates apart without turning away workbooks of the other form (see CHANGELOG.md).
+TEMPLATE_VERSIONS = {"enterprise": 1, "platform": 2}
+
+
+def template_version(kind):
+    return TEMPLATE_VERSIONS[kind]
 META_KEYS = ("kind", "template_version", "spec_hash", "generator", "notice")
 
 
@@ -144,7 +149,7 @@ def spec_hash(kind):
     """A digest of everything a template is generated from; readers compare it with _meta."""
     f, lay = form(kind), layout(kind)
     payload = {
-        "version": TEMPLATE_VERSION,
+        "version": template_version(kind),
         "fields": [vars(x) for x in f.fields],
         "lists": f.lists,
         "conditions": [(c.id, c.rule.excel(lay.names)) for c in f.conditions],

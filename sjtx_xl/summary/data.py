@@ -28,7 +28,8 @@ def meta_rows(model):
     return (
         ("kind", SUMMARY_KIND),
         ("summary_version", SUMMARY_VERSION),
-        ("template_version", spec.TEMPLATE_VERSION),
+        ("template_version_enterprise", spec.template_version("enterprise")),
+        ("template_version_platform", spec.template_version("platform")),
         ("spec_hash_enterprise", spec.spec_hash("enterprise")),
         ("spec_hash_platform", spec.spec_hash("platform")),
         ("generator", "sjtx-xl %s" % __version__),

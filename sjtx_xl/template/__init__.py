@@ -101,7 +101,7 @@ class _Compiler:
 
     def meta_sheet(self):
         ws = self.ws["meta"]
-        values = {"kind": self.form.kind, "template_version": spec.TEMPLATE_VERSION,
+        values = {"kind": self.form.kind, "template_version": spec.template_version(self.form.kind),
                   "spec_hash": spec.spec_hash(self.form.kind), "generator": "sjtx-xl " + __version__,
                   "notice": "吉工信办联〔2021〕34号"}
         for i, key in enumerate(spec.META_KEYS):
