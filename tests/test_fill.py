@@ -2,7 +2,6 @@ import io
 import json
 import zipfile
 
-import pytest
 from openpyxl import load_workbook
 
 from sjtx_xl import spec, template

@@ -5,7 +5,6 @@ by the template's 自检 in LibreOffice, by `check`, and in the merged summary's
 docs/notice-trace.md names these cases by their ids; test_notice_trace.py keeps it honest.
 """
 import re
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from sjtx_xl import spec
-from sjtx_xl.rules import (FIELD_RULES, MET, NOT_MET, PENDING, UNDETERMINED, All, Any, AtLeast, OneOf, SumAtLeast,
+from sjtx_xl.rules import (MET, NOT_MET, PENDING, UNDETERMINED, All, Any, AtLeast, OneOf, SumAtLeast,
                            check_field, overall)
 
 

@@ -1,7 +1,6 @@
 """The summary writers, fed directly with rows (no reader involved): layout, values, links, read-back."""
 import datetime as _dt
 import random
-import re
 import zipfile
 
 import openpyxl

@@ -8,7 +8,6 @@ credit code turn into a number or a pasted "=cmd|…" into a formula.
 """
 import ast
 import inspect
-import io
 import os
 import random
 import re

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import __version__, spec
 from ..fsutil import atomic_write_bytes
-from ..rules import (FIELD_RULES, OVERALL_TEXT, VERDICT_TEXT, NamedRule, ShareRule, _required_if_excel,
+from ..rules import (FIELD_RULES, OVERALL_TEXT, VERDICT_TEXT, ShareRule, _required_if_excel,
                      overall_excel, size_rows, verdict_excel)
 from . import styles
 
@@ -182,12 +182,10 @@ class _Compiler:
             if fl.required_if:
                 missing = "AND(%s,%s)" % (missing, _formula(_required_if_excel(fl), self.lay.names))
             ws.conditional_formatting.add(target, Rule(type="expression", dxf=styles.CF_MISSING, formula=[missing]))
-        if fl.counter:
-            refs = [fl.cell] + [self.form.field(o).cell for o in fl.total_with]
+        if fl.counter:   # parts sharing a budget show their own length; the total has its own cell
             own = "LEN(%s)" % fl.cell
             ws[fl.counter] = '=%s&"/%d字"' % (own, fl.max_len) if not fl.total_with else '=%s&"字"' % own
             styles.apply(ws[fl.counter], "counter")
-            del refs
 
     def formula_cell(self, x):
         ws = self.ws[x.sheet]
