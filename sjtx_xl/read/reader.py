@@ -9,6 +9,11 @@
   whether a cell holds a formula (never trusting its cached result), whether a number was typed as
   text, and the cell's style (dates). It ignores `<dimension>`, which WPS often writes wrong, and
   tolerates cells and rows without `r` attributes and namespace prefixes (Strict OOXML too).
+* Speed (bench/merge_bench.py): a sheet in the plain form every known writer uses is checked by
+  expat, the parser ElementTree uses, without building a tree, and its cells are found by byte
+  scans (read/scan.py); any other form is parsed into a tree as before. Both give the same cells
+  and the same problems (tests/test_read_fast.py). Parts that repeat byte for byte across files
+  (workbook, relationships, styles of one template) are parsed once per process (_memo).
 
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
@@ -18,10 +23,12 @@ import posixpath
 import re
 import zipfile
 import xml.etree.ElementTree as ET
+from xml.parsers import expat
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import ooxml
+from . import scan
 
 # --- limits (the zip-bomb guard) ------------------------------------------------------------
 MAX_FILE_BYTES = 50 * 1024 * 1024          # on disk; a filled template is ~50 KB
@@ -190,6 +197,20 @@ def _text_of(el):
     return "".join(parts)
 
 
+def _element_parts(c):
+    """(t, s, formula, v, inline) of a <c> element, as scan.parts gives them for the fast path."""
+    formula = v = inline = None
+    for child in c:
+        name = _local(child.tag)
+        if name == "f":
+            formula = child.text or ""
+        elif name == "v":
+            v = child.text
+        elif name == "is":
+            inline = _text_of(child)
+    return c.get("t"), c.get("s"), formula, v, inline
+
+
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -198,6 +219,111 @@ def _ooxml_unescape(s):
     if "_x" not in s:
         return s
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s)
+
+
+_MEMO = {}
+MEMO_ENTRIES, MEMO_PART_BYTES = 64, 512 * 1024
+
+
+def _memo(fn, data, *args):
+    """fn(data, *args) for a part that repeats byte for byte across files (the workbook, its
+    relationships and styles of one template, as filled or saved by the same program): computed
+    once per process. A pure cache: the key is the whole part, failures are not kept, the results
+    are shared and never changed. Bounded in entries and part size."""
+    if len(data) > MEMO_PART_BYTES:
+        return fn(data, *args)
+    key = (fn, data, args)
+    hit = _MEMO.get(key, _MEMO)
+    if hit is _MEMO:
+        if len(_MEMO) >= MEMO_ENTRIES:
+            _MEMO.clear()
+        hit = _MEMO[key] = fn(data, *args)
+    return hit
+
+
+def _has_dtd(data):
+    """A DTD or entity declaration (never in OOXML; entity-expansion bombs). `!` is rare in a
+    part, and looking for one byte is a memchr: a fraction of the cost of two substring scans."""
+    return b"!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data)
+
+
+def _parse(data, what):
+    if _has_dtd(data):
+        raise FileProblem("corrupt", "%s含有DTD/实体声明（不是正常的Excel文件）" % what)
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as e:
+        raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
+
+
+def _office_document(data):
+    """The workbook part named by the package relationships (_rels/.rels), or None."""
+    wb_part = None
+    for rel in _parse(data, "包关系"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            wb_part = rel.get("Target", "").lstrip("/")
+    return wb_part
+
+
+def _workbook_rels(data, base):
+    """({relationship id: part}, {"sharedStrings"/"styles": part}) of the workbook."""
+    targets, rels = {}, {}
+    for rel in _parse(data, "工作簿关系"):
+        t = rel.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
+        targets[rel.get("Id")] = t
+        for key, suffix in REL_SUFFIX.items():
+            if rel.get("Type", "").endswith(suffix):
+                rels[key] = t
+    return targets, rels
+
+
+def _workbook_xml(data):
+    """([(sheet title, relationship id, state)], {defined name: (sheet title, A1)}) of workbook.xml;
+    only global single-cell names."""
+    sheets, names = [], {}
+    for el in _parse(data, "工作簿"):
+        name = _local(el.tag)
+        if name == "sheets":
+            for sh in el:
+                rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
+                sheets.append((sh.get("name"), rid, sh.get("state", "visible")))
+        elif name == "definedNames":
+            for dn in el:
+                if dn.get("localSheetId") is not None:
+                    continue
+                m = _NAME_REF.match((dn.text or "").strip())
+                if m:
+                    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+                    names[dn.get("name")] = (sheet, m.group(3).upper() + m.group(4))
+    return sheets, names
+
+
+def _date_styles(data):
+    """frozenset of the cellXfs indexes in styles.xml whose number format shows a date."""
+    from .normalise import is_date_format
+    out = set()
+    custom = {}
+    m = _NUMFMTS.search(data)
+    if m:
+        for nf in _NUMFMT.finditer(m.group(0)):
+            attrs = dict(_ATTR.findall(nf.group(0)))
+            try:
+                code = attrs.get(b"formatCode", b"").decode("utf-8")
+                custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
+            except ValueError:
+                pass
+    m = _CELLXFS.search(data)
+    if m:
+        for i, xf in enumerate(_XF.finditer(m.group(0))):
+            attrs = dict(_ATTR.findall(xf.group(0)))
+            try:
+                fid = int(attrs.get(b"numFmtId", b"0"))
+            except ValueError:
+                continue
+            if is_date_format(fid, custom.get(fid)):
+                out.add(i)
+    return frozenset(out)
 
 
 class Xlsx:
@@ -220,12 +346,11 @@ class Xlsx:
         self.cells_read = 0
 
     def _workbook(self):
-        """Sheets, defined names and related parts, each XML parsed once."""
+        """Sheets, defined names and related parts, each XML parsed once (see _memo)."""
         wb_part = "xl/workbook.xml"
         if "_rels/.rels" in self._members:
-            for rel in self._parse(self.part("_rels/.rels"), "包关系"):
-                if rel.get("Type", "").endswith("/officeDocument"):
-                    wb_part = rel.get("Target", "").lstrip("/")
+            named = _memo(_office_document, self.part("_rels/.rels"))
+            wb_part = wb_part if named is None else named
         if wb_part not in self._members:
             if "xl/workbook.bin" in self._members:
                 raise FileProblem("not-a-workbook", "：二进制工作簿（.xlsb）不受支持")
@@ -234,30 +359,9 @@ class Xlsx:
             raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
         base = posixpath.dirname(wb_part)
         rels_part = posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")
-        targets, self._rels = {}, {}
-        for rel in self._parse(self.part(rels_part), "工作簿关系"):
-            t = rel.get("Target", "")
-            t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
-            targets[rel.get("Id")] = t
-            for key, suffix in REL_SUFFIX.items():
-                if rel.get("Type", "").endswith(suffix):
-                    self._rels[key] = t
-        root = self._parse(self.part(wb_part), "工作簿")
-        self.sheet_list, self.names = [], {}
-        for el in root:
-            name = _local(el.tag)
-            if name == "sheets":
-                for sh in el:
-                    rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
-                    self.sheet_list.append((sh.get("name"), targets.get(rid), sh.get("state", "visible")))
-            elif name == "definedNames":
-                for dn in el:
-                    if dn.get("localSheetId") is not None:
-                        continue
-                    m = _NAME_REF.match((dn.text or "").strip())
-                    if m:
-                        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-                        self.names[dn.get("name")] = (sheet, m.group(3).upper() + m.group(4))
+        targets, self._rels = _memo(_workbook_rels, self.part(rels_part), base)
+        sheets, self.names = _memo(_workbook_xml, self.part(wb_part))
+        self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}
 
@@ -277,12 +381,12 @@ class Xlsx:
         except Exception as e:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
-    def _parse(self, data, what):
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:     # never in OOXML; entity expansion bombs
-            raise FileProblem("corrupt", "%s含有DTD/实体声明（不是正常的Excel文件）" % what)
+    def _wellformed(self, data, what):
+        """Raise as _parse would for XML that is not well-formed, without building a tree."""
+        parser = expat.ParserCreate(None, "}")             # as ElementTree.XMLParser creates it
         try:
-            return ET.fromstring(data)
-        except ET.ParseError as e:
+            parser.Parse(data, True)
+        except expat.ExpatError as e:
             raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
 
     def shared_strings(self):
@@ -291,7 +395,7 @@ class Xlsx:
             if not part or part not in self._members:
                 self._sst = []
             else:
-                root = self._parse(self.part(part), "共享字符串")
+                root = _parse(self.part(part), "共享字符串")
                 self._sst = [_ooxml_unescape(_text_of(si)) for si in root]
                 if len(self._sst) > MAX_SHARED_STRINGS:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
@@ -300,32 +404,11 @@ class Xlsx:
     def date_styles(self):
         """Indexes of cellXfs whose number format shows a date (only numFmts and cellXfs are read)."""
         if self._date_styles is None:
-            from .normalise import is_date_format
-            out = set()
             part = self._rels.get("styles")
             if part and part in self._members:
-                data = self.part(part)
-                custom = {}
-                m = _NUMFMTS.search(data)
-                if m:
-                    for nf in _NUMFMT.finditer(m.group(0)):
-                        attrs = dict(_ATTR.findall(nf.group(0)))
-                        try:
-                            code = attrs.get(b"formatCode", b"").decode("utf-8")
-                            custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
-                        except ValueError:
-                            pass
-                m = _CELLXFS.search(data)
-                if m:
-                    for i, xf in enumerate(_XF.finditer(m.group(0))):
-                        attrs = dict(_ATTR.findall(xf.group(0)))
-                        try:
-                            fid = int(attrs.get(b"numFmtId", b"0"))
-                        except ValueError:
-                            continue
-                        if is_date_format(fid, custom.get(fid)):
-                            out.add(i)
-            self._date_styles = out
+                self._date_styles = _memo(_date_styles, self.part(part))
+            else:
+                self._date_styles = frozenset()
         return self._date_styles
 
     # -- cells -------------------------------------------------------------------------------
@@ -351,7 +434,7 @@ class Xlsx:
         return out
 
     def _sheet_index(self, title, data):
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        if _has_dtd(data):
             raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
         root = _ROOT.search(data)
         sd = _SHEETDATA.search(data)
@@ -364,15 +447,21 @@ class Xlsx:
         if end < 0:
             raise FileProblem("corrupt", "工作表“%s”的XML不完整（文件被截断？）" % title)
         fragment = data[sd.start():end + len(end_tag)]
-        n_cells = len(_CELL_TAG.findall(fragment))
-        self.cells_read += n_cells
-        if n_cells > MAX_CELLS:
-            raise FileProblem("too-large", "工作表“%s”有%d个单元格，超过上限%d" % (title, n_cells, MAX_CELLS))
         root_tag = root.group(0)
         if root_tag.endswith(b"/>"):
             root_tag = root_tag[:-2] + b">"
         prefix = re.match(rb"<([\w.-]*:)?", root_tag).group(1) or b""
-        tree = self._parse(root_tag + fragment + b"</" + prefix + b"worksheet>", "工作表“%s”" % title)
+        fast = None if prefix else scan.index(fragment)       # unprefixed cells are the root's namespace
+        n_cells = fast[0] if fast else len(_CELL_TAG.findall(fragment))
+        self.cells_read += n_cells
+        if n_cells > MAX_CELLS:
+            raise FileProblem("too-large", "工作表“%s”有%d个单元格，超过上限%d" % (title, n_cells, MAX_CELLS))
+        doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
+        what = "工作表“%s”" % title
+        if fast:
+            self._wellformed(doc, what)                      # the parser ElementTree uses, same verdict
+            return fast[1]
+        tree = _parse(doc, what)
         ns = tree.tag[: tree.tag.index("}") + 1] if tree.tag.startswith("{") else ""
         row_tag, c_tag = ns + "row", ns + "c"
         out = {}
@@ -405,27 +494,22 @@ class Xlsx:
         return out
 
     def _cell(self, title, a1, c):
-        t = c.get("t", "n")
-        formula = v = inline = None
-        for child in c:
-            name = _local(child.tag)
-            if name == "f":
-                formula = "=" + (child.text or "") if (child.text or "").strip() else "=（共享公式）"
-            elif name == "v":
-                v = child.text
-            elif name == "is":
-                inline = child
+        """The Cell of a stored cell: a <c> element, or the bytes of one from scan.index."""
+        t, s, formula, v, inline = scan.parts(c) if isinstance(c, bytes) else _element_parts(c)
+        if formula is not None:
+            formula = "=" + formula if formula.strip() else "=（共享公式）"
         try:
-            style = int(c.get("s", "0"))
+            style = int(s or "0")
         except ValueError:
             style = 0
+        t = t or "n"
         cell = Cell(title, a1, formula=formula, style=style)
         if formula is not None:
             cell.kind = "formula"               # the cached result (<v>) is never used
             return cell
         if t == "inlineStr":
             if inline is not None:
-                cell.kind, cell.value = "s", _ooxml_unescape(_text_of(inline))
+                cell.kind, cell.value = "s", _ooxml_unescape(inline)
         elif v is None:
             pass
         elif t == "s":

@@ -1,0 +1,370 @@
+"""The reader's fast path (read/scan.py) against the ElementTree path it short-cuts.
+
+For every sheet of varied real files (templates filled by fill_bytes, demo workbooks, files saved by
+LibreOffice) and of odd hand-written sheet XML, both paths must give the same cells (kind, value,
+formula, style) or the same file problem; the fast path must be the one taken for what real
+writers produce, and must decline every form it does not handle.
+"""
+import contextlib
+import io
+import random
+import zipfile
+
+import pytest
+
+from sjtx_xl import demo, samples, spec, template
+from sjtx_xl.check import check_file
+from sjtx_xl.fill import fill_bytes
+from sjtx_xl.read import reader, scan
+from sjtx_xl.read.reader import FileProblem, Xlsx
+
+TEMPLATES = {k: template.build(k) for k in spec.KINDS}
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@contextlib.contextmanager
+def tree_only():
+    """Force the ElementTree path (as before the fast path existed)."""
+    saved = scan.index
+    scan.index = lambda fragment: None
+    try:
+        yield
+    finally:
+        scan.index = saved
+
+
+def read_all(data):
+    """({title: {A1: Cell} or ("problem", type, detail)}, {titles read by the fast path})."""
+    out, fast = {}, set()
+    book = Xlsx(data)
+    real = scan.index
+    for title in book.parts:
+        hits = []
+        scan.index = lambda fragment: hits.append(real(fragment)) or hits[-1]
+        try:
+            out[title] = book.cells(title)
+        except FileProblem as e:
+            out[title] = ("problem", e.type, e.detail)
+        finally:
+            scan.index = real
+        if any(h is not None for h in hits):
+            fast.add(title)
+    return out, fast
+
+
+def assert_same(data):
+    """Both paths give the same result for every sheet; (that result, titles read fast)."""
+    fast, titles = read_all(data)
+    with tree_only():
+        slow, none = read_all(data)
+    assert not none
+    assert fast == slow
+    return fast, titles
+
+
+def package(sheet_xml, shared=None, styles=None, title="S"):
+    """A minimal .xlsx whose only sheet part is `sheet_xml` (bytes)."""
+    out = io.BytesIO()
+    rels = ['<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/sheet1.xml"/>']
+    if shared is not None:
+        rels.append('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<workbook xmlns="%s" xmlns:r="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships"><sheets><sheet name="%s" sheetId="1" r:id="rId1"/></sheets>'
+                   '</workbook>' % (MAIN, title))
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   '2006/relationships">%s</Relationships>' % "".join(rels))
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if shared is not None:
+            z.writestr("xl/sharedStrings.xml", shared)
+    return out.getvalue()
+
+
+def sheet(cells_xml, root=None, head=b""):
+    root = root or b'<worksheet xmlns="%s" xmlns:x14ac="urn:x14ac">' % MAIN.encode()
+    return root + head + b"<sheetData>" + cells_xml + b"</sheetData></worksheet>"
+
+
+# --------------------------------------------------------------------------- real files
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+@pytest.mark.parametrize("seed", [0, 3, 8])
+def test_filled_templates_are_read_fast_and_the_same(kind, seed):
+    data = fill_bytes(TEMPLATES[kind], samples.complete(kind, seed))
+    _, titles = assert_same(data)
+    lay = spec.layout(kind)
+    inputs = {lay.sheet_title[f.sheet] for f in spec.form(kind).fields}
+    assert inputs | {"_meta"} <= titles
+
+
+def test_awkward_values_written_by_the_filler():
+    values = samples.complete("enterprise", 5)
+    values.update(name=' A&B <有限> "公司" \'甲\' ', legal_rep="\t张三\u3000", niche="第一行\r\n第二行\n第三行\r",
+                  profile_management="控制符 _x0009_ 与 ]]> 及 &amp; 原样", employees="１２０人",
+                  main_ratio_base="=1+1", patents_base=True, product_names="甲、乙\x7f")
+    data = fill_bytes(TEMPLATES["enterprise"], values)
+    _, titles = assert_same(data)
+    assert spec.layout("enterprise").sheet_title["a5"] in titles
+    with tree_only():
+        slow = check_file_bytes(data)
+    assert check_file_bytes(data) == slow
+
+
+def check_file_bytes(data):
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        p = "%s/a.xlsx" % d
+        with open(p, "wb") as fh:
+            fh.write(data)
+        r = check_file(p)
+        r.path = ""
+        return (r.kind, r.status, r.values, r.raw, r.where, sorted(r.formulas), r.conditions, r.overall,
+                [(p.type, p.sheet, p.cell, p.value, p.message) for p in r.problems])
+
+
+def test_demo_workbooks(tmp_path):
+    paths = demo.generate_bulk(tmp_path, 12, seed=4, processes=1)
+    for p in paths:
+        data = open(p, "rb").read()
+        _, titles = assert_same(data)
+        assert len(titles) == len(Xlsx(data).parts)
+
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+def test_saved_by_libreoffice(calc, tmp_path, kind):
+    values = samples.complete(kind, 9)
+    src = tmp_path / "src.xlsx"
+    src.write_bytes(fill_bytes(TEMPLATES[kind], values))
+    with calc.open(src) as book:
+        if kind == "enterprise":
+            book.type("F_main_ratio_base", "85")
+            book.type("F_reg_date", "2016-03-15")
+        saved = book.save_as_xlsx(tmp_path / "lo.xlsx")
+    data = saved.read_bytes()
+    _, titles = assert_same(data)
+    lay = spec.layout(kind)
+    assert {lay.sheet_title[f.sheet] for f in spec.form(kind).fields} | {"_meta"} <= titles
+    with tree_only():
+        slow = check_file_bytes(data)
+    assert check_file_bytes(data) == slow
+
+
+# --------------------------------------------------------------------------- odd sheet XML
+
+PLAIN = [
+    b'<row r="1"><c r="A1" s="3" t="s"><v>0</v></c><c r="B1"><v>1.5</v></c></row>',
+    b'<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" t="s" s="2"><v>0</v></c></row>',   # t before s
+    b'<row r="1"><c r="A1" s="1" t="str" cm="1"><f>A2&amp;"x"</f><v>cached</v></c></row>',
+    b'<row r="2"><c r="B2" s="13" t="n" /><c r="C2" s="14"><f>IF(F_name="","",F_name)</f><v /></c></row>',
+    b'<row r="3"><c r="A3"><f t="shared" ref="A3:A4" si="0">B3*2</f><v>4</v></c></row>'
+    b'<row r="4"><c r="A4"><f t="shared" si="0"/><v>6</v></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a &lt;b&gt; &#x41;&#66; \r\nc\rd </t></is></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr"><is/></c><c r="B1" t="inlineStr"><is><t/></is></c>'
+    b'<c r="C1" t="inlineStr"><is></is></c><c r="D1" t="inlineStr"></c></row>',
+    b'<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="e"><v>#N/A</v></c><c r="C1" t="d"><v>2016-03-15</v></c>'
+    b'<c r="D1" t="b"><v>true</v></c><c r="E1"><v></v></c><c r="F1" t="str"><v>x_x000D_y</v></c></row>',
+    b'<row r="1"><c r="A1" s=""><v>1</v></c><c r="B1" s="x"><v>2</v></c><c r="C1" t=""><v>3</v></c></row>',
+    b'<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>',                     # duplicate: last wins
+    b'<row r="1"/><row r="2"></row><row r="3" ht="20"><c r="XFD3"><v>9</v></c></row>',
+    b'<row r="1">\n  <c r="A1">\n    <v>1</v>\n  </c>\n</row>\n',                        # pretty-printed
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80</t></is></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr" s="4"><is><t>x</t></is></c></row>',
+    b'<row r="1"><c r="A1" ph="1" s="4" vm="1"><v>5</v></c></row>',
+    b'<row r="1"><c r="A1" s="3" t="n"><v> 7 </v></c></row>',
+    b'',
+]
+
+ODD = [
+    b'<row r="1"><c r="b1"><v>1</v></c></row>',                                        # lower-case ref
+    b'<row r="1"><c r="$B$1"><v>1</v></c></row>',
+    b'<row r="1"><c><v>1</v></c><c s="1"><v>2</v></c></row><row><c><v>3</v></c></row>',   # no r
+    b'<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>',
+    b'<row r="1"><c s="1" r="A1"><v>1</v></c></row>',                                   # r not first
+    b"<row r='1'><c r='A1'><v>1</v></c></row>",                                         # single quotes
+    b'<row r="1"><c  r="A1"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1" s = "1"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1" s="1"\n t="s"><v>0</v></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr"><is><r><t>\xe5\xbc\xa0</t></r><r><rPr><b/></rPr><t>\xe4\xb8\x89</t></r>'
+    b'<rPh sb="0" eb="1"><t>ZHANG</t></rPh></is></c></row>',                            # rich text
+    b'<row r="1"><!-- <c r="A1"><v>9</v></c> --><c r="B1"><v>1</v></c></row>',          # comment
+    b'<row r="1"><c r="A1"><v><![CDATA[12]]></v></c></row>',
+    b'<row r="1"><?pi x?><c r="A1"><v>1</v></c></row>',
+    b'<row r="1" xmlns="urn:other"><c r="A1"><v>1</v></c></row>',                        # another namespace
+    b'<row r="1"><c r="A1" xmlns:y="urn:y" y:t="s"><v>1</v></c></row>',
+    b'<c r="A1"><v>1</v></c><row r="1"><c r="B1"><v>2</v></c></row>',                    # cell outside a row
+    b'<row r="1"><c r="A1"><f><c r="B1"><v>5</v></c></f></c></row>',                     # cell inside a formula
+    b'<row r="1"><c r="A1"><v>1</v><extLst><ext uri="x"/></extLst></c></row>',
+    b'<row r="1"><c r="A1"><v>1</v><f>A2</f></c></row>',                                 # v before f
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t><t>b</t></is></c></row>',
+    b'<row r="1"><c r="A1"><x14ac:v>1</x14ac:v></c></row>',
+    b'<row r="1"><c r="A1" s="&#49;"><v>1</v></c></row>',                                # reference in a value
+    b'<row r="1"><c r="A1" s="1\t"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1" t="s&amp;"><v>1</v></c></row>',
+]
+
+BROKEN = [
+    b'<row r="1"><c r="A1"><v>1&foo;</v></c></row>',
+    b'<row r="1"><c r="A1" s="1" s="2"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1"><v>\x01</v></c></row>',
+    b'<row r="1"><c r="A1"><v>\xff\xfe</v></c></row>',
+    b'<row r="1"><c r="A1"><v>&#0;</v></c></row>',
+    b'<row r="1"><c r="A1"><v>]]></v></c></row>',
+    b'<row r="1"><c r="A1"><v>a & b</v></c></row>',
+    b'<row r="1"><c r="A1" zz:s="1"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1"><v>1</c></row>',
+    b'<row r="1"><c r="A1"><v>abc</v></c></row>',                                       # not a number
+    b'<row r="1"><c r="A1" t="s"><v>7</v></c></row>',                                   # no shared string 7
+    b'<row r="1"><c r="A1" t="s"><v>x</v></c></row>',
+]
+
+SHARED = (b'<sst xmlns="%s" count="3" uniqueCount="3"><si><t>\xe7\x94\xb2</t></si><si><r><t>a</t></r><r><t>b</t></r>'
+          b'</si><si><t xml:space="preserve"> c </t><rPh sb="0" eb="1"><t>C</t></rPh></si></sst>' % MAIN.encode())
+
+
+@pytest.mark.parametrize("cells", PLAIN, ids=range(len(PLAIN)))
+def test_plain_forms_are_read_fast(cells):
+    got, titles = assert_same(package(sheet(cells), shared=SHARED))
+    assert titles == {"S"} and isinstance(got["S"], dict)
+
+
+def test_plain_form_values():
+    got, titles = assert_same(package(sheet(PLAIN[5] + PLAIN[4]), shared=SHARED))
+    assert titles == {"S"}
+    cells = got["S"]
+    assert cells["A1"].value == " a <b> AB \nc\nd "
+    assert cells["A4"].formula == "=（共享公式）" and cells["A3"].formula == "=B3*2"
+
+
+@pytest.mark.parametrize("cells", ODD, ids=range(len(ODD)))
+def test_odd_forms_fall_back_to_the_tree(cells):
+    _, titles = assert_same(package(sheet(cells), shared=SHARED))
+    assert titles == set()
+
+
+@pytest.mark.parametrize("cells", BROKEN, ids=range(len(BROKEN)))
+def test_broken_xml_gives_the_same_problem(cells):
+    fast, _ = assert_same(package(sheet(cells), shared=SHARED))
+    assert isinstance(fast["S"], tuple) and fast["S"][1] == "corrupt", fast
+
+
+@pytest.mark.parametrize("root", [
+    b'<x:worksheet xmlns:x="%s">' % MAIN.encode(),                  # prefixed root, unprefixed cells
+    b'<worksheet>',                                                  # no namespace at all
+    b'<worksheet xmlns="urn:not-spreadsheetml">',
+    b'<worksheet xmlns="%s"/>' % MAIN.encode(),
+])
+def test_root_namespaces(root):
+    _, titles = assert_same(package(sheet(PLAIN[0], root=root), shared=SHARED))
+    assert titles == (set() if root.startswith(b"<x:") else {"S"})
+
+
+def test_prefixed_sheet_is_read_by_the_tree():
+    xml = (b'<x:worksheet xmlns:x="%s"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+           b'</x:sheetData></x:worksheet>' % MAIN.encode())
+    got, titles = assert_same(package(xml))
+    assert got["S"]["A1"].value == 1 and titles == set()
+
+
+def test_dtd_and_size_guards_unchanged():
+    dtd = b'<!DOCTYPE worksheet [<!ENTITY a "1">]>' + sheet(PLAIN[0])
+    got, _ = assert_same(package(dtd))
+    assert got["S"][1] == "corrupt"
+    many = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, reader.MAX_CELLS + 2))
+    got, _ = assert_same(package(sheet(many)))
+    assert got["S"][1] == "too-large"
+    truncated = sheet(PLAIN[0])[:-8]
+    got, _ = assert_same(package(truncated))
+    assert got["S"][1] == "corrupt"
+
+
+# --------------------------------------------------------------------------- random sheets
+
+def _random_text(rng):
+    alphabet = ["a", "Z", "0", " ", "中", "文", "😀", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#x4E2D;", "&#20013;",
+                "\r\n", "\n", "\r", "\t", ">", "'", '"', "_x0009_", "]]", "=", "％"]
+    return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8))).encode("utf-8")
+
+
+def _random_cell(rng, ref):
+    attrs = [b' r="%s"' % ref]
+    if rng.random() < 0.6:
+        attrs.append(b' s="%d"' % rng.randrange(0, 40))
+    t = rng.choice([None, b"s", b"n", b"str", b"inlineStr", b"b", b"e", b"d"])
+    if t:
+        attrs.append(b' t="%s"' % t)
+    if rng.random() < 0.1:
+        attrs.append(b' cm="1"')
+    if rng.random() < 0.2:
+        attrs[1:] = attrs[1:][::-1]
+    head = b"<c" + b"".join(attrs)
+    body = b""
+    if rng.random() < 0.2:
+        body += rng.choice([b"<f>" + _random_text(rng).replace(b"\r", b"") + b"</f>", b'<f t="shared" si="0"/>', b"<f></f>"])
+    if t == b"inlineStr" and rng.random() < 0.8:
+        body += rng.choice([b"<is><t>" + _random_text(rng) + b"</t></is>", b"<is/>",
+                            b'<is><t xml:space="preserve">' + _random_text(rng) + b"</t></is>"])
+    elif t == b"s":
+        body += b"<v>%d</v>" % rng.randrange(0, 3)
+    elif t in (b"str", b"e", b"d"):
+        body += b"<v>" + _random_text(rng) + b"</v>"
+    elif t == b"b":
+        body += rng.choice([b"<v>1</v>", b"<v>0</v>", b"<v>true</v>"])
+    elif rng.random() < 0.9:
+        body += rng.choice([b"<v>%d</v>" % rng.randrange(-5, 10**6), b"<v>%r</v>" % (rng.random() * 1e4), b"<v/>",
+                            b"<v></v>", b"<v>1E-3</v>"])
+    if not body and rng.random() < 0.5:
+        return head + rng.choice([b"/>", b" />"])
+    return head + b">" + body + b"</c>"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_plain_sheets(seed):
+    rng = random.Random(seed)
+    rows = []
+    for r in range(1, rng.randrange(2, 12)):
+        cols = sorted(rng.sample(range(26), rng.randrange(0, 6)))
+        cells = b"".join(_random_cell(rng, b"%s%d" % (bytes([65 + c]), r)) for c in cols)
+        rows.append(b'<row r="%d" spans="1:5">' % r + cells + b"</row>" if cells else b'<row r="%d"/>' % r)
+    data = package(sheet(b"".join(rows)), shared=SHARED)
+    got, _ = assert_same(data)
+    assert isinstance(got["S"], dict) or got["S"][1] == "corrupt"
+
+
+# --------------------------------------------------------------------------- parts parsed once
+
+def test_parts_shared_across_files_are_keyed_by_their_bytes():
+    """The workbook of one template is parsed once per process; a changed name is a new part."""
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    moved = rewrite_part(good, "xl/workbook.xml", lambda b: b.replace(b"!$B$3<", b"!$D$3<", 1))
+    broken = rewrite_part(good, "xl/workbook.xml", lambda b: b[:-20])
+    a5 = spec.layout("enterprise").sheet_title["a5"]
+    for _ in range(2):
+        assert Xlsx(good).name_ref("F_name") == (a5, "B3")
+        assert Xlsx(moved).name_ref("F_name") == (a5, "D3")
+        with pytest.raises(FileProblem) as e:
+            Xlsx(broken)
+        assert e.value.type == "corrupt"
+    assert Xlsx(good).names is Xlsx(good).names
+
+
+def test_empty_office_document_target_is_not_a_workbook():
+    data = rewrite_part(package(sheet(PLAIN[0])), "_rels/.rels", lambda b: b.replace(b'Target="xl/workbook.xml"',
+                                                                                   b'Target=""'))
+    with pytest.raises(FileProblem) as e:
+        Xlsx(data)
+    assert e.value.type == "not-a-workbook"
+
+
+def rewrite_part(data, name, fn):
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info.filename, fn(body) if info.filename == name else body)
+    return out.getvalue()
