@@ -336,7 +336,7 @@ def _validate(rep, kind, official, located=None):
         if isinstance(raw, tuple):                      # (number, shown as a date?) of a date field
             raw, date_formatted = raw
             rep.raw[f.id] = raw
-        if f.id in rep.formulas or _looks_like_formula(raw):
+        if f.id in rep.formulas or (isinstance(raw, str) and _looks_like_formula(raw)):
             formulas.add(f.id)
             rep.formulas.add(f.id)
             rep.values[f.id] = raw
@@ -344,7 +344,8 @@ def _validate(rep, kind, official, located=None):
             continue
         value, notes = normalise(f, raw, form.lists, date_formatted)
         rep.values[f.id] = value
-        rep.problems.extend(_locate(n, rep, f) for n in notes)
+        if notes:
+            rep.problems.extend(_locate(n, rep, f) for n in notes)
     if not formulas and all(is_blank(v) for v in rep.values.values()):
         rep.problems = [p for p in rep.problems if p.type != "field-not-found"]
         rep.where.clear()
@@ -368,8 +369,13 @@ def _looks_like_formula(raw):
     return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
 
 
+@functools.lru_cache(maxsize=None)
+def _outputs(kind):
+    return {o["id"]: o for o in spec.layout(kind).outputs()}
+
+
 def _conditions(rep, form, kind):
-    lay_out = {o["id"]: o for o in spec.layout(kind).outputs()}
+    lay_out = _outputs(kind)
     field_errors = {p.field for p in rep.problems if p.severity == ERROR and p.field}
     for c in form.conditions:
         v = c.rule.value(rep.values)
