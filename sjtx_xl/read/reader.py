@@ -494,47 +494,42 @@ class Xlsx:
         return out
 
     def _cell(self, title, a1, c):
-        """The Cell of a stored cell: a <c> element, or the bytes of one from scan.index."""
-        t, s, formula, v, inline = scan.parts(c) if isinstance(c, bytes) else _element_parts(c)
-        if formula is not None:
-            formula = "=" + formula if formula.strip() else "=（共享公式）"
+        """The Cell of a stored cell (a <c> element, or the bytes of one from scan.index); None
+        when it holds nothing."""
+        t, s, formula, v, inline = scan.parts(c) if type(c) is bytes else _element_parts(c)
         try:
-            style = int(s or "0")
+            style = int(s) if s else 0
         except ValueError:
             style = 0
-        t = t or "n"
-        cell = Cell(title, a1, formula=formula, style=style)
-        if formula is not None:
-            cell.kind = "formula"               # the cached result (<v>) is never used
-            return cell
+        if formula is not None:                 # the cached result (<v>) is never used
+            return Cell(title, a1, "formula", None, "=" + formula if formula.strip() else "=（共享公式）", style)
+        kind, value = self._value(title, a1, t or "n", v, inline)
+        return None if kind == "blank" else Cell(title, a1, kind, value, None, style)
+
+    def _value(self, title, a1, t, v, inline):
+        """(kind, value) of a cell without a formula, from its type attribute and stored text."""
         if t == "inlineStr":
-            if inline is not None:
-                cell.kind, cell.value = "s", _ooxml_unescape(inline)
-        elif v is None:
-            pass
-        elif t == "s":
-            sst = self.shared_strings()
+            return ("blank", None) if inline is None else ("s", _ooxml_unescape(inline))
+        if v is None:
+            return "blank", None
+        if t == "s":
             try:
-                cell.kind, cell.value = "s", sst[int(v)]
+                return "s", self.shared_strings()[int(v)]
             except (ValueError, IndexError):
                 raise FileProblem("corrupt", "单元格 %s!%s 引用了不存在的共享字符串" % (title, a1))
-        elif t == "str":
-            cell.kind, cell.value = "s", _ooxml_unescape(v)
-        elif t == "b":
-            cell.kind, cell.value = "b", v.strip() in ("1", "true")
-        elif t == "e":
-            cell.kind, cell.value = "e", v
-        elif t == "d":
-            cell.kind, cell.value = "s", v          # ISO 8601 text; the normaliser parses dates
-        else:
-            try:
-                x = float(v)
-            except ValueError:
-                raise FileProblem("corrupt", "单元格 %s!%s 的数值无效：%s" % (title, a1, v[:30]))
-            cell.kind, cell.value = "n", int(x) if x.is_integer() and abs(x) < 2**53 else x
-        if cell.kind == "blank" and formula is None:
-            return None
-        return cell
+        if t == "str":
+            return "s", _ooxml_unescape(v)
+        if t == "b":
+            return "b", v.strip() in ("1", "true")
+        if t == "e":
+            return "e", v
+        if t == "d":
+            return "s", v                       # ISO 8601 text; the normaliser parses dates
+        try:
+            x = float(v)
+        except ValueError:
+            raise FileProblem("corrupt", "单元格 %s!%s 的数值无效：%s" % (title, a1, v[:30]))
+        return "n", int(x) if x.is_integer() and abs(x) < 2**53 else x
 
     def cell(self, title, a1):
         """The Cell at sheet `title`, A1 `a1` (a blank Cell when nothing is stored there)."""
