@@ -15,7 +15,8 @@ each variant in its own process and prints, in one run:
                  position, then DataFrame.to_excel(OUT)
   floor          only open each zip and inflate the parts a reader needs (workbook, its rels, the
                  sheets holding inputs, styles, shared strings if any), serially and on a pool of the
-                 same size as merge's; compared with merge's read phase, both timed inside the process
+                 same size and kind as merge's (concurrent.futures, same chunks); compared with
+                 merge's read phase, both timed inside the process
 
 Memory: the process tree of each variant is sampled every 20 ms from /proc (sum of RSS, and sum of
 PSS, which counts pages shared after fork once); "max RSS" is the largest single process
@@ -211,10 +212,11 @@ def floor(list_file, workers):
     t = time.perf_counter()
     if workers <= 1:
         total = sum(_inflate(p) for p in paths)
-    else:
+    else:                                      # the same pool and chunks as merge (merge.read_all)
         import multiprocessing
-        with multiprocessing.get_context().Pool(workers) as pool:
-            total = sum(pool.imap_unordered(_inflate, paths, max(1, min(16, len(paths) // (workers * 8)))))
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(workers, multiprocessing.get_context()) as pool:
+            total = sum(pool.map(_inflate, paths, chunksize=max(1, min(16, len(paths) // (workers * 8)))))
     print("inflated %d bytes in %.4f s" % (total, time.perf_counter() - t))
 
 

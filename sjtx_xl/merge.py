@@ -160,19 +160,21 @@ def read_all(paths, root, official=None, workers=None, progress=None):
             progress.update()
         return out
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
     progress.update()
-    paths = paths[1:]
     chunk = max(1, min(16, n // (workers * 8)))
-    pool = multiprocessing.get_context().Pool(workers, initializer=_init_worker, initargs=(str(root), official))
+    # Not multiprocessing.Pool: its worker-handler thread also waits on the result pipe and spins
+    # while a large result is still being read, taking a tenth of a core from the workers.
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), _init_worker, (str(root), official))
+    done = False
     try:
-        for i, rec in pool.imap_unordered(_work, enumerate(map(str, paths), 1), chunk):
+        for i, rec in pool.map(_work, enumerate(map(str, paths[1:]), 1), chunksize=chunk):
             out[i] = rec
             progress.update()
-        pool.close()
+        done = True
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=done, cancel_futures=not done)
     return out
 
 
