@@ -24,13 +24,14 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 @contextlib.contextmanager
 def tree_only():
-    """Force the ElementTree path (as before the fast path existed)."""
-    saved = scan.index
+    """Force the ElementTree paths (as before the fast paths existed)."""
+    saved = scan.index, scan.shared_strings
     scan.index = lambda fragment: None
+    scan.shared_strings = lambda data, convert: None
     try:
         yield
     finally:
-        scan.index = saved
+        scan.index, scan.shared_strings = saved
 
 
 def read_all(data):
@@ -368,3 +369,91 @@ def rewrite_part(data, name, fn):
             body = src.read(info.filename)
             dst.writestr(info.filename, fn(body) if info.filename == name else body)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- shared strings
+
+def sst(items, head=b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'):
+    return head + b'<sst xmlns="%s" count="9" uniqueCount="9">' % MAIN.encode() + b"".join(items) + b"</sst>"
+
+
+SST_PLAIN = [
+    b"<si><t>\xe7\x94\xb2</t></si>",
+    b'<si><t xml:space="preserve"> a &amp; b\r\n </t></si>',
+    b"<si><t/></si>",
+    b'<si><r><rPr><b val="true"/><sz val="16"/><rFont val="\xe9\xbb\x91\xe4\xbd\x93"/><family val="2"/></rPr>'
+    b'<t xml:space="preserve">\xe5\x90\x89</t></r><r><t>\xc2\xb7</t></r></si>',
+    b'<si><t>x</t><r><t>y</t></r><rPh sb="0" eb="1"><t>PH</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>',
+    b"<si>\n  <t>_x000D_z</t>\n</si>",
+    b"<si><r><rPr></rPr><t></t></r></si>",
+]
+SST_ODD = [
+    b"<si><t>a</t></si><extLst/>",                                      # a child that is not <si>
+    b'<si><t xml:space=\'preserve\'>a</t></si>',
+    b"<si/>",
+    b"<si><!-- c --><t>a</t></si>",
+    b"<si><r><rPr><color><x/></color></rPr><t>a</t></r></si>",
+    b"<x:si xmlns:x=\"%s\"><x:t>a</x:t></x:si>" % MAIN.encode(),
+    b'<si><t>a</t><rPh sb="0" eb="1"><t>PH</t></rPh><t>b</t></si>',   # <t> after a hint
+]
+SST_BROKEN = [b"<si><t>a&nbsp;</t></si>", b"<si><t>a</si>", b"<si><t>\x02</t></si>", b"<si><t>]]></t></si>"]
+
+
+def sst_book(items, head=None, n=None):
+    """A sheet whose A1..An are shared strings 0..n-1 (and -1), with the given sharedStrings part."""
+    n = len(items) if n is None else n
+    cells = b"".join(b'<c r="%s1" t="s"><v>%d</v></c>' % (bytes([65 + i]), i) for i in range(n))
+    cells += b'<c r="Z1" t="s"><v>-1</v></c>'
+    part = sst(items) if head is None else sst(items, head)
+    return package(sheet(b'<row r="1">' + cells + b"</row>"), shared=part)
+
+
+def test_plain_shared_strings_are_lazy_and_the_same():
+    got, _ = assert_same(sst_book(SST_PLAIN))
+    values = {k: c.value for k, c in got["S"].items()}
+    assert values["A1"] == "甲" and values["B1"] == " a & b\n " and values["C1"] == ""
+    assert values["D1"] == "吉·" and values["E1"] == "xy" and values["F1"] == "\rz" and values["Z1"] == ""
+    book = Xlsx(sst_book(SST_PLAIN))
+    book.cells("S")
+    assert isinstance(book.shared_strings(), scan.SharedStrings)
+
+
+@pytest.mark.parametrize("head", [b"", b"\xef\xbb\xbf", b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="GBK"?>',
+                                  b"<?xml version='1.0'?>", b"<!-- c --><?xml version='1.0'?>"])
+def test_shared_strings_prolog(head):
+    assert_same(sst_book(SST_PLAIN[:2], head=head))
+
+
+@pytest.mark.parametrize("item", SST_ODD, ids=range(len(SST_ODD)))
+def test_odd_shared_strings_are_read_by_the_tree(item):
+    data = sst_book([SST_PLAIN[0], item, SST_PLAIN[1]], n=3)
+    assert_same(data)
+    assert isinstance(Xlsx(data).shared_strings(), list)
+
+
+@pytest.mark.parametrize("item", SST_BROKEN, ids=range(len(SST_BROKEN)))
+def test_broken_shared_strings_give_the_same_problem(item):
+    got, _ = assert_same(sst_book([SST_PLAIN[0], item], n=2))
+    assert got["S"][1] == "corrupt"
+
+
+def test_missing_shared_string_index():
+    got, _ = assert_same(sst_book(SST_PLAIN[:2], n=3))
+    assert got["S"][1] == "corrupt"
+
+
+def test_big_sheets_go_to_the_tree():
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, scan.MAX_CELLS + 2))
+    got, titles = assert_same(package(sheet(rows)))
+    assert titles == set() and len(got["S"]) == scan.MAX_CELLS + 1
+
+
+@pytest.mark.parametrize("tail", [b"<x/></row></sheetData>", b"</row></sheetDat>", b'<c r="A2"><v>1</v></c></row>'])
+def test_a_failed_match_does_not_backtrack_far(tail):
+    """Long runs of spaces and rows before a mismatch: declined in linear time."""
+    import time
+    cell = b'<c r="A1" s="1" t="s"><v>1</v></c>' + b" " * 200
+    fragment = b"<sheetData>" + b'<row r="1">' + cell * 4000 + b" " * 10 ** 6 + tail
+    t = time.perf_counter()
+    assert scan.index(fragment) is None
+    assert time.perf_counter() - t < 2

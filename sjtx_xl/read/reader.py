@@ -18,6 +18,7 @@
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
 """
+import functools
 import io
 import posixpath
 import re
@@ -292,11 +293,20 @@ def _workbook_xml(data):
             for dn in el:
                 if dn.get("localSheetId") is not None:
                     continue
-                m = _NAME_REF.match((dn.text or "").strip())
-                if m:
-                    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-                    names[dn.get("name")] = (sheet, m.group(3).upper() + m.group(4))
+                ref = _single_cell((dn.text or "").strip())
+                if ref:
+                    names[dn.get("name")] = ref
     return sheets, names
+
+
+@functools.lru_cache(maxsize=4096)
+def _single_cell(text):
+    """(sheet title, A1) of a defined name's formula that is one cell, else None. The same few
+    hundred texts recur in every workbook of a template, whoever saved it."""
+    m = _NAME_REF.match(text)
+    if m is None:
+        return None
+    return (m.group(1) or "").replace("''", "'") or m.group(2), m.group(3).upper() + m.group(4)
 
 
 def _date_styles(data):
@@ -395,8 +405,13 @@ class Xlsx:
             if not part or part not in self._members:
                 self._sst = []
             else:
-                root = _parse(self.part(part), "共享字符串")
-                self._sst = [_ooxml_unescape(_text_of(si)) for si in root]
+                data = self.part(part)
+                fast = None if _has_dtd(data) else scan.shared_strings(data, _ooxml_unescape)
+                if fast is None:
+                    self._sst = [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
+                else:
+                    self._wellformed(data, "共享字符串")      # as _parse would, without a tree
+                    self._sst = fast                        # strings converted when asked for
                 if len(self._sst) > MAX_SHARED_STRINGS:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
         return self._sst

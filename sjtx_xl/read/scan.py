@@ -10,35 +10,51 @@ reader parses the fragment with ElementTree as before. The reader still runs the
 over the same bytes, so a fragment is accepted or rejected exactly as before: this module only
 decides how the values are found, never whether the XML is good.
 
+The same holds for the sharedStrings part: its plain form is read lazily, one string when a
+cell asks for it, after expat has checked the whole part.
+
     index(fragment) -> (number of cells, {"A1": piece}) or None
     parts(piece) -> (t, s, formula, v, inline), as reader.Xlsx._cell takes them
+    shared_strings(data, convert) -> SharedStrings (a lazy list) or None
 """
 import re
 
-_S = rb"[ \t\r\n]*+"
+_S = rb"[ \t\r\n]*"
 # Attributes as every writer above writes them: one space before each, `name="value"` with no
 # entity, tab or line break in the value (XML would have normalised those), and no xmlns
 # declaration (which could move an element to another namespace). Anything else: not plain.
-_ATTRS = rb'(?: (?!xmlns)[\w.:-]++="[^"<&\t\r\n]*+")*+ ?+'
-_TEXT = rb"[^<]*+"
+_ATTRS = rb'(?: (?!xmlns)[\w.:-]+="[^"<&\t\r\n]*")* ?'
+_TEXT = rb"[^<]*"
 _REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
 
 
-def _cell_rest(g):
-    """What follows `<c r="A1"` in a plain cell; g(x) wraps the parts parts() reads."""
-    return (g(rb'(?: s="' + g(rb'[^"<&\t\r\n]*+') + rb'")?+(?: t="' + g(rb'[^"<&\t\r\n]*+') + rb'")?+'
-              + g(_ATTRS)) + rb"(?:/>|>" + _S
-            + rb"(?:<f" + g(_ATTRS) + rb"(?:/>|>" + g(_TEXT) + rb"</f>)" + _S + rb")?+"
-            + rb"(?:<v ?+(?:/>|>" + g(_TEXT) + rb"</v>)" + _S + rb")?+"
-            + rb"(?:" + g(rb"<is") + rb" ?+(?:/>|>" + _S + rb"(?:<t" + _ATTRS + rb"(?:/>|>" + g(_TEXT)
-            + rb"</t>)" + _S + rb")?+</is>)" + _S + rb")?+"
+def _content(g):
+    """A cell after its attributes: `/>`, or `>` then <f>, <v>, <is><t> (each optional, in that
+    order) and `</c>`; g(x) wraps the parts parts() reads."""
+    return (rb"(?:/>|>" + _S
+            + rb"(?:<f" + g(_ATTRS) + rb"(?:/>|>" + g(_TEXT) + rb"</f>)" + _S + rb")?"
+            + rb"(?:<v ?(?:/>|>" + g(_TEXT) + rb"</v>)" + _S + rb")?"
+            + rb"(?:" + g(rb"<is") + rb" ?(?:/>|>" + _S + rb"(?:<t" + _ATTRS + rb"(?:/>|>" + g(_TEXT)
+            + rb"</t>)" + _S + rb")?</is>)" + _S + rb")?"
             + rb"</c>)")
 
 
-_ROW = (rb"<row" + _ATTRS + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"'
-        + _cell_rest(lambda x: b"(?:" + x + b")") + _S + rb")*+</row>)")
-_PLAIN = re.compile(rb"<sheetData" + _ATTRS + rb">" + _S + rb"(?:" + _ROW + _S + rb")*+</sheetData>")
-_PIECE = re.compile(_REF + rb'"' + _cell_rest(lambda x: b"(" + x + b")"))
+def _atomic(x):
+    """x matched atomically, as (?>x) would in Python >= 3.11: the lookahead's backtracking state
+    is dropped once it has matched, so memory stays that of one row (or one string). It must be
+    the pattern's only capturing group (\\1)."""
+    return rb"(?=(" + x + rb"))\1"
+
+
+# Every part of the grammar starts with a different literal or ends before one, so a text has at
+# most one parse and a failed match cannot backtrack far.
+_ROW = (rb"<row" + _ATTRS + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"' + _ATTRS
+        + _content(lambda x: b"(?:" + x + b")") + _S + rb")*</row>)")
+_PLAIN = re.compile(rb"<sheetData" + _ATTRS + rb">" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
+MAX_CELLS = 5000          # more cells (never in our forms): the tree reader, as before
+_VALUE = rb'([^"<&\t\r\n]*)'
+_PIECE = re.compile(_REF + rb'"((?: s="' + _VALUE + rb'")?(?: t="' + _VALUE + rb'")?(' + _ATTRS + rb"))"
+                    + _content(lambda x: b"(" + x + b")"))
 _ATTR = re.compile(rb' ([\w.:-]+)="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -49,7 +65,7 @@ def index(fragment):
 
     A piece is the bytes after `<c r="`; a later cell with the same reference wins, as in the
     tree reader."""
-    if not _PLAIN.fullmatch(fragment):
+    if fragment.count(b'<c r="') > MAX_CELLS or not _PLAIN.fullmatch(fragment):
         return None
     pieces = fragment.split(b'<c r="')
     del pieces[0]
@@ -86,3 +102,55 @@ def parts(piece):
     return (None if t is None else t.decode("utf-8"), None if s is None else s.decode("utf-8"),
             None if f_attrs is None else _text(f) or "", _text(v) or None,
             None if is_ is None else _text(text) or "")
+
+
+# --- shared strings -------------------------------------------------------------------------
+# The plain sharedStrings part: <si> items of a <t>, rich-text runs <r> (with <rPr> of empty
+# formatting elements) and phonetic hints <rPh>/<phoneticPr>, in that order, after an optional
+# UTF-8 XML declaration. Attribute values here are never read, so any double-quoted value will do.
+_ANY_ATTRS = rb'(?: [\w.:-]+="[^"<]*")* ?'
+_T = rb"<t" + _ANY_ATTRS + rb"(?:/>|>" + _TEXT + rb"</t>)" + _S
+_SI = (rb"<si>" + _S + rb"(?:" + _T + rb")?"
+       + rb"(?:<r>" + _S + rb"(?:<rPr>" + _S + rb"(?:<[A-Za-z]+" + _ANY_ATTRS + rb"/>" + _S + rb")*</rPr>"
+       + _S + rb")?" + _T + rb"</r>" + _S + rb")*"
+       + rb"(?:<rPh" + _ANY_ATTRS + rb">" + _S + _T + rb"</rPh>" + _S + rb")*"
+       + rb"(?:<phoneticPr" + _ANY_ATTRS + rb"/>" + _S + rb")?</si>")
+_SST = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encoding="(?:UTF|utf)-8")?'
+                  rb'(?: standalone="(?:yes|no)")? ?\?>)?' + _S
+                  + rb"<sst" + _ANY_ATTRS + rb"(?:/>|>" + _S + rb"(?:" + _atomic(_SI) + _S + rb")*</sst>)" + _S)
+MAX_STRINGS = 50000
+_SI_TEXT = re.compile(rb'<t(?: [\w.:-]+="[^"]*")* ?(?:/>|>([^<]*)</t>)')
+
+
+class SharedStrings:
+    """The strings of a plain sharedStrings part, each converted when first asked for; indexes
+    behave as a list's."""
+
+    def __init__(self, pieces, convert):
+        self._pieces, self._convert, self._done = pieces, convert, {}
+
+    def __len__(self):
+        return len(self._pieces)
+
+    def __getitem__(self, i):
+        piece = self._pieces[i]
+        hit = self._done.get(i)
+        if hit is None:
+            hit = self._done[i] = self._convert(_si_text(piece))
+        return hit
+
+
+def shared_strings(data, convert):
+    """SharedStrings of a plain sharedStrings part (convert: applied to each item's text, as the
+    tree reader does), else None."""
+    if data.count(b"<si>") > MAX_STRINGS or not _SST.fullmatch(data):
+        return None
+    pieces = data.split(b"<si>")
+    del pieces[0]
+    return SharedStrings(pieces, convert)
+
+
+def _si_text(piece):
+    """Text of one <si> (the bytes after it): its <t> and its runs' <t>, without phonetic hints."""
+    cut = piece.find(b"<rPh")
+    return "".join(_text(t) or "" for t in _SI_TEXT.findall(piece if cut < 0 else piece[:cut]))
