@@ -257,6 +257,15 @@ def _parse(data, what):
         raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
 
 
+def _wellformed(data, what):
+    """Raise as _parse would for XML that is not well-formed (DTDs already refused), without
+    building a tree: the same expat parser, created as ElementTree.XMLParser creates it."""
+    try:
+        expat.ParserCreate(None, "}").Parse(data, True)
+    except expat.ExpatError as e:
+        raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
+
+
 def _office_document(data):
     """The workbook part named by the package relationships (_rels/.rels), or None."""
     wb_part = None
@@ -391,14 +400,6 @@ class Xlsx:
         except Exception as e:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
-    def _wellformed(self, data, what):
-        """Raise as _parse would for XML that is not well-formed, without building a tree."""
-        parser = expat.ParserCreate(None, "}")             # as ElementTree.XMLParser creates it
-        try:
-            parser.Parse(data, True)
-        except expat.ExpatError as e:
-            raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
-
     def shared_strings(self):
         if self._sst is None:
             part = self._rels.get("sharedStrings")
@@ -410,7 +411,7 @@ class Xlsx:
                 if fast is None:
                     self._sst = [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
                 else:
-                    self._wellformed(data, "共享字符串")      # as _parse would, without a tree
+                    _wellformed(data, "共享字符串")      # as _parse would, without a tree
                     self._sst = fast                        # strings converted when asked for
                 if len(self._sst) > MAX_SHARED_STRINGS:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
@@ -431,7 +432,8 @@ class Xlsx:
         return title in self.parts
 
     def _index(self, title):
-        """{A1: <c> element} of sheet `title`; cells are converted only when asked for."""
+        """{A1: <c> element, or its bytes on the fast path} of sheet `title`; cells are converted
+        only when asked for."""
         if title not in self._cache:
             part = self.parts.get(title)
             if part is None:
@@ -474,7 +476,7 @@ class Xlsx:
         doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
         what = "工作表“%s”" % title
         if fast:
-            self._wellformed(doc, what)                      # the parser ElementTree uses, same verdict
+            _wellformed(doc, what)                      # the parser ElementTree uses, same verdict
             return fast[1]
         tree = _parse(doc, what)
         ns = tree.tag[: tree.tag.index("}") + 1] if tree.tag.startswith("{") else ""
