@@ -457,3 +457,12 @@ def test_a_failed_match_does_not_backtrack_far(tail):
     t = time.perf_counter()
     assert scan.index(fragment) is None
     assert time.perf_counter() - t < 2
+
+
+def test_attribute_unescape_matches_saxutils():
+    from xml.sax.saxutils import unescape
+    rng = random.Random(2)
+    bits = ["&lt;", "&gt;", "&quot;", "&apos;", "&amp;", "&", "a", ";", "lt", "amp;", "&#34;", '"', "&amp;lt;"]
+    for _ in range(5000):
+        s = "".join(rng.choice(bits) for _ in range(rng.randrange(8)))
+        assert reader._unescape_attr(s) == unescape(s, {"&quot;": '"', "&apos;": "'"}), s
