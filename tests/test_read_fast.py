@@ -159,8 +159,8 @@ def test_saved_by_libreoffice(calc, tmp_path, kind):
 
 PLAIN = [
     b'<row r="1"><c r="A1" s="3" t="s"><v>0</v></c><c r="B1"><v>1.5</v></c></row>',
-    b'<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" t="s" s="2"><v>0</v></c></row>',   # t before s
-    b'<row r="1"><c r="A1" s="1" t="str" cm="1"><f>A2&amp;"x"</f><v>cached</v></c></row>',
+    b'<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" s="2" t="s"><v>0</v></c></row>',
+    b'<row r="1"><c r="A1" s="1" t="str"><f>A2&amp;"x"&amp;&quot;&lt;&gt;&apos;</f><v>cached</v></c></row>',
     b'<row r="2"><c r="B2" s="13" t="n" /><c r="C2" s="14"><f>IF(F_name="","",F_name)</f><v /></c></row>',
     b'<row r="3"><c r="A3"><f t="shared" ref="A3:A4" si="0">B3*2</f><v>4</v></c></row>'
     b'<row r="4"><c r="A4"><f t="shared" si="0"/><v>6</v></c></row>',
@@ -174,13 +174,17 @@ PLAIN = [
     b'<row r="1"/><row r="2"></row><row r="3" ht="20"><c r="XFD3"><v>9</v></c></row>',
     b'<row r="1">\n  <c r="A1">\n    <v>1</v>\n  </c>\n</row>\n',                        # pretty-printed
     b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80</t></is></c></row>',
-    b'<row r="1"><c r="A1" t="inlineStr" s="4"><is><t>x</t></is></c></row>',
-    b'<row r="1"><c r="A1" ph="1" s="4" vm="1"><v>5</v></c></row>',
     b'<row r="1"><c r="A1" s="3" t="n"><v> 7 </v></c></row>',
     b'',
 ]
 
 ODD = [
+    b'<row r="1"><c r="A1" t="s" s="2"><v>0</v></c></row>',                             # t before s
+    b'<row r="1"><c r="A1" s="1" t="str" cm="1"><f>A2</f><v>cached</v></c></row>',     # attributes we
+    b'<row r="1"><c r="A1" ph="1" s="4" vm="1"><v>5</v></c></row>',                    # do not list
+    b'<row r="1" foo="1"><c r="A1"><v>5</v></c></row>',
+    b'<row r="1"><c r="A1"><f ref="A1" t="shared">B1</f></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t foo="1">x</t></is></c></row>',
     b'<row r="1"><c r="b1"><v>1</v></c></row>',                                        # lower-case ref
     b'<row r="1"><c r="$B$1"><v>1</v></c></row>',
     b'<row r="1"><c><v>1</v></c><c s="1"><v>2</v></c></row><row><c><v>3</v></c></row>',   # no r
@@ -388,6 +392,12 @@ SST_PLAIN = [
     b"<si><r><rPr></rPr><t></t></r></si>",
 ]
 SST_ODD = [
+    b'<row r="1"><c r="A1" t="s" s="2"><v>0</v></c></row>',                             # t before s
+    b'<row r="1"><c r="A1" s="1" t="str" cm="1"><f>A2</f><v>cached</v></c></row>',     # attributes we
+    b'<row r="1"><c r="A1" ph="1" s="4" vm="1"><v>5</v></c></row>',                    # do not list
+    b'<row r="1" foo="1"><c r="A1"><v>5</v></c></row>',
+    b'<row r="1"><c r="A1"><f ref="A1" t="shared">B1</f></c></row>',
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t foo="1">x</t></is></c></row>',
     b"<si><t>a</t></si><extLst/>",                                      # a child that is not <si>
     b'<si><t xml:space=\'preserve\'>a</t></si>',
     b"<si/>",
@@ -466,3 +476,73 @@ def test_attribute_unescape_matches_saxutils():
     for _ in range(5000):
         s = "".join(rng.choice(bits) for _ in range(rng.randrange(8)))
         assert reader._unescape_attr(s) == unescape(s, {"&quot;": '"', "&apos;": "'"}), s
+
+
+# --------------------------------------------------------------------------- when expat can be skipped
+
+ROOT = b'<worksheet xmlns="%s" xmlns:x14ac="urn:x14ac">' % MAIN.encode()
+
+
+def expat_accepts(doc):
+    from xml.parsers import expat
+    try:
+        expat.ParserCreate(None, "}").Parse(doc, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def fragments(data):
+    """(root tag, <sheetData> fragment) of every sheet part of a package."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    for name in z.namelist():
+        if name.startswith("xl/worksheets/"):
+            s = z.read(name)
+            root = reader._ROOT.search(s).group(0)
+            i, j = s.find(b"<sheetData"), s.find(b"</sheetData>")
+            if i >= 0 and j >= 0:
+                yield root, s[i:j + len(b"</sheetData>")]
+
+
+def test_our_filled_sheets_need_no_second_parse():
+    data = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 2))
+    for root, fragment in fragments(data):
+        assert scan.index(fragment) and scan.wellformed(fragment, root) and reader._accepted(root)
+
+
+def test_skipping_expat_never_accepts_what_expat_rejects():
+    """Random damage to real fragments: whenever the reader would skip expat, expat accepts."""
+    data = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 3))
+    frags = [f for _, f in fragments(data)]
+    bits = [b"&", b"&amp;", b"&#65;", b"&#0;", b"&bogus;", b"<", b">", b'"', b"'", b":", b" x14ac:dyDescent=\"1\"",
+            b" y:a=\"1\"", b"\x01", b"\x7f", b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"\xef\xbf\xbd", b"]]>",
+            b"]]", b' r="1"', b' s="1"', b' t="s"', b" xmlns=\"urn:y\"", b" ", b"\t", b"\r\n", b"a", b"1", b"-", b"=",
+            b"/", b"</c>", b"<v>", b"</row>", b'<row r="9">', b' xml:space="preserve"', b"\xe4\xb8\xad", b"\xe4\xb8"]
+    rng = random.Random(5)
+    skipped = 0
+    for _ in range(3000):
+        f = bytearray(rng.choice(frags))
+        for _ in range(rng.randrange(1, 4)):
+            pos, bit = rng.randrange(len(f)), rng.choice(bits)
+            if rng.random() < 0.6:
+                f[pos:pos] = bit
+            else:
+                f[pos:pos + len(bit)] = bit
+        f = bytes(f)
+        for root in (ROOT, b'<worksheet xmlns="%s">' % MAIN.encode()):
+            if scan.index(f) and scan.wellformed(f, root):
+                skipped += 1
+                assert expat_accepts(root + f + b"</worksheet>"), f
+    assert skipped > 100
+
+
+@pytest.mark.parametrize("root, cells", [
+    (b'<worksheet xmlns="%s">' % MAIN.encode(), b'<row r="1" x14ac:dyDescent="1"><c r="A1"><v>1</v></c></row>'),
+    (b'<worksheet xmlns="%s" a="1" a="2">' % MAIN.encode(), b'<row r="1"><c r="A1"><v>1</v></c></row>'),
+    (b'<worksheet xmlns="%s" xmlns:x14ac="">' % MAIN.encode(), b'<row r="1"><c r="A1"><v>1</v></c></row>'),
+    (ROOT, b'<row r="1"><c r="A1"><v>&#0;</v></c></row>'),
+    (ROOT, b'<row r="1"><c r="A1" t="str"><v>\xef\xbf\xbf</v></c></row>'),
+])
+def test_what_only_a_parser_rejects_is_still_rejected(root, cells):
+    got, _ = assert_same(package(sheet(cells, root=root)))
+    assert got["S"][1] == "corrupt"

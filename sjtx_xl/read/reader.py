@@ -9,10 +9,11 @@
   whether a cell holds a formula (never trusting its cached result), whether a number was typed as
   text, and the cell's style (dates). It ignores `<dimension>`, which WPS often writes wrong, and
   tolerates cells and rows without `r` attributes and namespace prefixes (Strict OOXML too).
-* Speed (bench/merge_bench.py): a sheet in the plain form every known writer uses is checked by
-  expat, the parser ElementTree uses, without building a tree, and its cells are found by byte
-  scans (read/scan.py); any other form is parsed into a tree as before. Both give the same cells
-  and the same problems (tests/test_read_fast.py). Parts that repeat byte for byte across files
+* Speed (bench/merge_bench.py): a sheet in the plain form every known writer uses is not parsed
+  into a tree: its cells are found by byte scans (read/scan.py), and expat, the parser
+  ElementTree uses, checks it unless its bytes show it must be well-formed; any other form is
+  parsed into a tree as before. Both give the same cells and the same problems
+  (tests/test_read_fast.py). Parts that repeat byte for byte across files
   (workbook, relationships, styles of one template) are parsed once per process (_memo).
 
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
@@ -270,6 +271,15 @@ def _wellformed(data, what):
         raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
 
 
+def _accepted(root_tag):
+    """Does expat accept a worksheet's root tag (unprefixed) with nothing inside?"""
+    try:
+        expat.ParserCreate(None, "}").Parse(root_tag + b"</worksheet>", True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
 def _office_document(data):
     """The workbook part named by the package relationships (_rels/.rels), or None."""
     wb_part = None
@@ -480,7 +490,8 @@ class Xlsx:
         doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
         what = "工作表“%s”" % title
         if fast:
-            _wellformed(doc, what)                      # the parser ElementTree uses, same verdict
+            if not (scan.wellformed(fragment, root_tag) and _memo(_accepted, root_tag)):
+                _wellformed(doc, what)                  # the parser ElementTree uses, same verdict
             return fast[1]
         tree = _parse(doc, what)
         ns = tree.tag[: tree.tag.index("}") + 1] if tree.tag.startswith("{") else ""

@@ -20,22 +20,37 @@ cell asks for it, after expat has checked the whole part.
 import re
 
 _S = rb"[ \t\r\n]*"
-# Attributes as every writer above writes them: one space before each, `name="value"` with no
-# entity, tab or line break in the value (XML would have normalised those), and no xmlns
-# declaration (which could move an element to another namespace). Anything else: not plain.
-_ATTRS = rb'(?: (?!xmlns)[\w.:-]+="[^"<&\t\r\n]*")* ?'
 _TEXT = rb"[^<]*"
 _REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
+
+
+def _attrs(names, capture=()):
+    """Attributes from a fixed list, each at most once and in this (the schema's) order, as the
+    writers above write them: one space before each and a double-quoted value without reference,
+    tab or line break (which XML would normalise). So no name is unknown, repeated, prefixed but
+    unbound (x14ac is checked in wellformed()) or an xmlns declaration. Names in `capture` are
+    groups."""
+    out = b""
+    for n in names:
+        value = rb'"([^"<&\t\r\n]*)"' if n in capture else rb'"[^"<&\t\r\n]*"'
+        out += rb"(?: " + re.escape(n) + b"=" + value + rb")?"
+    return out + rb" ?"
+
+
+_ROW_ATTRS = (b"r", b"spans", b"s", b"customFormat", b"ht", b"hidden", b"customHeight", b"outlineLevel",
+              b"collapsed", b"thickTop", b"thickBot", b"ph", b"x14ac:dyDescent")
+_CELL_ATTRS = (b"s", b"t")                # a cell with cm, vm or ph (rare) is read by the tree reader
+_F_ATTRS = (b"t", b"aca", b"ref", b"dt2D", b"dtr", b"del1", b"del2", b"r1", b"r2", b"ca", b"si", b"bx")
 
 
 def _content(g):
     """A cell after its attributes: `/>`, or `>` then <f>, <v>, <is><t> (each optional, in that
     order) and `</c>`; g(x) wraps the parts parts() reads."""
     return (rb"(?:/>|>" + _S
-            + rb"(?:<f" + g(_ATTRS) + rb"(?:/>|>" + g(_TEXT) + rb"</f>)" + _S + rb")?"
+            + rb"(?:<f" + g(_attrs(_F_ATTRS)) + rb"(?:/>|>" + g(_TEXT) + rb"</f>)" + _S + rb")?"
             + rb"(?:<v ?(?:/>|>" + g(_TEXT) + rb"</v>)" + _S + rb")?"
-            + rb"(?:" + g(rb"<is") + rb" ?(?:/>|>" + _S + rb"(?:<t" + _ATTRS + rb"(?:/>|>" + g(_TEXT)
-            + rb"</t>)" + _S + rb")?</is>)" + _S + rb")?"
+            + rb"(?:" + g(rb"<is") + rb" ?(?:/>|>" + _S + rb"(?:<t" + _attrs((b"xml:space",)) + rb"(?:/>|>"
+            + g(_TEXT) + rb"</t>)" + _S + rb")?</is>)" + _S + rb")?"
             + rb"</c>)")
 
 
@@ -48,14 +63,11 @@ def _atomic(x):
 
 # Every part of the grammar starts with a different literal or ends before one, so a text has at
 # most one parse and a failed match cannot backtrack far.
-_ROW = (rb"<row" + _ATTRS + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"' + _ATTRS
+_ROW = (rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"' + _attrs(_CELL_ATTRS)
         + _content(lambda x: b"(?:" + x + b")") + _S + rb")*</row>)")
-_PLAIN = re.compile(rb"<sheetData" + _ATTRS + rb">" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
+_PLAIN = re.compile(rb"<sheetData>" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
 MAX_CELLS = 5000          # more cells (never in our forms): the tree reader, as before
-_VALUE = rb'([^"<&\t\r\n]*)'
-_PIECE = re.compile(_REF + rb'"((?: s="' + _VALUE + rb'")?(?: t="' + _VALUE + rb'")?(' + _ATTRS + rb"))"
-                    + _content(lambda x: b"(" + x + b")"))
-_ATTR = re.compile(rb' ([\w.:-]+)="([^"]*)"')
+_PIECE = re.compile(_REF + rb'"' + _attrs(_CELL_ATTRS, capture=_CELL_ATTRS) + _content(lambda x: b"(" + x + b")"))
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -70,6 +82,32 @@ def index(fragment):
     pieces = fragment.split(b'<c r="')
     del pieces[0]
     return len(pieces), {p[:p.index(b'"')].decode("ascii"): p for p in pieces}
+
+
+_C0 = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))       # control characters XML forbids
+_OTHER_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+
+
+def wellformed(fragment, root_tag):
+    """True when expat must accept `root_tag + fragment + </worksheet>`, for a plain fragment
+    (index() returned its cells) and a root tag expat accepts on its own; False when expat has to
+    be asked. The plain form fixes the elements, their nesting and their attributes; what is left
+    for a parser to reject is in the bytes: a reference other than the five predefined entities,
+    `]]>` in text, a character XML forbids, bytes that are not UTF-8, or x14ac unbound."""
+    if b"&" in fragment and _OTHER_REFERENCE.search(fragment):
+        return False
+    if b"]]>" in fragment or b"\xef\xbf" in fragment and (b"\xef\xbf\xbe" in fragment or b"\xef\xbf\xbf" in fragment):
+        return False
+    if len(fragment.translate(None, _C0)) != len(fragment):
+        return False
+    if b" x14ac:" in fragment and b' xmlns:x14ac="' not in root_tag:
+        return False
+    if not fragment.isascii():
+        try:
+            fragment.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _entity(m):
@@ -95,10 +133,7 @@ def parts(piece):
     """(t, s, formula, v, inline) of one cell: `t` and `s` attribute text (None when absent),
     formula text ("" for an empty <f>, None without one), <v> text (None when empty or absent)
     and the inline string (None without <is>)."""
-    attrs, s, t, others, f_attrs, f, v, is_, text = _PIECE.match(piece).groups()
-    if others:                                  # other attributes, or s and t in another order
-        found = dict(_ATTR.findall(attrs))
-        s, t = found.get(b"s"), found.get(b"t")
+    s, t, f_attrs, f, v, is_, text = _PIECE.match(piece).groups()
     return (None if t is None else t.decode("utf-8"), None if s is None else s.decode("utf-8"),
             None if f_attrs is None else _text(f) or "", _text(v) or None,
             None if is_ is None else _text(text) or "")
