@@ -285,13 +285,13 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     found = discover([folder], recursive)
     records = [None] * len(found)
     todo = []
+    output_exists = output.exists()
     for i, (p, why) in enumerate(found):
-        _, rel = _folder_parts(p, root)
-        if output.exists() and p.is_file() and _same_file(p, output):
-            records[i] = FileRecord(path=str(p), rel=rel, status=SKIPPED,
+        if output_exists and p.is_file() and _same_file(p, output):
+            records[i] = FileRecord(path=str(p), rel=_folder_parts(p, root)[1], status=SKIPPED,
                                     reason="本命令要写入的汇总表（上次汇总的结果），不作为输入")
         elif why:
-            records[i] = FileRecord(path=str(p), rel=rel, status=SKIPPED, reason=why)
+            records[i] = FileRecord(path=str(p), rel=_folder_parts(p, root)[1], status=SKIPPED, reason=why)
         else:
             todo.append(i)
     t_found = time.monotonic()
