@@ -288,12 +288,12 @@ def _conditions(fields):
                   "上年主营业务收入增长率>0，或已递交上市申请书/已进入辅导期（新三板挂牌计划不算）",
                   "收入未增长且无符合条件的上市计划"),
         Condition("uscc", "统一社会信用代码", "附件5", ValidUscc("uscc"),
-                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照"),
+                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照", correctable=True),
         Condition("size", "企业规模", "附件5", SizeMatches("size", "industry", "employees", "revenue_2020", "assets_2020"),
                   "所填企业规模与按工信部联企业〔2011〕300号测算的规模一致（大型企业不属于中小企业）",
-                  "请核对从业人数、营业收入、资产总额和所属行业"),
+                  "请核对从业人数、营业收入、资产总额和所属行业", correctable=True),
         Condition("complete", "必填项", "附件6注1", NothingMissing(tuple(f for f in fields if f.required or f.required_if)),
-                  "所有必填项均已填写（指标没有的填0）", "请补全浅黄色单元格"),
+                  "所有必填项均已填写（指标没有的填0）", "请补全浅黄色单元格", correctable=True),
     )
 
 

@@ -94,6 +94,7 @@ class Condition:
     rule: object
     detail: str = ""                   # what is checked, shown next to the verdict
     fail_hint: str = ""
+    correctable: bool = False          # a failure is a typing mistake the applicant can fix (vocab.CORRECTABLE)
 
     @property
     def name(self):

@@ -111,9 +111,10 @@ def _conditions(fields):
                       SumAtLeast(("evidence_contracts", "evidence_invoices", "evidence_receipts"), 1)),
                   "已服务国家级“小巨人”企业≥1户、≥1次，且有合同、发票或收款证明", "没有证明资料的服务不予纳入评分"),
         Condition("uscc", "统一社会信用代码", "四(二)4", ValidUscc("uscc"),
-                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照或法人证书"),
+                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照或法人证书",
+                  correctable=True),
         Condition("complete", "必填项", "附件4", NothingMissing(tuple(f for f in fields if f.required or f.required_if)),
-                  "所有必填项均已填写", "请补全浅黄色单元格"),
+                  "所有必填项均已填写", "请补全浅黄色单元格", correctable=True),
     )
 
 

@@ -1,0 +1,40 @@
+"""One vocabulary for verdicts and decisions, shared by check, the 自检 sheet, the summary and
+the submission package (issue 10/11). Codes are stable kebab-case ASCII; texts are what people see.
+
+The overall verdict has three values:
+  * eligible     符合    every condition met on valid data;
+  * correctable  待更正  something the applicant can fix: a field that breaks its rule (wrong check
+                         character, share typed as a fraction, number typed with words, text too
+                         long ...), a missing required field, a condition that cannot be decided
+                         yet, or a failed condition marked `correctable` in the spec (size class,
+                         credit code) or whose input fields themselves have errors;
+  * ineligible   不符合  a condition that is not met on valid data (listed company, R&D 3.2% ...).
+`overall_verdict` is the Python twin; the 自检 sheet computes the same in Excel.
+"""
+ELIGIBLE, CORRECTABLE, INELIGIBLE = "eligible", "correctable", "ineligible"
+VERDICTS = (ELIGIBLE, CORRECTABLE, INELIGIBLE)
+VERDICT_LABEL = {ELIGIBLE: "符合", CORRECTABLE: "待更正", INELIGIBLE: "不符合"}
+VERDICT_TEXT = {ELIGIBLE: "✔ 符合", CORRECTABLE: "△ 待更正", INELIGIBLE: "✘ 不符合"}
+
+# The official's decision per enterprise / platform (summary sheet 推荐决定).
+RECOMMEND, NOT_RECOMMEND, UNDECIDED = "推荐", "不推荐", "待定"
+DECISIONS = (RECOMMEND, NOT_RECOMMEND, UNDECIDED)
+DEFAULT_DECISION = {ELIGIBLE: RECOMMEND, CORRECTABLE: UNDECIDED, INELIGIBLE: NOT_RECOMMEND}
+
+# condition values (three-valued logic of sjtx_xl.rules, plus "not determinable from the form")
+MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
+
+
+def overall_verdict(conditions, correctable=(), tainted=(), field_errors=False):
+    """conditions: {condition id: value}; correctable: ids whose failure the applicant can fix;
+    tainted: ids whose input fields have errors; field_errors: any error-severity field problem."""
+    fixable = False
+    for cid, v in conditions.items():
+        if v == NOT_MET:
+            if cid in correctable or cid in tainted:
+                fixable = True
+            else:
+                return INELIGIBLE
+        elif v == PENDING:
+            fixable = True
+    return CORRECTABLE if (fixable or field_errors) else ELIGIBLE
