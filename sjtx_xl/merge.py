@@ -22,7 +22,7 @@ from pathlib import Path
 from . import spec
 from .errors import OutputLockedError, UsageError
 from .problems import problem
-from .summary import Entry, FileRecord, SummaryModel, prerender, write_summary
+from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
 from .summary.annex4 import MAX_PLATFORMS, warning_text
 from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIPPED, assign_city, mtime_text,
@@ -80,7 +80,7 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return rec
+    return prerender_file(rec)
 
 
 def _read_summary_file(rec, parts):
@@ -102,7 +102,7 @@ def _read_summary_file(rec, parts):
                 "inconsistent", detail="汇总表由另一版本的 sjtx-xl 生成（%s 规格 %s，本程序为 %s），各行按原样带入"
                 % (kind, theirs, spec.spec_hash(kind)), hint="如需按本版本规则重新校验，请改为汇总原始申报表")))
     for e in entries:
-        e.via = tuple(e.via) + (rec.path,)
+        e.via = tuple(e.via) + (rec.rel,)          # relative, as every path in a summary
         city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
         if city.city_source == "folder":                      # the province's sub-folder says whose it is
             e.city, e.city_source = city.city, "folder"

@@ -74,3 +74,75 @@ def a1(col, row):
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return "%s%d" % (letters, row + 1)
+
+
+# --------------------------------------------------------------------------- cell XML (writing)
+# Cells as Excel and XlsxWriter write them: inline strings (user text is never a formula), numbers
+# with 17 significant digits, dates as serials of the 1900 system. Text is XML-escaped, and the
+# characters XML 1.0 cannot hold become _xHHHH_ (a literal _xHHHH_ is protected as _x005F_xHHHH_).
+
+MAX_CELL_TEXT = 32767
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
+def escape_text(s):
+    """Text for a <t> element or an attribute value in double quotes."""
+    if not _NEEDS_ESCAPE.search(s):
+        return s.replace('"', "&quot;") if '"' in s else s
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    s = _LITERAL_ESCAPE.sub(r"_x005F\1", s)
+    s = _CONTROL.sub(lambda m: "_x%04X_" % ord(m.group(1)), s)
+    return s.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def column_letters(col):
+    """0-based column -> "A", "AB"."""
+    return a1(col, 0)[:-1]
+
+
+_EPOCH = None
+
+
+def excel_serial(v):
+    """Excel's serial number of a date or naive datetime (1900 system, with its phantom 1900-02-29)."""
+    import datetime as dt
+    global _EPOCH
+    if _EPOCH is None:
+        _EPOCH = dt.datetime(1899, 12, 31)
+    if not isinstance(v, dt.datetime):
+        v = dt.datetime(v.year, v.month, v.day)
+    d = v.replace(tzinfo=None) - _EPOCH
+    x = d.days + (d.seconds + d.microseconds / 1e6) / 86400
+    return x + 1 if x > 59 else x
+
+
+def text_cell(ref, text, style=None):
+    """An inline-string cell; '' for empty text without a style."""
+    s = ' s="%d"' % style if style else ""
+    if not text:
+        return '<c r="%s"%s/>' % (ref, s) if s else ""
+    text = escape_text(text[:MAX_CELL_TEXT])
+    space = ' xml:space="preserve"' if (text[0] in " \t\n" or text[-1] in " \t\n") else ""
+    return '<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, s, space, text)
+
+
+def number_cell(ref, x, style=None):
+    s = ' s="%d"' % style if style else ""
+    return '<c r="%s"%s><v>%.16G</v></c>' % (ref, s, x)
+
+
+def value_cell(ref, v, style=None):
+    """A cell for a Python value: str, bool (是/否), finite number, date/datetime; anything else as text."""
+    import datetime as dt
+    import math
+    if v is None or isinstance(v, str):
+        return text_cell(ref, v, style)
+    if isinstance(v, bool):
+        return text_cell(ref, "是" if v else "否", style)
+    if isinstance(v, (int, float)) and math.isfinite(v):
+        return number_cell(ref, v, style)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return number_cell(ref, excel_serial(v), style)
+    return text_cell(ref, str(v), style)

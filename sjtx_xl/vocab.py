@@ -38,3 +38,6 @@ def overall_verdict(conditions, correctable=(), tainted=(), field_errors=False):
         elif v == PENDING:
             fixable = True
     return CORRECTABLE if (fixable or field_errors) else ELIGIBLE
+
+# how a file's values were read (check.FileReport.read_by), as shown in the summary's 数据来源
+READ_BY_TEXT = {"name": "按模板名称", "label": "按表格标签", "summary": "经汇总表"}

@@ -4,15 +4,15 @@ Verdicts are those the validator recomputed from the values (never the workbook'
 """
 from .. import spec
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
-from .common import finish_table, page_setup, tail, title_rows
-from .fastrows import FastWorksheet
+from ..ooxml import text_cell
+from .common import finish_table, page_setup, rendered, title_rows
+from .stream import Body, number, ref
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
           "platform": "公共服务示范平台资格审查（通知三(二)）"}
 LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
 ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
-TAIL_START = 4                     # 总体结论 onwards depends only on the conditions
 
 
 def verdict(v):
@@ -39,22 +39,29 @@ def reasons(kind, conditions):
     return "；".join(out)
 
 
-def tail_cells(e, st):
-    """The verdict cells of a row (after 统一社会信用代码): overall, each condition, the reasons."""
-    cells = [(overall_text(e.overall), _fmt(st, e.overall))]
-    for c in spec.form(e.kind).conditions:
-        v = e.conditions.get(c.id)
-        cells.append((verdict(v), _fmt(st, v)))
-    cells.append((reasons(e.kind, e.conditions), st.cell))
-    return cells
+def render(e, st):
+    """The cells after 序号: city, name, credit code, overall, each condition, the reasons."""
+    x = st.x
+    uscc = e.uscc or e.values.get("uscc")
+    cells = [text_cell(ref(1), e.city, x.text), text_cell(ref(2), e.name, x.text),
+             text_cell(ref(3), "" if uscc is None else str(uscc), x.text),
+             text_cell(ref(4), overall_text(e.overall), _fmt(x, e.overall))]
+    c = 5
+    for cond in spec.form(e.kind).conditions:
+        v = e.conditions.get(cond.id)
+        cells.append(text_cell(ref(c), verdict(v), _fmt(x, v)))
+        c += 1
+    cells.append(text_cell(ref(c), reasons(e.kind, e.conditions), x.cell))
+    return "".join(cells)
 
 
-def _fmt(st, v):
-    return {MET: st.ok, NOT_MET: st.bad}.get(v, st.pending)
+def _fmt(x, v):
+    return {MET: x.ok, NOT_MET: x.bad}.get(v, x.pending)
 
 
 def write(wb, st, model, kind):
-    ws = wb.add_worksheet(SHEETS[kind], worksheet_class=FastWorksheet)
+    sheet = SHEETS[kind]
+    ws = wb.add_worksheet(sheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
     hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"]
@@ -65,16 +72,12 @@ def write(wb, st, model, kind):
     ws.set_row(head, 48)
     for col, h in enumerate(hdr):
         ws.write_string(head, col, h, st.header)
-    row = head
-    for i, e in enumerate(entries, 1):
-        row += 1
-        uscc = e.uscc or e.values.get("uscc")
-        cells = [(i, st.integer), (e.city, st.text), (e.name, st.text), ("" if uscc is None else str(uscc), st.text)]
-        pre = tail(e, SHEETS[kind], st)
-        if pre:
-            ws.write_cells(row, cells, pre)
-        else:
-            ws.write_cells(row, cells + tail_cells(e, st))
-    finish_table(ws, head, row, len(hdr), freeze_cols=3)
-    page_setup(ws, landscape=True, repeat_rows=(head, head))
-    return ws
+
+    def rows():
+        integer = st.x.integer
+        for i, e in enumerate(entries, 1):
+            yield number(0, i, integer) + (rendered(e, sheet, st) or render(e, st)), None, None
+
+    finish_table(ws, head, head + len(entries), len(hdr), freeze_cols=3)
+    page_setup(ws, landscape=True, repeat_rows=(head, head), repeat_cols=(0, 2))
+    return ws, Body(sheet, head + 1, len(hdr), len(entries), rows())

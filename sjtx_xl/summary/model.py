@@ -15,6 +15,7 @@ from ..uscc import area_code
 
 MERGED, REJECTED, SKIPPED = "merged", "rejected", "skipped"
 STATUS_TEXT = {MERGED: "已汇总", REJECTED: "拒收", SKIPPED: "跳过"}
+
 KIND_TEXT = {"enterprise": "企业", "platform": "平台", "summary": "汇总表"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
 KEEP_RULES = {
@@ -34,7 +35,7 @@ class Entry:
     conditions: dict                       # condition id -> 1 / 0 / 0.5 / 2
     overall: Optional[float]
     problems: list                         # Problem.to_dict() of the source file
-    path: str                              # absolute path of the filled workbook
+    path: str                              # absolute path of the filled workbook (relative when carried)
     sha256: str = ""
     mtime: float = 0.0
     size: int = 0
@@ -47,6 +48,10 @@ class Entry:
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
     record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
     rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
+
+    def render_key(self):
+        """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
 
     @property
     def uscc(self):
@@ -84,6 +89,11 @@ class FileRecord:
     size: int = 0
     read_by: str = ""
     entries: list = field(default_factory=list)   # Entry objects this file contributed (before de-duplication)
+    rendered: Optional[dict] = None        # its 校验报告 rows (summary.prerender_file), made in the worker
+
+    def render_key(self):
+        return (self.status, self.reason, self.kind, len(self.problems), self.rel,
+                tuple(e.render_key() for e in self.entries))
 
     @property
     def errors(self):
