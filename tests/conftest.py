@@ -17,10 +17,9 @@ import sys
 
 import pytest
 
-# sjtx_xl sets OPENPYXL_LXML=False on import, which openpyxl reads once when it is first
-# imported; a test module importing openpyxl before sjtx_xl would otherwise build templates
-# with lxml (Chinese as &#NNNNN;) and the golden comparison would depend on test order.
-import sjtx_xl  # noqa: E402,F401
+# as sjtx_xl/__init__.py does, before any test module imports openpyxl first: with lxml present,
+# openpyxl would write non-ASCII text as numeric character references
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lo  # noqa: E402  (tests/lo.py, importable from every test module)
