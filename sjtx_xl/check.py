@@ -23,8 +23,8 @@ from typing import Optional
 
 from . import duplicates, reference, spec
 from .errors import UsageError
+from .ooxml import last_saved
 from .problems import ERROR, WARNING, problem
-from .read.docprops import saved_time
 from .read import bylabel
 from .read.normalise import fmt, normalise
 from .report import Report
@@ -72,6 +72,14 @@ class FileReport:
     def name(self):
         return os.path.basename(self.path)
 
+    @property
+    def assessment(self):
+        """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
+        if self.kind not in spec.KINDS or not self.conditions:
+            return None
+        from .verdicts import assess
+        return assess(self.kind, self.values, self.conditions, self.problems)
+
     def to_dict(self, values=False):
         d = {
             "path": self.path, "kind": self.kind, "template_version": self.template_version,
@@ -83,6 +91,8 @@ class FileReport:
             "mtime": _dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds") if self.mtime else None,
             "saved": _dt.datetime.fromtimestamp(self.saved).isoformat(timespec="seconds") if self.saved else None,
         }
+        a = self.assessment
+        d["verdict"] = a.to_dict() if a else None
         if values:
             d["values"] = {k: json_value(v) for k, v in self.values.items()}
             d["raw"] = {k: json_value(v) for k, v in self.raw.items()}
@@ -174,7 +184,8 @@ def _check_bytes(rep, data, official):
             raise FileProblem("not-a-workbook", "：这是Word文档")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
     book = Xlsx(data)
-    rep.saved = saved_time(book.zf)
+    saved = last_saved(book.zf)
+    rep.saved = saved.replace(tzinfo=_dt.timezone.utc).timestamp() if saved else None
     meta = book.meta()
     kind = meta.get("kind")
     if kind in SKIP_KINDS:

@@ -62,6 +62,11 @@ def check_text(report):
             for p in r.problems:
                 lines.append("    提示：%s" % p.hint)
             continue
+        a = r.assessment
+        if a:
+            from .verdicts import deciding_facts      # lazy: verdicts loads the spec's rules
+            why = deciding_facts(r.kind, r.conditions, a)
+            lines.append("    资格审查：%s%s" % (a.text, "（%s）" % why if why else ""))
         for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
             lines.append("    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where(p), p.label or "", p.message,
                                                         p.type))
