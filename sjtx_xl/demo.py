@@ -361,7 +361,7 @@ def old_version_bytes(data):
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == meta_part:
-                body = re.sub(rb'(<c r="B2"[^>]*><v>)\d+(</v>)', rb"\g<1>0\g<2>", body)
+                body = ooxml.replace_cell(body.decode("utf-8"), "B2", 0).encode("utf-8")
             dst.writestr(info, body)
     return out.getvalue()
 
@@ -555,8 +555,3 @@ def run_demo(d, seed=SEED, out=sys.stdout):
                  c["files_with_errors"]))
     out.write("重新汇总：sjtx-xl merge %s --recursive -o %s\n" % (d / INPUT_DIR, d / SUMMARY_NAME))
     return result, manifest
-
-
-def cli_demo(args):
-    run_demo(args.dir)
-    return 0

@@ -4,11 +4,13 @@ A problem type is a stable kebab-case string with a severity, a Chinese message 
 fix hint. Code creates problems only through `problem(type, **context)`, so the wording of
 every message lives here once.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Optional
 
-ERROR = "error"      # must be fixed before the enterprise or platform can be recommended
-WARNING = "warning"  # must be looked at by an official
+from .vocab import ERROR, WARNING
+
+# The one serialised form of a problem: `check --json`, `merge --json`, the summary's _data records.
+PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
 
 # type: (severity, message template, hint template)
 TYPES = {
@@ -58,7 +60,7 @@ TYPES = {
 
 # type: a short Chinese name, for reports that list problems by type (校验报告's 问题类型 column)
 TITLES = {
-    "not-a-workbook": "不是Excel工作簿", "encrypted": "设置了密码", "corrupt": "文件损坏",
+    "not-a-workbook": "不是工作簿", "encrypted": "设置了密码", "corrupt": "文件损坏",
     "unknown-template": "非本系统模板", "old-template-version": "模板版本过旧", "legacy-xls": "旧版文件格式",
     "too-large": "文件过大", "empty": "空文件", "template-changed": "模板被改动", "read-by-label": "按标签读取",
     "duplicate-uscc": "信用代码重复", "name-not-in-official-list": "名称与名单不符",
@@ -93,7 +95,7 @@ class Problem:
     value: Optional[str] = None
 
     def to_dict(self):
-        return asdict(self)
+        return {k: getattr(self, k) for k in PROBLEM_KEYS}
 
 
 class _Blank(dict):

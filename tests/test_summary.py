@@ -184,8 +184,12 @@ def test_eligibility_verdicts_and_reasons(tmp_path):
         assert row[5:5 + len(conds)] == [VERDICT_TEXT[e.conditions[c.id]] for c in conds]
     row = body[2]
     assert bad.conditions["rd"] == NOT_MET and row[4].startswith("✘")
-    assert "创新能力·研发投入" in row[-1]
-    assert all(r[-1] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
+    why, verdict, facts = (header.index(h) for h in ("不符合或待补充的原因",) + eligibility.VERDICT_COLUMNS)
+    assert "创新能力·研发投入" in row[why]
+    assert all(r[why] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
+    # the three verdicts, with the values that decided them (issue 10 item 2)
+    assert row[verdict] == "✘ 不符合" and "2019年研发经费支出占营业收入比重 3%" in row[facts]
+    assert all(r[verdict] == "✔ 符合" for e, r in zip(model.enterprises, body) if e.overall == MET)
 
 
 def test_validation_report_links_point_at_sheet_and_cell(tmp_path):
@@ -322,7 +326,6 @@ def test_cell_xml_round_trips_every_kind_of_value(tmp_path):
     """ooxml's cell writers, as the streamed sheets use them, read back by openpyxl and calamine."""
     from python_calamine import CalamineWorkbook
 
-    from sjtx_xl.ooxml import value_cell
     from sjtx_xl.summary import stream
 
     values = ["长春 & <公司> \"引号\"", " 前后空格 ", "a\x01b\x1fc", "_x0041_ 字面", "=1+1", "x" * 40000,
@@ -344,7 +347,7 @@ def test_cell_xml_round_trips_every_kind_of_value(tmp_path):
     ws.write_string(3, 0, "表尾")
     ix = xf_index(date)                          # fixed before the skeleton is written, as Styles does
     wb.close()
-    cells = "".join(value_cell(stream.ref(c), v, ix if isinstance(v, _dt.date) else None)
+    cells = "".join(stream.cell(c, v, ix if isinstance(v, _dt.date) else None)
                     for c, v in enumerate(values))
     rows = [(cells, None, (0, "a b%.xlsx", "'s'!A1", "打开")), (cells, 30, None)]
     body = stream.Body("s", 1, len(values), 2, iter(rows))

@@ -2,9 +2,8 @@
 import functools
 
 from .. import spec
-from ..ooxml import value_cell
 from .common import field_header, field_width, finish_table, page_setup, rendered, row_height, title_rows
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 SHEET = "附件5 明细"
 TITLE = "吉林省第二批重点“小巨人”企业基本情况表（明细）"
@@ -41,9 +40,9 @@ def render(e, st):
     vals = e.values
     x = st.x
     cols = _columns()
-    cells = [value_cell(ref(1), e.city, x.text)]
-    cells += [value_cell(ref(c), vals.get(fid), getattr(x, style)) for c, (fid, style, _) in enumerate(cols, 2)]
-    cells.append(value_cell(ref(2 + len(cols)), source_text(e), x.text))
+    cells = [cell(1, e.city, x.text)]
+    cells += [cell(c, vals.get(fid), getattr(x, style)) for c, (fid, style, _) in enumerate(cols, 2)]
+    cells.append(cell(2 + len(cols), source_text(e), x.text))
     wrapped = [(str(vals.get(fid)), w) for fid, style, w in cols if style == "wrap_text" and vals.get(fid)]
     return "".join(cells), (row_height(wrapped) if wrapped else None)
 
@@ -70,7 +69,7 @@ def write(wb, st, model):
         integer = st.x.integer
         for i, e in enumerate(model.enterprises, 1):
             cells, height = rendered(e, SHEET, st) or render(e, st)
-            yield number(0, i, integer) + cells, height, None
+            yield cell(0, i, integer) + cells, height, None
 
     n = len(model.enterprises)
     finish_table(ws, head, head + n, len(hdr), freeze_cols=3)

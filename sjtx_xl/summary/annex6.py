@@ -6,10 +6,9 @@ fields (spec.enterprise.INDICATORS gives the order and the printed labels).
 import functools
 
 from .. import spec
-from ..ooxml import value_cell
 from ..spec.enterprise import INDICATORS
 from .common import finish_table, page_setup, rendered, title_rows
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 SHEET = "附件6 目标"
 TITLE = "吉林省第二批重点“小巨人”企业目标表（汇总）"
@@ -69,7 +68,7 @@ def write(wb, st, model):
     def rows():
         integer = st.x.integer
         for i, e in enumerate(model.enterprises, 1):
-            yield number(0, i, integer) + (rendered(e, SHEET, st) or render(e, st)), None, None
+            yield cell(0, i, integer) + (rendered(e, SHEET, st) or render(e, st)), None, None
 
     n = len(model.enterprises)
     finish_table(ws, head, head + n, ncols, freeze_cols=2)
@@ -82,9 +81,9 @@ def render(e, st):
     x = st.x
     vals = e.values
     uscc = e.uscc or vals.get("uscc")
-    cells = [value_cell(ref(1), e.name, x.text), value_cell(ref(2), "" if uscc is None else str(uscc), x.text),
-             value_cell(ref(3), e.city, x.text)]
-    cells += [value_cell(ref(c), vals.get(fid), x.number) for c, fid in enumerate(_ids(), len(ID_COLUMNS))]
+    cells = [cell(1, e.name, x.text), cell(2, "" if uscc is None else str(uscc), x.text),
+             cell(3, e.city, x.text)]
+    cells += [cell(c, vals.get(fid), x.number) for c, fid in enumerate(_ids(), len(ID_COLUMNS))]
     return "".join(cells)
 
 

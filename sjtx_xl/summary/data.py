@@ -17,10 +17,9 @@ import zipfile
 import zlib
 
 from .. import __version__, spec
-from ..ooxml import text_cell
 from ..read.meta import META_SHEET, meta_from_calamine
 from .model import Entry
-from .stream import Body, ref
+from .stream import Body, cell
 
 DATA_SHEET = "_data"
 SUMMARY_KIND = "summary"
@@ -28,7 +27,7 @@ SUMMARY_VERSION = 2
 PACKED = "z:"
 CHUNK = 16000                     # characters per cell; well under Excel's 32,767 UTF-16 units
 MAX_UNCOMPRESSED = 2 << 30        # a summary of 15,000 rows is about 0.2 GB inflated
-ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel")
+ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel", "saved")
 
 
 def meta_rows(model):
@@ -94,8 +93,8 @@ def render(e, st=None):
     """The record's cells after column A (kind): the number of chunks, then the chunks."""
     text = record(e)
     chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
-    return '<c r="%s"><v>%d</v></c>' % (ref(1), len(chunks)) + "".join(
-        text_cell(ref(c), chunk) for c, chunk in enumerate(chunks, 2))
+    return cell(1, len(chunks)) + "".join(
+        cell(c, chunk) for c, chunk in enumerate(chunks, 2))
 
 
 def write(wb, st, model):
@@ -117,7 +116,7 @@ def write(wb, st, model):
     def rows():
         from .common import rendered
         for e in entries:
-            yield text_cell(ref(0), e.kind) + (rendered(e, DATA_SHEET, st) or render(e)), None, None
+            yield cell(0, e.kind) + (rendered(e, DATA_SHEET, st) or render(e)), None, None
 
     return ws, Body(DATA_SHEET, 1, 3, len(entries), rows())
 

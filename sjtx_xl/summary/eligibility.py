@@ -2,17 +2,18 @@
 
 Verdicts are those the validator recomputed from the values (never the workbook's cached 自检).
 """
-from .. import spec
+from .. import spec, vocab
+from ..verdicts import all_facts, assess
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
-from ..ooxml import text_cell
 from .common import finish_table, page_setup, rendered, title_rows
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
           "platform": "公共服务示范平台资格审查（通知三(二)）"}
 LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
 ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
+VERDICT_COLUMNS = ("审查结论\n（符合/待更正/不符合）", "判定依据（所填数据）")
 
 
 def verdict(v):
@@ -43,15 +44,18 @@ def render(e, st):
     """The cells after 序号: city, name, credit code, overall, each condition, the reasons."""
     x = st.x
     uscc = e.uscc or e.values.get("uscc")
-    cells = [text_cell(ref(1), e.city, x.text), text_cell(ref(2), e.name, x.text),
-             text_cell(ref(3), "" if uscc is None else str(uscc), x.text),
-             text_cell(ref(4), overall_text(e.overall), _fmt(x, e.overall))]
+    cells = [cell(1, e.city, x.text), cell(2, e.name, x.text),
+             cell(3, "" if uscc is None else str(uscc), x.text),
+             cell(4, overall_text(e.overall), _fmt(x, e.overall))]
     c = 5
     for cond in spec.form(e.kind).conditions:
         v = e.conditions.get(cond.id)
-        cells.append(text_cell(ref(c), verdict(v), _fmt(x, v)))
+        cells.append(cell(c, verdict(v), _fmt(x, v)))
         c += 1
-    cells.append(text_cell(ref(c), reasons(e.kind, e.conditions), x.cell))
+    cells.append(cell(c, reasons(e.kind, e.conditions), x.cell))
+    a = assess(e.kind, e.values, e.conditions, e.problems)
+    cells.append(cell(c + 1, a.text, {vocab.ELIGIBLE: x.ok, vocab.INELIGIBLE: x.bad}.get(a.verdict, x.pending)))
+    cells.append(cell(c + 2, all_facts(e.kind, a), x.cell))
     return "".join(cells)
 
 
@@ -64,8 +68,8 @@ def write(wb, st, model, kind):
     ws = wb.add_worksheet(sheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
-    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"]
-    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70]
+    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"] + list(VERDICT_COLUMNS)
+    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70, 12, 90]
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
     head = title_rows(ws, st, TITLES[kind], len(hdr), LEGEND)
@@ -76,7 +80,7 @@ def write(wb, st, model, kind):
     def rows():
         integer = st.x.integer
         for i, e in enumerate(entries, 1):
-            yield number(0, i, integer) + (rendered(e, sheet, st) or render(e, st)), None, None
+            yield cell(0, i, integer) + (rendered(e, sheet, st) or render(e, st)), None, None
 
     finish_table(ws, head, head + len(entries), len(hdr), freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), repeat_cols=(0, 2))

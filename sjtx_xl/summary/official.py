@@ -2,7 +2,7 @@
 a header row as printed, one row per entry, footnotes; A4 landscape with the header repeated."""
 from .. import spec
 from .common import page_setup, row_height
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 STAMP = "省级中小企业主管部门：（盖章）"
 HEADER_ROW = 3
@@ -22,9 +22,8 @@ def check_columns(kind, annex, columns, every_field=True):
 
 def render(e, st, columns):
     """(cells after 序号, row height) of an entry's row."""
-    from ..ooxml import text_cell
     texts = ["" if e.values.get(fid) is None else str(e.values.get(fid)) for _, fid, _ in columns[1:]]
-    cells = "".join(text_cell(ref(c), t, st.x.cell) for c, t in enumerate(texts, 1))
+    cells = "".join(cell(c, t, st.x.cell) for c, t in enumerate(texts, 1))
     return cells, row_height(zip(texts, [w for _, _, w in columns[1:]]))
 
 
@@ -53,7 +52,7 @@ def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, note
         center = st.x.cell_center
         for i, e in enumerate(entries, 1):
             cells, height = rendered(e, key, st) or render(e, st, columns)
-            yield number(0, i, center) + cells, height, None
+            yield cell(0, i, center) + cells, height, None
 
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, n - 1)

@@ -6,11 +6,10 @@ through in 经由汇总表.
 """
 import os
 
-from ..ooxml import value_cell
 from ..vocab import READ_BY_TEXT
 from .common import finish_table, page_setup, rendered, title_rows
 from .model import KIND_TEXT, MERGED, mtime_text
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 SHEET = "数据来源"
 COLUMNS = (("序号", 6), ("类型", 8), ("名称", 30), ("统一社会信用代码", 21), ("所在市（州）", 12), ("文件", 44),
@@ -32,14 +31,14 @@ def records(model):
 
 def _cells(x, kind, name, uscc, city, shown, sha, version, mtime, size, read_by, via):
     number_ok = isinstance(version, (int, float)) and not isinstance(version, bool)
-    cells = [value_cell(ref(1), KIND_TEXT.get(kind, kind), x.text), value_cell(ref(2), name, x.text),
-             value_cell(ref(3), uscc, x.text), value_cell(ref(4), city, x.text),
-             value_cell(ref(5), shown, x.link), value_cell(ref(6), sha, x.text),
-             value_cell(ref(7), version if number_ok else ("" if version is None else str(version)),
+    cells = [cell(1, KIND_TEXT.get(kind, kind), x.text), cell(2, name, x.text),
+             cell(3, uscc, x.text), cell(4, city, x.text),
+             cell(5, shown, x.link), cell(6, sha, x.text),
+             cell(7, version if number_ok else ("" if version is None else str(version)),
                         x.integer if number_ok else x.text),
-             value_cell(ref(8), mtime_text(mtime), x.text), value_cell(ref(9), size or 0, x.integer),
-             value_cell(ref(10), READ_BY_TEXT.get(read_by, read_by), x.text),
-             value_cell(ref(11), " → ".join(via), x.text)]
+             cell(8, mtime_text(mtime), x.text), cell(9, size or 0, x.integer),
+             cell(10, READ_BY_TEXT.get(read_by, read_by), x.text),
+             cell(11, " → ".join(via), x.text)]
     return "".join(cells)
 
 
@@ -69,7 +68,7 @@ def write(wb, st, model, linker):
             else:
                 cells = rendered(e, SHEET, st) or render(e, st)
             target = linker.target(f) if (e is None or not e.via) else None
-            yield number(0, i, x.integer) + cells, None, ((5, target, None, "打开源文件") if target else None)
+            yield cell(0, i, x.integer) + cells, None, ((5, target, None, "打开源文件") if target else None)
 
     finish_table(ws, head, head + len(chosen), n, freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), fit_width=False, repeat_cols=(0, 2))

@@ -12,11 +12,18 @@ Hyperlinks are written here too (one external relationship each, in the sheet's 
 import re
 import zipfile
 
-from ..ooxml import col_row, column_letters, escape_text, number_cell
+from ..limits import MAX_CELL_CHARS
+from ..ooxml import a1, cell_xml, col_row, escape_text
 
 ROW = "\x00"          # stands for the row number in rendered cells (a raw NUL never survives escaping)
 LEVEL = 1             # deflate level: several times faster than 6 on this XML, ~25% larger
 FLUSH = 1 << 20       # characters buffered before a write into the zip
+
+
+
+def column_letters(i):
+    return a1(i, 0)[:-1]
+
 
 _COLS = [column_letters(i) for i in range(1024)]
 _ROW_TAG = re.compile(r'<row r="(\d+)"')
@@ -29,14 +36,17 @@ def col(i):
     return _COLS[i] if i < len(_COLS) else column_letters(i)
 
 
-def ref(c):
-    """The cell reference of column c in the row being rendered."""
-    return col(c) + ROW
+def cell(c, v, style=None):
+    """Column c of the row being rendered, holding v (ooxml.cell_xml; text cut at Excel's 32,767
+    characters, as Excel would refuse it)."""
+    if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+        v = v[:MAX_CELL_CHARS]
+    return cell_xml(col(c) + ROW, v, style)
 
 
-def number(c, x, style):
-    """A numeric cell at column c of the row being rendered (序号 and such)."""
-    return number_cell(col(c) + ROW, x, style)
+def attr(s):
+    """Text for an attribute in double quotes."""
+    return escape_text(s).replace('"', "&quot;")
 
 
 class Body:
@@ -104,12 +114,12 @@ def _hyperlinks_xml(links, first_rid):
     for i, (a1, target, location, tip) in enumerate(links, first_rid):
         attrs = ' r:id="rId%d"' % i
         if location:
-            attrs += ' location="%s"' % escape_text(location)
+            attrs += ' location="%s"' % attr(location)
         if tip:
-            attrs += ' tooltip="%s"' % escape_text(tip)
+            attrs += ' tooltip="%s"' % attr(tip)
         out.append('<hyperlink ref="%s"%s/>' % (a1, attrs))
         rels.append('<Relationship Id="rId%d" Type="%s" Target="%s" TargetMode="External"/>'
-                    % (i, REL_HYPERLINK, escape_text(target)))
+                    % (i, REL_HYPERLINK, attr(target)))
     out.append("</hyperlinks>")
     return "".join(out), "".join(rels)
 

@@ -6,11 +6,10 @@ problem. Beyond Excel's row limit the report continues on 校验报告 (2), (3) 
 import os
 
 from .. import limits
-from ..ooxml import text_cell
 from ..problems import title as problem_title
 from .common import MAX_LINKS, MAX_URL, finish_table, page_setup, rendered, title_rows
 from .model import KIND_TEXT, MERGED, SEVERITY_TEXT, STATUS_TEXT
-from .stream import Body, number, ref
+from .stream import Body, cell
 
 SHEET = "校验报告"
 COLUMNS = (
@@ -74,12 +73,12 @@ def render(f, st):
         sev = p.get("severity")
         if location is None and p.get("sheet") and p.get("cell"):
             location = "'%s'!%s" % (p["sheet"].replace("'", "''"), p["cell"])
-        cells = [text_cell(ref(1), shown, x.link if not out else x.text), text_cell(ref(2), status, x.text),
-                 text_cell(ref(3), reason, x.text), text_cell(ref(4), kind, x.text), text_cell(ref(5), name, x.text),
-                 text_cell(ref(6), SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else x.text),
-                 text_cell(ref(7), problem_title(p.get("type")), x.text)]
-        cells += [text_cell(ref(c), _text(p.get(key)), x.text) for c, key in enumerate(PROBLEM_COLUMNS, 8)]
-        cells.append(text_cell(ref(8 + len(PROBLEM_COLUMNS)), _text(p.get("type")), x.text))
+        cells = [cell(1, shown, x.link if not out else x.text), cell(2, status, x.text),
+                 cell(3, reason, x.text), cell(4, kind, x.text), cell(5, name, x.text),
+                 cell(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else x.text),
+                 cell(7, problem_title(p.get("type")), x.text)]
+        cells += [cell(c, _text(p.get(key)), x.text) for c, key in enumerate(PROBLEM_COLUMNS, 8)]
+        cells.append(cell(8 + len(PROBLEM_COLUMNS), _text(p.get("type")), x.text))
         out.append("".join(cells))
     return out, location
 
@@ -151,7 +150,7 @@ def _rows(model, st, linker):
     integer = st.x.integer
     for i, f in enumerate(model.files, 1):
         lines, location = rendered(f, SHEET, st) or render(f, st)
-        num = number(0, i, integer)
+        num = cell(0, i, integer)
         target = linker.target(f)
         for j, cells in enumerate(lines):
             link = (1, target, location, "打开源文件") if (j == 0 and target) else None
