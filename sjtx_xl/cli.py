@@ -128,6 +128,7 @@ def parser():
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
     sp.add_argument("--official-list", metavar="XLSX")
     sp.add_argument("--keep", choices=("newest", "first"), default="newest", help="同一信用代码多份文件时保留哪份")
+    sp.add_argument("--previous", metavar="XLSX", help="上次的汇总表：从中带回推荐决定（默认为 -o 指定的已有汇总表）")
     sp = add("demo", _lazy("demo", "cli_demo"), "生成示例数据并汇总（演示）")
     sp.add_argument("dir", nargs="?", default="demo")
     return p
