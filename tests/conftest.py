@@ -17,6 +17,10 @@ import sys
 
 import pytest
 
+# as sjtx_xl/__init__.py does, before any test module imports openpyxl first: with lxml present,
+# openpyxl would write non-ASCII text as numeric character references
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lo  # noqa: E402  (tests/lo.py, importable from every test module)
 
