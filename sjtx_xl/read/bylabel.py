@@ -13,7 +13,6 @@ also reads our own template correctly, which the tests use to check it.
 Labels compare loosely: full/half width, whitespace, ★, a trailing colon and (optionally)
 parenthesised notes such as （万元） are ignored. The first match in workbook order wins.
 """
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ def _split(a1):
     return row, col
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def plan(kind):
     """{field id: ('pair', (label texts...)) | ('grid', indicator label, period label)}."""
     form = spec.form(kind)
