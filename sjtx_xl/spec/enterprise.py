@@ -154,6 +154,13 @@ INDICATORS = (
     ("growth_3y_profit", "成长性", "近三年利润平均增长率（%）", "rate", {"base_only": True}),
 )
 A6_FIRST_ROW = 6
+
+
+def indicators():
+    """INDICATORS as printed: labels with their thresholds filled in (read at call time, so a
+    changed threshold or an added indicator is seen)."""
+    return tuple((iid, group, thresholds.fill(label, TH), itype, extra)
+                 for iid, group, label, itype, extra in INDICATORS)
 PERIOD_COLS = dict(zip(PERIODS, "CDE"))
 
 
@@ -179,8 +186,8 @@ def _a6():
         T.append(Text(A6, "%s5" % col, text, "subheader"))
     T.append(Text(A6, "A5", "", "subheader", "A5:B5"))
     groups = {}
-    for i, (iid, group, label, itype, extra) in enumerate(INDICATORS):
-        row, label = A6_FIRST_ROW + i, thresholds.fill(label, TH)
+    for i, (iid, group, label, itype, extra) in enumerate(indicators()):
+        row = A6_FIRST_ROW + i
         groups.setdefault(group, []).append(row)
         T.append(Text(A6, "B%d" % row, label))
         for period in PERIODS:
