@@ -69,6 +69,14 @@ class FileReport:
     def name(self):
         return os.path.basename(self.path)
 
+    @property
+    def assessment(self):
+        """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
+        if self.kind not in spec.KINDS or not self.conditions:
+            return None
+        from .verdicts import assess
+        return assess(self.kind, self.values, self.conditions, self.problems)
+
     def to_dict(self, values=False):
         d = {
             "path": self.path, "kind": self.kind, "template_version": self.template_version,
@@ -79,6 +87,8 @@ class FileReport:
             "sha256": self.sha256, "size": self.size,
             "mtime": _dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds") if self.mtime else None,
         }
+        a = self.assessment
+        d["verdict"] = a.to_dict() if a else None
         if values:
             d["values"] = {k: json_value(v) for k, v in self.values.items()}
             d["raw"] = {k: json_value(v) for k, v in self.raw.items()}
@@ -547,6 +557,11 @@ def format_report(report):
             for p in r.problems:
                 lines.append("    提示：%s" % p.hint)
             continue
+        a = r.assessment
+        if a:
+            from .verdicts import deciding_facts
+            why = deciding_facts(r.kind, r.conditions, a)
+            lines.append("    资格审查：%s%s" % (a.text, "（%s）" % why if why else ""))
         for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
             where = "%s!%s" % (p.sheet, p.cell) if p.sheet and p.cell else (p.sheet or "")
             what = p.label or ""

@@ -361,7 +361,7 @@ def old_version_bytes(data):
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == meta_part:
-                body = re.sub(rb'(<c r="B2"[^>]*><v>)\d+(</v>)', rb"\g<1>0\g<2>", body)
+                body = ooxml.replace_cell(body.decode("utf-8"), "B2", 0).encode("utf-8")
             dst.writestr(info, body)
     return out.getvalue()
 

@@ -2,21 +2,18 @@
 
 Works on the zip: the template's empty input cells are replaced by cells holding the values.
 Nothing else in the package changes, so validation, formatting and protection survive exactly.
-Text is always written as an inline string, never as a formula, even when it starts with "=".
+Cells are written by the OOXML layer (ooxml.cell_xml): text always as an inline string, never as
+a formula, even when it starts with "="; characters XML cannot hold as _xHHHH_, so none is lost.
 """
 import datetime as _dt
 import io
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from . import ooxml, spec
 from .errors import UsageError
 from .fsutil import atomic_write_bytes
-from .rules import is_number, serial
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def template_kind(data):
@@ -28,18 +25,11 @@ def template_kind(data):
     return meta["kind"], meta.get("template_version")
 
 
-def _cell_xml(ref, style, value, ftype):
-    s = ' s="%s"' % style if style else ""
-    if isinstance(value, bool):
-        value = "是" if value else "否"
+def _typed(value, ftype):
+    """The value as a cell should hold it: an ISO date typed for a date field becomes a date."""
     if ftype == "date" and isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-        value = _dt.date.fromisoformat(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        value = serial(value)
-    if is_number(value):
-        return '<c r="%s"%s><v>%s</v></c>' % (ref, s, repr(float(value)) if isinstance(value, float) else value)
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
-    return '<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (ref, s, text)
+        return _dt.date.fromisoformat(value)
+    return value
 
 
 def fill_bytes(template_bytes, values, kind=None):
@@ -73,11 +63,10 @@ def fill_bytes(template_bytes, values, kind=None):
 
 
 def _replace_cell(xml, f, value):
-    pat = re.compile(r'<c r="%s"(?: s="(\d+)")?(?: t="\w+")?\s*(?:/>|>.*?</c>)' % f.cell, re.S)
-    m = pat.search(xml)
-    if not m:
+    out = ooxml.replace_cell(xml, f.cell, _typed(value, f.type))
+    if out is None:
         raise UsageError("模板中找不到 %s 的单元格 %s" % (f.id, f.cell))
-    return xml[:m.start()] + _cell_xml(f.cell, m.group(1), value, f.type) + xml[m.end():]
+    return out
 
 
 def fill(template, values, out):

@@ -7,13 +7,13 @@ member names. Counts are in UTF-16 code units, as Excel counts (equal to len() f
 Not checked: a <f> holding what was meant as user text (indistinguishable from a real formula);
 a cell string starting with '=' is text and fine.
 """
-import posixpath
 import re
 import sys
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from . import ooxml
 from .errors import UsageError
 from .limits import (
     MAX_ERROR_CHARS,
@@ -33,14 +33,7 @@ MAX_FUNCTION_NESTING = 64        # nested levels of functions
 
 ERROR_STYLES = ("stop", "warning", "information")
 
-_MAIN_NS = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # strict
-)
-_R_NS = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships",
-)
+_MAIN_NS = ooxml.MAIN_NAMESPACES
 _SHEET_REL_SUFFIXES = ("/worksheet", "/chartsheet", "/dialogsheet")
 _NCR_RE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
 _PLAIN_SHEET_RE = re.compile(r"^[^\W\d]\w*$")
@@ -66,8 +59,7 @@ def utf16_len(text):
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _local(tag):
-    return tag.rsplit("}", 1)[-1]
+_local = ooxml.local
 
 
 def _is_main(elem, local):
@@ -78,12 +70,7 @@ def _main_children(elem, local):
     return [c for c in elem if _is_main(c, local)]
 
 
-def _r_id(elem):
-    for ns in _R_NS:
-        v = elem.get("{%s}id" % ns)
-        if v is not None:
-            return v
-    return None
+_r_id = ooxml.r_id
 
 
 def _on(value):
@@ -144,17 +131,6 @@ def function_nesting(formula):
     return deepest
 
 
-def _rels_part(part):
-    d, b = posixpath.split(part)
-    return posixpath.join(d, "_rels", b + ".rels")
-
-
-def _resolve(base_part, target):
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
-
-
 class _Linter:
     def __init__(self, zf):
         self.zf = zf
@@ -177,18 +153,13 @@ class _Linter:
 
     def rels(self, part):
         """{rId: (type, resolved target)} of `part`; {} if it has no rels part."""
-        rp = _rels_part(part)
+        rp = ooxml.rels_part(part)
         if rp not in self.names:
             return {}
         root = self.parse(rp)
         if root is None:
             return {}
-        out = {}
-        for rel in root:
-            if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
-                continue
-            out[rel.get("Id")] = (rel.get("Type", ""), _resolve(part, rel.get("Target", "")))
-        return out
+        return ooxml.relationships(root, part)
 
     # --- formulas shared by every source ---
 

@@ -3,6 +3,11 @@
 ``calc``: one headless LibreOffice for the whole session (tests/lo.py).
 Tests that use it are skipped when ``uno`` or ``soffice`` is missing, unless
 SJTX_REQUIRE_LO=1 (set by .ci/run), where that is an error instead.
+
+Tiers: every test that starts LibreOffice carries the ``lo`` marker (setup.cfg),
+so ``pytest -m "not lo"`` is the fast tier.  Tests using ``calc`` (directly or
+through another fixture) are marked here; a test that starts soffice some
+other way marks itself with ``@pytest.mark.lo``.
 """
 
 from __future__ import annotations
@@ -12,8 +17,19 @@ import sys
 
 import pytest
 
+# as sjtx_xl/__init__.py does, before any test module imports openpyxl first: with lxml present,
+# openpyxl would write non-ASCII text as numeric character references
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lo  # noqa: E402  (tests/lo.py, importable from every test module)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs the ``calc`` fixture as ``lo``."""
+    for item in items:
+        if "calc" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.lo)
 
 
 @pytest.fixture(scope="session")

@@ -184,8 +184,12 @@ def test_eligibility_verdicts_and_reasons(tmp_path):
         assert row[5:5 + len(conds)] == [VERDICT_TEXT[e.conditions[c.id]] for c in conds]
     row = body[2]
     assert bad.conditions["rd"] == NOT_MET and row[4].startswith("✘")
-    assert "创新能力·研发投入" in row[-1]
-    assert all(r[-1] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
+    why, verdict, facts = (header.index(h) for h in ("不符合或待补充的原因",) + eligibility.VERDICT_COLUMNS)
+    assert "创新能力·研发投入" in row[why]
+    assert all(r[why] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
+    # the three verdicts, with the values that decided them (issue 10 item 2)
+    assert row[verdict] == "✘ 不符合" and "2019年研发经费支出占营业收入比重 3%" in row[facts]
+    assert all(r[verdict] == "✔ 符合" for e, r in zip(model.enterprises, body) if e.overall == MET)
 
 
 def test_validation_report_links_point_at_sheet_and_cell(tmp_path):

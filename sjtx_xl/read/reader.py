@@ -19,9 +19,7 @@
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
 """
-import functools
 import io
-import posixpath
 import re
 import zipfile
 import xml.etree.ElementTree as ET
@@ -45,8 +43,7 @@ MAX_SHARED_STRINGS = 500_000
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                   "http://purl.oclc.org/ooxml/spreadsheetml/main")          # transitional, strict
+MAIN_NAMESPACES = ooxml.MAIN_NAMESPACES
 REL_SUFFIX = {"sharedStrings": "/sharedStrings", "styles": "/styles"}
 
 
@@ -148,7 +145,6 @@ def guard_zip(zf):
 
 # --- the xlsx reader ------------------------------------------------------------------------
 
-_NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _A1_PLAIN = re.compile(r"^[A-Z]{1,3}[1-9]\d{0,6}$")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -178,15 +174,7 @@ _SHEETDATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 
 
-def _col_index(letters):
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _local(tag):
-    return tag.rsplit("}", 1)[-1]
+_col_index, _local = ooxml.col_index, ooxml.local
 
 
 def _text_of(el):
@@ -217,14 +205,7 @@ def _element_parts(c):
     return c.get("t"), c.get("s"), formula, v, inline
 
 
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _ooxml_unescape(s):
-    """Excel writes control characters in strings as _xHHHH_."""
-    if "_x" not in s:
-        return s
-    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s)
+_ooxml_unescape = ooxml.unescape_text    # Excel writes control characters in strings as _xHHHH_
 
 
 _MEMO = {}
@@ -282,54 +263,24 @@ def _accepted(root_tag):
 
 def _office_document(data):
     """The workbook part named by the package relationships (_rels/.rels), or None."""
-    wb_part = None
-    for rel in _parse(data, "包关系"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            wb_part = rel.get("Target", "").lstrip("/")
-    return wb_part
+    return ooxml.office_document(_parse(data, "包关系"))
 
 
-def _workbook_rels(data, base):
+def _workbook_rels(data, wb_part):
     """({relationship id: part}, {"sharedStrings"/"styles": part}) of the workbook."""
     targets, rels = {}, {}
-    for rel in _parse(data, "工作簿关系"):
-        t = rel.get("Target", "")
-        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
-        targets[rel.get("Id")] = t
+    for rid, (rtype, part) in ooxml.relationships(_parse(data, "工作簿关系"), wb_part).items():
+        targets[rid] = part
         for key, suffix in REL_SUFFIX.items():
-            if rel.get("Type", "").endswith(suffix):
-                rels[key] = t
+            if rtype.endswith(suffix):
+                rels[key] = part
     return targets, rels
 
 
 def _workbook_xml(data):
-    """([(sheet title, relationship id, state)], {defined name: (sheet title, A1)}) of workbook.xml;
-    only global single-cell names."""
-    sheets, names = [], {}
-    for el in _parse(data, "工作簿"):
-        name = _local(el.tag)
-        if name == "sheets":
-            for sh in el:
-                rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
-                sheets.append((sh.get("name"), rid, sh.get("state", "visible")))
-        elif name == "definedNames":
-            for dn in el:
-                if dn.get("localSheetId") is not None:
-                    continue
-                ref = _single_cell((dn.text or "").strip())
-                if ref:
-                    names[dn.get("name")] = ref
-    return sheets, names
-
-
-@functools.lru_cache(maxsize=4096)
-def _single_cell(text):
-    """(sheet title, A1) of a defined name's formula that is one cell, else None. The same few
-    hundred texts recur in every workbook of a template, whoever saved it."""
-    m = _NAME_REF.match(text)
-    if m is None:
-        return None
-    return (m.group(1) or "").replace("''", "'") or m.group(2), m.group(3).upper() + m.group(4)
+    """([(sheet title, relationship id, state)], {defined name: (sheet title, A1)}, date1904) of
+    workbook.xml; only global single-cell names."""
+    return ooxml.workbook_info(_parse(data, "工作簿"))
 
 
 def _date_styles(data):
@@ -390,10 +341,8 @@ class Xlsx:
             if "word/document.xml" in self._members:
                 raise FileProblem("not-a-workbook", "：这是Word文档")
             raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
-        base = posixpath.dirname(wb_part)
-        rels_part = posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")
-        targets, self._rels = _memo(_workbook_rels, self.part(rels_part), base)
-        sheets, self.names = _memo(_workbook_xml, self.part(wb_part))
+        targets, self._rels = _memo(_workbook_rels, self.part(ooxml.rels_part(wb_part)), wb_part)
+        sheets, self.names, self.date1904 = _memo(_workbook_xml, self.part(wb_part))
         self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}

@@ -2,7 +2,8 @@
 
 Verdicts are those the validator recomputed from the values (never the workbook's cached 自检).
 """
-from .. import spec
+from .. import spec, vocab
+from ..verdicts import all_facts, assess
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
 from .common import finish_table, page_setup, tail, title_rows
 from .fastrows import FastWorksheet
@@ -12,7 +13,8 @@ TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一
           "platform": "公共服务示范平台资格审查（通知三(二)）"}
 LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
 ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
-TAIL_START = 4                     # 总体结论 onwards depends only on the conditions
+VERDICT_COLUMNS = ("审查结论\n（符合/待更正/不符合）", "判定依据（所填数据）")
+TAIL_START = 4                     # 总体结论 onwards depends only on the entry itself
 
 
 def verdict(v):
@@ -46,6 +48,9 @@ def tail_cells(e, st):
         v = e.conditions.get(c.id)
         cells.append((verdict(v), _fmt(st, v)))
     cells.append((reasons(e.kind, e.conditions), st.cell))
+    a = assess(e.kind, e.values, e.conditions, e.problems)
+    cells.append((a.text, {vocab.ELIGIBLE: st.ok, vocab.INELIGIBLE: st.bad}.get(a.verdict, st.pending)))
+    cells.append((all_facts(e.kind, a), st.cell))
     return cells
 
 
@@ -57,8 +62,8 @@ def write(wb, st, model, kind):
     ws = wb.add_worksheet(SHEETS[kind], worksheet_class=FastWorksheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
-    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"]
-    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70]
+    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"] + list(VERDICT_COLUMNS)
+    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70, 12, 90]
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
     head = title_rows(ws, st, TITLES[kind], len(hdr), LEGEND)

@@ -1,0 +1,120 @@
+"""The three verdicts (符合 / 待更正 / 不符合) of one enterprise or platform, with the facts behind them.
+
+    assess(kind, values, conditions, problems) -> Assessment
+
+An official acts on a verdict only when the values that decided it are shown beside it: the R&D
+shares, 上市情况, the size measures against the thresholds, the names of the missing fields. The
+facts are generated from the spec (the fields each condition's rule uses, `rule.fields()`), so a
+new condition or field shows its facts without code here.
+"""
+import re
+from dataclasses import dataclass, field as dc_field
+
+from . import spec, vocab
+from .rules import MET, NOT_MET, PENDING, NothingMissing, SizeMatches, is_blank, size_row
+
+# Problem types that say nothing about the values themselves (the duplicate is settled by the merge).
+NOT_ABOUT_VALUES = {"duplicate-uscc"}
+SIZE_MEASURES = (("employees", "x", "从业人员"), ("revenue", "y", "营业收入"), ("assets", "z", "资产总额"))
+SIZE_CLASSES = (("l", "大型"), ("m", "中型"), ("s", "小型"))
+
+
+@dataclass
+class Assessment:
+    verdict: str                                   # vocab.ELIGIBLE / CORRECTABLE / INELIGIBLE
+    facts: dict = dc_field(default_factory=dict)   # condition id -> "label value；…"
+    missing: list = dc_field(default_factory=list)  # labels of required fields left blank
+    error_fields: list = dc_field(default_factory=list)  # labels of fields whose values break a rule
+
+    @property
+    def label(self):
+        return vocab.VERDICT_LABEL[self.verdict]
+
+    @property
+    def text(self):
+        return vocab.VERDICT_TEXT[self.verdict]
+
+    def to_dict(self):
+        return {"verdict": self.verdict, "label": self.label, "facts": dict(self.facts),
+                "missing": list(self.missing), "error_fields": list(self.error_fields)}
+
+
+def _get(p, key):
+    return p.get(key) if isinstance(p, dict) else getattr(p, key, None)
+
+
+def short_label(f):
+    """A field's label without its parenthesised notes: '主营业务收入占营业收入比重·实施期初始值'."""
+    return re.sub(r"（[^（）]*）|\([^()]*\)", "", f.label).strip() or f.label
+
+
+def value_text(f, v):
+    if is_blank(v):
+        return "未填"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    unit = f.unit if f.unit and f.type not in ("choice", "text", "longtext") else ""
+    return "%s%s" % (v, unit)
+
+
+def _size_fact(rule, values, form):
+    """Size measures against the thresholds of the declared division (工信部联企业〔2011〕300号)."""
+    parts = ["%s %s" % (short_label(form.field(fid)), value_text(form.field(fid), values.get(fid)))
+             for fid in (rule.declared, rule.industry, rule.employees, rule.revenue, rule.assets)]
+    computed = rule.computed(values)
+    row = size_row(str(values.get(rule.industry))[:2]) if not is_blank(values.get(rule.industry)) else None
+    if row:
+        bounds = []
+        for code, cls in SIZE_CLASSES:
+            lims = ["%s≥%s" % (name, _num(row[axis + code])) for _, axis, name in SIZE_MEASURES if row[axis + code]]
+            if lims:
+                bounds.append("%s：%s" % (cls, "、".join(lims)))
+        if bounds:
+            parts.append("划型标准（%s）" % "；".join(bounds))
+    shown = {"pending": "数据不全，无法测算", "na": "按2位行业代码无法确定标准"}.get(computed, computed)
+    parts.append("测算为%s" % shown)
+    return "，".join(parts)
+
+
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def assess(kind, values, conditions, problems=()):
+    """The verdict of one form's values: conditions as recomputed by check, problems as found."""
+    form = spec.form(kind)
+    errors = [p for p in problems if _get(p, "severity") == "error" and _get(p, "type") not in NOT_ABOUT_VALUES]
+    error_fields = {_get(p, "field") for p in errors if _get(p, "field")}
+    tainted = {c.id for c in form.conditions if c.rule.fields() & error_fields}
+    correctable = {c.id for c in form.conditions if c.correctable}
+    verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=bool(error_fields))
+    order = {f.id: i for i, f in enumerate(form.fields)}
+    facts, missing = {}, []
+    for c in form.conditions:
+        if isinstance(c.rule, NothingMissing):
+            missing = [form.field(fid).label for fid in c.rule.missing(values)]
+            facts[c.id] = "缺：%s" % "、".join(missing) if missing else "已填齐"
+        elif isinstance(c.rule, SizeMatches):
+            facts[c.id] = _size_fact(c.rule, values, form)
+        else:
+            fids = sorted(c.rule.fields(), key=lambda fid: order.get(fid, len(order)))
+            facts[c.id] = "，".join("%s %s" % (short_label(form.field(fid)), value_text(form.field(fid), values.get(fid)))
+                                   for fid in fids if not (conditions.get(c.id) == MET and is_blank(values.get(fid))))
+    labels = [form.field(fid).label for fid in sorted(error_fields & set(order), key=order.get)]
+    return Assessment(verdict, facts, missing, labels)
+
+
+def deciding_facts(kind, conditions, a):
+    """The facts of the conditions that are not met or not yet decidable: what the official must read."""
+    out = []
+    for c in spec.form(kind).conditions:
+        v = conditions.get(c.id)
+        if v in (NOT_MET, PENDING) and a.facts.get(c.id):
+            out.append("%s：%s" % (c.label, a.facts[c.id]))
+    if a.error_fields:
+        out.append("有误的项：%s" % "、".join(a.error_fields))
+    return "；".join(out)
+
+
+def all_facts(kind, a):
+    return "；".join("%s：%s" % (c.label, a.facts[c.id]) for c in spec.form(kind).conditions if a.facts.get(c.id))
