@@ -112,3 +112,30 @@ def test_a_formula_without_a_usable_result_is_an_error(tmp_path, xml):
     r = check_file(write(tmp_path, "f.xlsx", set_cell_xml(data, "enterprise", "main_ratio_base", xml.format(ref=f.cell))))
     assert [p.type for p in r.problems if p.field == "main_ratio_base"] == ["formula-in-cell"]
     assert r.status == "invalid"
+
+
+def test_label_fallback_never_reads_the_self_check_sheet(tmp_path):
+    """A form pasted as values into a new workbook, 自检 first: credit code and size from 附件5."""
+    import io
+
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+    values = samples.complete("enterprise", 6)
+    src = CalamineWorkbook.from_filelike(io.BytesIO(filled("enterprise", values)))
+    lay = spec.layout("enterprise")
+    order = ["自检"] + [t for t in src.sheet_names if t not in ("自检", "_meta", "_lists")]
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title in order:
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(src.get_sheet_by_name(title).to_python(), start=1):
+            for c, v in enumerate(row, start=1):
+                if v != "":
+                    ws.cell(row=r, column=c, value=v)
+    p = tmp_path / "粘贴为数值.xlsx"
+    wb.save(p)
+    r = check_file(p)
+    assert r.read_by == "label"
+    for fid in ("uscc", "size", "name"):
+        assert r.values[fid] == values[fid], fid
+        assert r.where[fid][0] == lay.sheet_title["a5"], fid
