@@ -2,7 +2,7 @@
 # Installs everything sjtx-xl needs on Debian/Ubuntu, then runs one job:
 #     sudo bash setup.sh demo [DIR]          sample forms for Jilin cities, merged into a summary
 #     sudo bash setup.sh test [pytest args]  the test suite, LibreOffice included (CI: .ci/run)
-# It installs LibreOffice Calc (headless) and python3-uno when missing, builds .venv with the
+# It installs LibreOffice Calc (headless), python3-uno, a CJK font and pdftotext when missing, builds .venv with the
 # system site packages (so the venv imports Debian's `uno`), and installs this package into it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -26,7 +26,9 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok instal
 missing=()
 # either Calc flavour will do; the GUI one conflicts with -nogui, so keep it if present
 installed libreoffice-calc-nogui || installed libreoffice-calc || missing+=(libreoffice-calc-nogui)
-for pkg in python3-uno python3-venv python3-pip; do
+# fonts-wqy-zenhei: a CJK font, or PDFs exported by LibreOffice show boxes for Chinese;
+# poppler-utils: pdftotext, with which the tests read those PDFs back
+for pkg in python3-uno python3-venv python3-pip fonts-wqy-zenhei poppler-utils; do
     installed "$pkg" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

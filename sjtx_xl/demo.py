@@ -555,8 +555,3 @@ def run_demo(d, seed=SEED, out=sys.stdout):
                  c["files_with_errors"]))
     out.write("重新汇总：sjtx-xl merge %s --recursive -o %s\n" % (d / INPUT_DIR, d / SUMMARY_NAME))
     return result, manifest
-
-
-def cli_demo(args):
-    run_demo(args.dir)
-    return 0

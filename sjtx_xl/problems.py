@@ -4,11 +4,13 @@ A problem type is a stable kebab-case string with a severity, a Chinese message 
 fix hint. Code creates problems only through `problem(type, **context)`, so the wording of
 every message lives here once.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Optional
 
-ERROR = "error"      # must be fixed before the enterprise or platform can be recommended
-WARNING = "warning"  # must be looked at by an official
+from .vocab import ERROR, WARNING
+
+# The one serialised form of a problem: `check --json`, `merge --json`, the summary's _data records.
+PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
 
 # type: (severity, message template, hint template)
 TYPES = {
@@ -72,7 +74,7 @@ class Problem:
     value: Optional[str] = None
 
     def to_dict(self):
-        return asdict(self)
+        return {k: getattr(self, k) for k in PROBLEM_KEYS}
 
 
 class _Blank(dict):

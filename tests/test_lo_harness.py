@@ -435,7 +435,7 @@ def test_batch_matches_single_cell_verdicts(vbook):
     assert {a for a in batch if a.startswith("B") and int(a[1:]) in rows} == expected
 
 
-def test_differential_200_random_decimals(vbook, capsys):
+def test_differential_200_random_decimals(vbook):
     """Calc's verdict vs. the rule 0 <= x <= 100 on 200 values near the edges."""
     rng = random.Random(20240115)
     edges = [0, 100]
@@ -451,17 +451,13 @@ def test_differential_200_random_decimals(vbook, capsys):
     assert 20 < len(want) < 180  # both outcomes well represented
 
     # the per-case cycle other tests use: type one value, recalc, read, ask the verdict
+    # (its time per case is printed by bench/guards_bench.py --lo, not asserted here)
     vbook.write("V", "C2:C201", [[None]] * 200)
-    start = time.perf_counter()
     for v in values:
         vbook.type("V", "C2", str(v))
         vbook.recalc()
         assert vbook.value("V", "C2") == pytest.approx(v)
         assert vbook.is_valid("V", "C2") is (0 <= v <= 100)
-    per_case = (time.perf_counter() - start) / len(values)
-    with capsys.disabled():
-        print(f"\n[lo harness] type+recalc+read+is_valid: {per_case * 1000:.1f} ms per case")
-    assert per_case < 0.5
 
 
 def test_blank_cells_and_the_circle_limit(calc, tmp_path):

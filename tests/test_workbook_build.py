@@ -30,6 +30,8 @@ openpyxl = pytest.importorskip("openpyxl")
 from sjtx_xl import workbook as wbmod  # noqa: E402
 from sjtx_xl.vba.compression import decompress  # noqa: E402
 
+from golden import assert_same_members, members  # noqa: E402  (tests/golden.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 MACROS = ROOT / "macros"
 COMMITTED = ROOT / "workbook" / "sjtx_xl.xlsm"
@@ -71,11 +73,6 @@ def built(tmp_path_factory) -> Path:
 def _vba_bin(path: Path) -> bytes:
     with zipfile.ZipFile(path) as z:
         return z.read("xl/vbaProject.bin")
-
-
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
 
 
 # --------------------------------------------------------------------------
@@ -202,7 +199,7 @@ def test_udf_wrappers_match_xlwings_generator():
 
 
 def test_content_type_and_codenames(built):
-    m = _members(built)
+    m = members(built)
     ct = m["[Content_Types].xml"].decode()
     assert '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>' in ct
     assert 'ContentType="application/vnd.ms-office.vbaProject"' in ct
@@ -219,7 +216,7 @@ def test_content_type_and_codenames(built):
 
 
 def test_buttons_bound_to_macros(built):
-    m = _members(built)
+    m = members(built)
     vml_parts = [n for n in m if re.fullmatch(r"xl/drawings/vmlDrawing\d+\.vml", n)]
     assert len(vml_parts) == 1
     vml = m[vml_parts[0]].decode()
@@ -302,10 +299,7 @@ def test_committed_workbook_is_current(built):
     fail the test but any content change does.
     """
     assert COMMITTED.is_file(), "workbook/sjtx_xl.xlsm is missing"
-    fresh, committed = _members(built), _members(COMMITTED)
-    assert list(fresh) == list(committed)
-    for name in fresh:
-        assert fresh[name] == committed[name], f"{name} differs: rebuild workbook/sjtx_xl.xlsm"
+    assert_same_members(built, COMMITTED, "rebuild workbook/sjtx_xl.xlsm with `sjtx-xl build-workbook`")
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""CI entry point: .ci/run is the README's test command, and only pytest's exit 0 passes."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = re.search(r"## Quick start.*?```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
+    assert len(quick) == 2 and quick[1].split("#")[0].split() == ["sudo", "bash", "setup.sh", "test"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r'^bash "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)/\.\./setup\.sh" test "\$@"$', ci, re.M)
+
+
+@pytest.mark.parametrize("code", [0, 1, 2, 5])
+def test_ci_passes_only_on_exit_0(tmp_path, code):
+    """A stand-in setup.sh exits as pytest would; .ci/run must pass its code on (5 = nothing collected)."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy2(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
+    (tmp_path / "setup.sh").write_text('[ "$1" = test ] || exit 99\nshift\necho "args:$*"\nexit %d\n' % code)
+    run = subprocess.run(["bash", str(tmp_path / ".ci" / "run"), "-k", "x"], capture_output=True, text=True)
+    assert run.returncode == code and run.stdout.strip() == "args:-k x"
+    assert ("no tests" in run.stderr) is (code == 5)
+
+
+def test_setup_installs_what_the_tests_need():
+    """The PDF tests need a CJK font and pdftotext; setup.sh must install them on a fresh machine."""
+    setup = (ROOT / "setup.sh").read_text()
+    pkgs = re.search(r"^for pkg in (.*); do$", setup, re.M).group(1).split()
+    assert {"python3-uno", "fonts-wqy-zenhei", "poppler-utils"} <= set(pkgs)
