@@ -16,15 +16,15 @@ NOT_TEN_SECTORS = "不属于十大重点产业领域"
 
 
 def guide_sheet():
-    return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True)
+    return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True, derived=True)
 
 
 def hidden_sheets():
     return (
         SheetSpec("self", "自检", widths=(("A", 6), ("B", 34), ("C", 22), ("D", 22), ("E", 60)),
-                  landscape=True),
-        SheetSpec("lists", "_lists", hidden=True),
-        SheetSpec("meta", "_meta", hidden=True),
+                  landscape=True, derived=True),
+        SheetSpec("lists", "_lists", hidden=True, derived=True),
+        SheetSpec("meta", "_meta", hidden=True, derived=True),
     )
 
 

@@ -115,6 +115,7 @@ class SheetSpec:
     print_title_rows: Optional[str] = None
     hidden: bool = False
     protect: bool = True
+    derived: bool = False              # holds nothing typed (自检, lists, _meta, the guide): never read as input
 
 
 @dataclass(frozen=True)
