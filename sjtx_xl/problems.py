@@ -36,6 +36,7 @@ TYPES = {
     "field-not-found": (ERROR, "表中未找到“{detail}”一项", "请使用本系统下发的模板，或在表中补充该项"),
     "required-missing": (ERROR, "必填项未填写", "{hint}"),
     "formula-in-cell": (ERROR, "单元格内是公式而不是数据：{value}", "请删除公式，直接填写数值或文字"),
+    "formula-cached": (WARNING, "单元格内是公式 {value}，已按保存时的计算结果“{detail}”读取", "请核对结果；建议删除公式，直接填写数值或文字"),
     "not-a-number": (ERROR, "应为数字，实际为：{value}", "请只填写数字，不要带单位或文字{hint_suffix}"),
     "not-an-integer": (ERROR, "应为整数，实际为：{value}", "请填写整数（个数、项数、人数）"),
     "out-of-range": (ERROR, "数值 {value} 超出允许范围 {detail}", "{hint}"),

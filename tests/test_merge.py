@@ -131,7 +131,7 @@ def test_annex5_annex6_values_equal_the_filled_values(tmp_path):
     current, col = None, {}
     for i in range(len(annex6.ID_COLUMNS), len(periods)):
         current = labels[i] or current
-        iid = next(x[0] for x in spec.enterprise.INDICATORS if x[2] == current)
+        iid = next(x[0] for x in spec.enterprise.indicators() if x[2] == current)
         period = next(p for p, t in spec.PERIOD_LABELS.items() if t == periods[i])
         col["%s_%s" % (iid, period)] = i
     assert set(col) == {f.id for f in spec.form("enterprise").fields if f.form_part == "附件6"}
