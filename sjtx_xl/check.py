@@ -9,10 +9,10 @@ The command line (cli.py) and the workbook (xl.py) reach these through app.py.
 Values are read by defined names (read/reader.py), or by labels for foreign layouts and .xls
 (read/bylabel.py), normalised with a warning per change (read/normalise.py), then checked with the
 rules the template's own validation and 自检 formulas are built from (rules.py): `check_field` for
-each field and each condition's `value()` for 三、申报条件. Cached formula results are never read.
+each field and each condition's `value()` for 三、申报条件. A formula is read as the result its
+program cached, with a warning at the cell; a formula without one is an error.
 """
 import datetime as _dt
-import functools
 import hashlib
 import io
 import os
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Optional
 
-from . import duplicates, reference, spec
+from . import duplicates, ooxml, reference, spec
 from .errors import UsageError
 from .ooxml import last_saved
 from .problems import ERROR, WARNING, problem
@@ -29,7 +29,7 @@ from .read import bylabel
 from .read.normalise import fmt, normalise
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
-from .rules import NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
+from .rules import NOT_MET, PENDING, UNDETERMINED, check_field, is_blank, overall
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
 FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
@@ -211,12 +211,12 @@ def _check_bytes(rep, data, official):
     _validate(rep, kind, official)
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _fields(kind):
     return {f.id: f for f in spec.form(kind).fields}
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _spec_hash(kind):
     return spec.spec_hash(kind)
 
@@ -241,22 +241,34 @@ def _read_by_names(rep, book, kind):
     _take_cells(rep, book, kind, cells)
 
 
+PERCENT_TYPES = ("share", "rate")        # field types compared with percentage thresholds
+
+
 def _take_cells(rep, book, kind, cells):
-    """Raw values of xlsx cells; formulas are recorded as such, with no cached result."""
+    """Raw values of xlsx cells, as the user saw them: a formula with a cached result is read as
+    that result (with a formula-cached warning at the cell), one without stays a formula; a date
+    field's serial is taken to the 1900 date system; a share under a % format is marked so that
+    normalise reads 1 as 100."""
     fields = _fields(kind)
-    date_styles = None
     for fid, c in cells.items():
         f = fields[fid]
         rep.where[fid] = (c.sheet, c.ref)
+        kind_ = c.kind
         if c.formula is not None:
-            rep.raw[fid] = c.formula
-            rep.formulas.add(fid)
-            continue
+            if c.cached in (None, "e"):
+                rep.raw[fid] = c.formula
+                rep.formulas.add(fid)
+                continue
+            kind_ = c.cached
+            rep.problems.append(_locate(problem("formula-cached", value=c.formula, detail=fmt(c.value)), rep, f))
         rep.raw[fid] = c.value
-        if f.type == "date" and c.kind == "n":
-            if date_styles is None:
-                date_styles = book.date_styles()
-            rep.raw[fid] = (c.value, c.style in date_styles)
+        if kind_ != "n":
+            continue
+        if f.type == "date":
+            value = c.value + ooxml.DAYS_1904 if book.date1904 else c.value
+            rep.raw[fid] = (value, c.style in book.date_styles())
+        elif f.type in PERCENT_TYPES and c.style in book.percent_styles():
+            rep.raw[fid] = (c.value, "percent")
 
 
 def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
@@ -320,7 +332,7 @@ def check_values(kind, raw, where=None, path="", official=None, formulas=(), rea
     """Validate raw values ({field id: value as found}) of a form without reading a file.
 
     For other readers (the benchmark's openpyxl baseline, tests). A date field's raw value may be
-    (number, shown as a date?). Raises FileProblem('empty') when nothing is filled.
+    (number, shown as a date?), a share's (number, "percent") when shown with a % format. Raises FileProblem('empty') when nothing is filled.
     """
     rep = FileReport(path=path, kind=kind, read_by=read_by, raw=dict(raw), where=dict(where or {}),
                      formulas=set(formulas))
@@ -341,7 +353,7 @@ def _validate(rep, kind, official, located=None):
     for f in form.fields:
         raw = rep.raw.get(f.id)
         date_formatted = None
-        if isinstance(raw, tuple):                      # (number, shown as a date?) of a date field
+        if isinstance(raw, tuple):                      # (number, shown as a date? / "percent")
             raw, date_formatted = raw
             rep.raw[f.id] = raw
         if f.id in rep.formulas or (isinstance(raw, str) and _looks_like_formula(raw)):
@@ -377,7 +389,7 @@ def _looks_like_formula(raw):
     return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _outputs(kind):
     return {o["id"]: o for o in spec.layout(kind).outputs()}
 
@@ -391,16 +403,16 @@ def _conditions(rep, form, kind):
         out = lay_out[c.id]
         where = dict(sheet=out["sheet"], cell=out["cell"]) if rep.read_by == "name" else {}
         if v == NOT_MET:
-            if isinstance(c.rule, SizeMatches):
-                f = form.field(c.rule.declared)
-                rep.problems.append(_locate(problem("size-mismatch", value=rep.values.get(f.id),
-                                                    detail=c.rule.computed(rep.values)), rep, f))
-            elif c.rule.fields() & field_errors and c.id == "uscc":
-                continue                                  # the field's own uscc-* error says it
+            if c.fail_field:                              # reported at the field, e.g. size-mismatch
+                f = form.field(c.fail_field)
+                rep.problems.append(_locate(problem(c.fail_type, value=rep.values.get(f.id),
+                                                    detail=c.rule.outcome(rep.values)), rep, f))
+            elif c.quiet_on_field_error and c.rule.fields() & field_errors:
+                continue                                  # the field's own error (uscc-*) says it
             else:
-                rep.problems.append(problem("condition-failed", detail="%s（%s）" % (c.label, c.detail),
+                rep.problems.append(problem(c.fail_type, detail="%s（%s）" % (c.label, c.detail),
                                             hint=c.fail_hint, label=c.label, **where))
-        elif v == PENDING and c.id != "complete":
+        elif v == PENDING and c.pending_reported:
             rep.problems.append(problem("condition-pending", detail=c.label, label=c.label, **where))
         elif v == UNDETERMINED:
             rep.problems.append(problem("condition-undetermined", detail=c.label, label=c.label, **where))

@@ -4,7 +4,7 @@
     data.read_summary(path)     -> (meta, [Entry])   a summary read back, with provenance
 
 Sheets, in order: 附件3 名单汇总表, 附件4 平台名单汇总表, 附件5 明细, 附件6 目标, 资格审查,
-资格审查（平台）, 校验报告 (continued on 校验报告 (2) ... beyond Excel's row limit), 统计, 数据来源,
+资格审查（平台）, 推荐决定 (the official's decisions, editable), 校验报告 (continued on 校验报告 (2) ... beyond Excel's row limit), 统计, 数据来源,
 and the hidden _meta and _data.
 
 XlsxWriter writes a small skeleton in memory (styles, charts, the small sheets, the big sheets'
@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 from ..fsutil import atomic_path
-from . import annex3, annex4, annex5, annex6, data, eligibility, sources, stats, stream, validation
+from . import annex3, annex4, annex5, annex6, data, decisions, eligibility, sources, stats, stream, validation
 from .common import Styles, detached_styles
 from .model import Entry, FileRecord, SummaryModel  # noqa: F401  (re-export)
 
@@ -27,7 +27,8 @@ OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": F
 def sheet_names(model=None):
     report = validation.sheet_names(model) if model is not None else [validation.SHEET]
     return [annex3.SHEET, annex4.SHEET, annex5.SHEET, annex6.SHEET, eligibility.SHEETS["enterprise"],
-            eligibility.SHEETS["platform"]] + report + [stats.SHEET, sources.SHEET, "_meta", data.DATA_SHEET]
+            eligibility.SHEETS["platform"], decisions.SHEET] + report + [stats.SHEET, sources.SHEET, "_meta",
+                                                                         data.DATA_SHEET]
 
 
 def write_workbook(path, model):
@@ -44,6 +45,7 @@ def write_workbook(path, model):
     bodies.append(annex6.write(wb, st, model)[1])
     bodies.append(eligibility.write(wb, st, model, "enterprise")[1])
     bodies.append(eligibility.write(wb, st, model, "platform")[1])
+    decisions.write(wb, st, model)
     bodies += [b for _, b in validation.write(wb, st, model)]
     stats.write(wb, st, model)
     bodies.append(sources.write(wb, st, model, validation.Linker(model))[1])

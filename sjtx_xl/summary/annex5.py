@@ -1,6 +1,4 @@
 """附件5 明细: one row per enterprise with every field of 附件5 基本情况表 (columns from the spec)."""
-import functools
-
 from .. import spec
 from .common import field_header, field_width, finish_table, page_setup, rendered, row_height, title_rows
 from .stream import Body, cell
@@ -20,7 +18,7 @@ def headers():
     return [h for h, _ in ID_COLUMNS] + [field_header(f) for f in fields()] + [h for h, _ in TAIL_COLUMNS]
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _columns():
     """[(field id, style name, width)] of the field columns; long texts wrap."""
     out = []
