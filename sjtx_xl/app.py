@@ -132,7 +132,7 @@ def missing(enterprise_list, sources, recursive=True):
 # --------------------------------------------------------------------------- merge
 
 def merge(folder, output=None, recursive=False, official_list=None, keep="newest", enterprise_list=None,
-          require_files=False, workers=None, progress=None):
+          require_files=False, workers=None, progress=None, previous=None):
     """Merge a folder into a summary workbook (merge.merge); with `enterprise_list`, also find who
     on the list has not submitted (result.missing). The list is read first, so a bad list fails
     before the long part."""
@@ -143,7 +143,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     if require_files and Path(folder).is_dir() and not [p for p, why in discover([folder], True) if not why]:
         raise UsageError("文件夹中没有找到Excel申报表（.xlsx）：%s" % folder)
     result = merging.merge(folder, output=output, recursive=recursive, official_list=official_list, keep=keep,
-                           workers=workers, progress=progress)
+                           workers=workers, progress=progress, previous=previous)
     if listed is not None:
         result.missing = _missing(enterprise_list, listed, result.model.enterprises, [folder])
     return result

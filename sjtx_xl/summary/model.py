@@ -48,6 +48,9 @@ class Entry:
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
     record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
     rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
+    decision: object = None                # decisions.Decision carried or defaulted by the merge (推荐决定)
+    city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
+    city_opinion: str = ""
 
     @property
     def uscc(self):
@@ -102,6 +105,7 @@ class SummaryModel:
     output: str = ""
     carried: list = field(default_factory=list)   # Entry rows read from summary workbooks (after de-dup)
     notices: list = field(default_factory=list)   # warnings about the whole summary (more than 3 platforms)
+    lost_decisions: list = field(default_factory=list)  # decisions.Decision of rows no longer in the summary
 
     @property
     def keep_rule(self):
