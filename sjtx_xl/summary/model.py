@@ -52,9 +52,20 @@ class Entry:
     city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
     city_opinion: str = ""
 
+    _assessed: Optional[tuple] = field(default=None, repr=False, compare=False)
+
     def render_key(self):
         """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
-        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped,
+                tuple(sorted(self.conditions.items())))
+
+    def assess(self):
+        """verdicts.assess of this row, made once (in the pool worker that read it) while the row is unchanged."""
+        key = self.render_key()
+        if self._assessed is None or self._assessed[0] != key:
+            from ..verdicts import assess
+            self._assessed = (key, assess(self.kind, self.values, self.conditions, self.problems))
+        return self._assessed[1]
 
     @property
     def uscc(self):
