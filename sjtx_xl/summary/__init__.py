@@ -26,7 +26,7 @@ def sheet_names():
 
 
 def write_workbook(path, model):
-    import xlsxwriter
+    import xlsxwriter  # late: XlsxWriter only when a summary is written (start-up time)
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     wb.set_properties({"title": annex3.TITLE, "author": "sjtx-xl", "comments": "sjtx-xl merge"})
     st = Styles(wb)
@@ -49,7 +49,7 @@ def write_workbook(path, model):
 @contextlib.contextmanager
 def _fast_deflate(level=1):
     """Deflate the package at level 1 instead of 6: several times faster on this XML, ~25% larger."""
-    import zipfile
+    import zipfile  # late: only the fast-deflate patch needs these
 
     import xlsxwriter.workbook as xw
     original = getattr(xw, "ZipFile", None)
@@ -65,7 +65,7 @@ def _fast_deflate(level=1):
 
 def prerender(e):
     """Render the entry's cells that depend on nothing but itself (run in pool workers, in parallel)."""
-    from .fastrows import prerender as cells_xml
+    from .fastrows import prerender as cells_xml  # late: runs in pool workers, loaded there on first use
     st = detached_styles()
     out = {"sig": st.signature}
     if e.kind == "enterprise":

@@ -117,13 +117,13 @@ def is_summary(path):
 
 
 def read_meta(path):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     return meta_from_calamine(CalamineWorkbook.from_path(str(path)))
 
 
 def read_summary(path):
     """(meta, [Entry]) of a summary workbook written by this module. Raises SummaryError."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNCOMPRESSED:
