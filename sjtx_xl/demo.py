@@ -19,7 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import ooxml, reference, spec, template
+from . import ooxml, reference, samples, spec, template
 from .errors import UsageError
 from .fill import fill_bytes
 from .size import classify
@@ -265,7 +265,7 @@ def enterprise_values(rng, seq, city, area, area_name, taken_names):
     for iid, vals in targets.items():
         for period, x in zip(spec.PERIODS, vals):
             v["%s_%s" % (iid, period)] = x
-    return v
+    return samples.fill_required(spec.form("enterprise"), v, seq)
 
 
 def _long_text(rng, n):
@@ -326,7 +326,7 @@ def platform_values(rng, p, seq, taken):
         "goal_y2_quant": "2023年服务国家级“小巨人”企业%d户，帮助企业解决创新堵点%d个。" % (firms + 10, firms),
     }
     v.update(services)
-    return v
+    return samples.fill_required(spec.form("platform"), v, seq)
 
 
 PLATFORM_MISTAKES = {
@@ -555,8 +555,3 @@ def run_demo(d, seed=SEED, out=sys.stdout):
                  c["files_with_errors"]))
     out.write("重新汇总：sjtx-xl merge %s --recursive -o %s\n" % (d / INPUT_DIR, d / SUMMARY_NAME))
     return result, manifest
-
-
-def cli_demo(args):
-    run_demo(args.dir)
-    return 0

@@ -337,6 +337,10 @@ class Expr:
     def fields(self):
         raise NotImplementedError
 
+    def outcome(self, values):
+        """What the rule found, for a failure reported at a field (Condition.fail_field)."""
+        return ""
+
 
 class AtLeast(Expr):
     """values[fid] >= threshold (strict=True: >). Pending unless the cell holds a number."""
@@ -530,6 +534,9 @@ class SizeMatches(NamedRule):
         if all(v >= s for v, _, _, s in nums):
             return "小型"
         return "微型"
+
+    def outcome(self, values):
+        return self.computed(values)
 
     def value(self, values):
         c = self.computed(values)

@@ -36,6 +36,7 @@ from typing import Optional, Sequence, Union
 
 import xlsxwriter
 
+from .render import FILE_REPORT_HEADERS, SUMMARY_HEADERS  # noqa: F401  (the result sheets' headers)
 from .vba.project import (
     VBAModule,
     build_vba_project,
@@ -85,8 +86,6 @@ NAMED_CELLS = {
     "status": (6, "状态", "就绪"),
 }
 
-FILE_REPORT_HEADERS = ("序号", "文件", "企业名称", "统一社会信用代码", "结果", "问题数", "说明")
-SUMMARY_HEADERS = ("项目", "数量")
 
 USAGE = (
     "使用说明",

@@ -1,6 +1,7 @@
 """Shared fixtures.
 
-``calc``: one headless LibreOffice for the whole session (tests/lo.py).
+``calc``: one headless LibreOffice for the whole session (tests/lo.py), en-US;
+``calc_zh``: another in zh-CN; ``calc_in``: a test runs in both.
 Tests that use it are skipped when ``uno`` or ``soffice`` is missing, unless
 SJTX_REQUIRE_LO=1 (set by .ci/run), where that is an error instead.
 
@@ -28,19 +29,35 @@ import lo  # noqa: E402  (tests/lo.py, importable from every test module)
 def pytest_collection_modifyitems(config, items):
     """Mark every test that needs the ``calc`` fixture as ``lo``."""
     for item in items:
-        if "calc" in getattr(item, "fixturenames", ()):
+        if {"calc", "calc_zh", "calc_in"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lo)
 
 
-@pytest.fixture(scope="session")
-def calc():
+def _session_calc(locale):
     reason = lo.unavailable_reason()
     if reason:
         if os.environ.get("SJTX_REQUIRE_LO") == "1":
             pytest.fail(f"LibreOffice required (SJTX_REQUIRE_LO=1) but unavailable: {reason}", pytrace=False)
         pytest.skip(reason)
-    office = lo.Calc()
+    office = lo.Calc(locale=locale)
     try:
         yield office
     finally:
         office.close()
+
+
+@pytest.fixture(scope="session")
+def calc():
+    yield from _session_calc("en-US")
+
+
+@pytest.fixture(scope="session")
+def calc_zh():
+    """A second soffice whose profile runs in the zh-CN locale, as a Chinese clerk's machine."""
+    yield from _session_calc("zh-CN")
+
+
+@pytest.fixture(params=["en-US", "zh-CN"])
+def calc_in(request):
+    """The test runs once in each locale (issue 11's acceptance)."""
+    return request.getfixturevalue("calc" if request.param == "en-US" else "calc_zh")

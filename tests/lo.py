@@ -21,8 +21,32 @@ Typing semantics (``Book.type``)
       scientific/currency/boolean entry gives a General cell that number
       format, and a cell formatted as Text (``@``) keeps ``"123"`` as text.
       (Implemented with ``XCell.setFormula`` + ``XNumberFormatter.
-      detectNumberFormat``; driving the ``.uno:EnterString`` command instead
-      crashed soffice 7.4 once detective circles were on the sheet.)
+      detectNumberFormat``: fast, and it needs no view.)
+
+Typing through Calc's own input path (``Book.enter``)
+    Selects the cell in the document's (hidden) view and dispatches
+    ``.uno:EnterString``, exactly what the input line does when a person
+    presses Enter: Calc's parser, its automatic number formats ("85%" in a
+    General cell -> 0.85 with a percent format; in a cell already formatted
+    as a percentage, "85" stays 85 and shows as 8500.00%).  This path once
+    crashed soffice 7.4 while detective circles were on the sheet, so
+    ``enter`` removes them first (``clearArrows``).  Headless, a "Stop"
+    validation alert does not refuse the entry (no dialog); ask ``is_valid``.
+
+Locale (``Calc(locale=...)``)
+    The throw-away profile sets ``ooSetupSystemLocale`` (the locale Calc
+    parses input and picks default formats with) to ``en-US`` unless told
+    otherwise; ``Calc(locale="zh-CN")`` runs a session as a Chinese clerk's
+    machine does ("2021/5/31" is a date, "5/31/2021" stays text).
+    ``Calc.config_locale()`` reads the setting back from the running soffice.
+
+Printing (``Book.export_pdf``, ``pdftotext``, ``Book.needed_heights``)
+    ``export_pdf`` writes what Calc would print (print ranges, page setup,
+    hidden sheets skipped) with the ``calc_pdf_Export`` filter; ``pdftotext``
+    returns a PDF's text (poppler-utils) and ``squash`` drops all whitespace
+    so texts can be compared across line breaks.  ``needed_heights`` asks
+    Calc's own text layout how tall each wrapped cell must be at its
+    (merged) width, to compare with the stored row heights.
     * A string starting with ``=`` would become a formula, so ``type``
       refuses it unless ``allow_formula=True`` (then it is read as Excel
       syntax, like ``type_formula``); ``type_text`` stores it verbatim.
@@ -273,9 +297,7 @@ _PROFILE_SETTINGS = [
     ("/org.openoffice.Office.Common/Misc", "UseLocking", "false"),
     ("/org.openoffice.Office.Recovery/AutoSave", "Enabled", "false"),
     ("/org.openoffice.Office.Recovery/RecoveryInfo", "Enabled", "false"),
-    # typing is parsed as en-US, whatever the machine's locale
-    ("/org.openoffice.Setup/L10N", "ooSetupSystemLocale", "en-US"),
-    ("/org.openoffice.Setup/L10N", "ooLocale", "en-US"),
+    # typing is parsed in the session's locale (see _profile_settings), whatever the machine's
     # recalculate xlsx/ods formulas on load, as Excel does for openpyxl files
     ("/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"),
     ("/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"),
@@ -286,12 +308,27 @@ _PROFILE_SETTINGS = [
 ]
 
 
-def _write_profile(profile_dir: Path) -> None:
+DEFAULT_LOCALE = "en-US"
+
+
+def _profile_settings(locale: str = DEFAULT_LOCALE) -> List[Tuple[str, str, str]]:
+    """The fixed settings plus the locale: ``ooSetupSystemLocale`` decides how input is parsed
+    and which default formats Calc picks; ``ooLocale`` is the UI language (falls back to en-US
+    when that language pack is not installed)."""
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", locale):
+        raise ValueError(f"not a locale like 'zh-CN': {locale!r}")
+    return _PROFILE_SETTINGS + [
+        ("/org.openoffice.Setup/L10N", "ooSetupSystemLocale", locale),
+        ("/org.openoffice.Setup/L10N", "ooLocale", locale),
+    ]
+
+
+def _write_profile(profile_dir: Path, locale: str = DEFAULT_LOCALE) -> None:
     user = profile_dir / "user"
     user.mkdir(parents=True, exist_ok=True)
     items = "\n".join(
         f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>'
-        for path, name, value in _PROFILE_SETTINGS
+        for path, name, value in _profile_settings(locale)
     )
     (user / "registrymodifications.xcu").write_text(_PROFILE_XCU.format(items=items), encoding="utf-8")
 
@@ -381,9 +418,10 @@ End Function
 class _Office:
     """One soffice process with its own throw-away profile, and the UNO bridge to it."""
 
-    def __init__(self, soffice: str, startup_timeout: float):
+    def __init__(self, soffice: str, startup_timeout: float, locale: str = DEFAULT_LOCALE):
         self.soffice = soffice
         self.startup_timeout = startup_timeout
+        self.locale = locale
         self.proc: Optional[subprocess.Popen] = None
         self.profile: Optional[Path] = None
         self.log_path: Optional[Path] = None
@@ -395,7 +433,7 @@ class _Office:
     # -- lifecycle
     def start(self) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="sjtx-lo-"))
-        _write_profile(self.profile)
+        _write_profile(self.profile, self.locale)
         self.log_path = self.profile / "soffice.log"
         deadline = time.monotonic() + self.startup_timeout
         last_error: Optional[BaseException] = None
@@ -546,12 +584,15 @@ def _reap_offices() -> None:  # safety net if a session was interrupted
 class Calc:
     """A LibreOffice instance, started at construction and restarted if it dies."""
 
-    def __init__(self, soffice: Optional[str] = None, startup_timeout: float = 60.0):
+    def __init__(self, soffice: Optional[str] = None, startup_timeout: float = 60.0,
+                 locale: str = DEFAULT_LOCALE):
         reason = unavailable_reason(soffice)
         if reason:
             raise LOUnavailable(reason)
+        _profile_settings(locale)  # refuse a malformed locale before starting anything
         self.soffice = soffice or os.environ.get("SJTX_SOFFICE") or "soffice"
         self.startup_timeout = startup_timeout
+        self.locale = locale
         self.starts = 0
         self._office: Optional[_Office] = None
         self._ensure()
@@ -564,7 +605,7 @@ class Calc:
         if office is not None:
             office.stop()
             _LIVE_OFFICES.discard(office)
-        office = _Office(self.soffice, self.startup_timeout)
+        office = _Office(self.soffice, self.startup_timeout, self.locale)
         _LIVE_OFFICES.add(office)
         try:
             office.start()
@@ -583,6 +624,15 @@ class Calc:
 
     def alive(self) -> bool:
         return self._office is not None and self._office.alive()
+
+    def config_locale(self) -> str:
+        """``ooSetupSystemLocale`` as the running soffice sees it (proof the profile took)."""
+        office = self._ensure()
+        provider = office.smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", office.ctx)
+        access = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationAccess", (_pv("nodepath", "/org.openoffice.Setup/L10N"),)
+        )
+        return str(access.getByName("ooSetupSystemLocale"))
 
     def close(self) -> None:
         if self._office is not None:
@@ -698,6 +748,7 @@ class Book:
         self._parser = None
         self._formatter = None
         self._fmt_types: Dict[int, int] = {}
+        self._dispatcher: Any = None
 
     # -- lifecycle
     def close(self) -> None:
@@ -804,6 +855,27 @@ class Book:
             self.type_formula(sname, addr, text)
             return
         self._enter(c, text)
+
+    def enter(self, *args: Any) -> None:
+        """Type ``text`` through Calc's own input path, as a person does: select the cell and
+        dispatch ``.uno:EnterString`` (see the module docstring).  ``enter(sheet, a1, text)``
+        or ``enter(ref, text)``.  Refused on a locked cell of a protected sheet."""
+        sname, addr, text = self._where_and_value(args)
+        if not isinstance(text, str):
+            raise TypeError(f"enter() types text, not a {type(text).__name__}")
+        c = self.cell(sname, addr)
+        self._check_editable(sname, c, addr)
+        self.sheet(sname).clearArrows()  # detective circles + EnterString crashed soffice 7.4
+        controller = self.doc.getCurrentController()
+        if controller is None:
+            raise LOError("the document has no view to type into")
+        controller.select(c)
+        if self._dispatcher is None:
+            self._dispatcher = self._office.smgr.createInstanceWithContext(
+                "com.sun.star.frame.DispatchHelper", self._office.ctx
+            )
+        self._dispatcher.executeDispatch(controller.getFrame(), ".uno:EnterString", "", 0,
+                                         (_pv("StringName", text),))
 
     def _format_type(self, key: int) -> int:
         t = self._fmt_types.get(key)
@@ -1284,6 +1356,59 @@ class Book:
         """A 'saved by LibreOffice' .xlsx copy (filter "Calc MS Excel 2007 XML")."""
         return self.save_as(path, "Calc MS Excel 2007 XML")
 
+    def export_pdf(self, path: "os.PathLike[str] | str") -> Path:
+        """What Calc would print, as PDF (print ranges and page setup honoured, hidden sheets
+        left out)."""
+        return self.save_as(path, "calc_pdf_Export")
+
+    def needed_heights(self, sheet: str) -> List["RowFit"]:
+        """For every non-empty cell of ``sheet``: the height its (merged) rows have and the
+        height Calc's own text layout needs for its displayed text at its (merged) width and
+        font -- measured in a scratch document, since Calc's optimal row height ignores merged
+        cells.  Points."""
+        sh = self.sheet(sheet)
+        cols, rows = sh.getColumns(), sh.getRows()
+        flags = 1 | 2 | 4 | 16  # VALUE | DATETIME | STRING | FORMULA
+        cells = []
+        enum = sh.queryContentCells(flags).getCells().createEnumeration()
+        while enum.hasMoreElements():
+            cells.append(enum.nextElement())
+        out: List[RowFit] = []
+        if not cells:
+            return out
+        scratch = self.calc.new()
+        try:
+            probe_sheet = scratch.doc.Sheets.getByIndex(0)
+            probe = probe_sheet.getCellByPosition(0, 0)
+            probe_col = probe_sheet.getColumns().getByIndex(0)
+            probe_row = probe_sheet.getRows().getByIndex(0)
+            for c in cells:
+                text = c.getString()
+                if not text:
+                    continue
+                cursor = sh.createCursorByRange(c)
+                cursor.collapseToMergedArea()
+                a = cursor.getRangeAddress()
+                width = sum(cols.getByIndex(i).Width for i in range(a.StartColumn, a.EndColumn + 1)
+                            if cols.getByIndex(i).IsVisible)
+                stored = sum(rows.getByIndex(i).Height for i in range(a.StartRow, a.EndRow + 1)
+                             if rows.getByIndex(i).IsVisible)
+                if width <= 0 or stored <= 0:
+                    continue  # hidden: never printed
+                probe_col.Width = width
+                for prop in _FONT_PROPS:
+                    with contextlib.suppress(Exception):
+                        setattr(probe, prop, getattr(c, prop))
+                probe.setString(text)
+                probe_row.OptimalHeight = True
+                needed = probe_row.Height
+                addr = c.getCellAddress()
+                out.append(RowFit(rc_to_a1(addr.Row, addr.Column), a.EndRow - a.StartRow + 1, text,
+                                  bool(c.IsTextWrapped), _pt(stored), _pt(needed)))
+        finally:
+            scratch.close()
+        return out
+
     def run_macro(self, uri: str, *args: Any) -> Any:
         """Invoke a script by URI and return its result, e.g.
         'vnd.sun.star.script:VBAProject.Module1.Fill?language=Basic&location=document'
@@ -1292,6 +1417,50 @@ class Book:
         script = self.doc.getScriptProvider().getScript(uri)
         result = script.invoke(tuple(args), (), ())
         return result[0] if isinstance(result, tuple) else result
+
+
+class RowFit(NamedTuple):
+    """One cell's printed fit: ``stored`` is the height of its rows, ``needed`` what its text
+    takes (points)."""
+
+    cell: str
+    rows: int
+    text: str
+    wrapped: bool
+    stored: float
+    needed: float
+
+    @property
+    def fits(self) -> bool:
+        return self.needed <= self.stored + 0.5  # half a point: 1/100 mm rounding
+
+
+# cell properties that decide how tall a text is laid out
+_FONT_PROPS = ("CharFontName", "CharFontNameAsian", "CharFontNameComplex", "CharHeight", "CharHeightAsian",
+               "CharHeightComplex", "CharWeight", "CharWeightAsian", "CharPosture", "IsTextWrapped",
+               "ParaIndent", "ParaTopMargin", "ParaBottomMargin", "ParaLeftMargin", "ParaRightMargin",
+               "Orientation", "RotateAngle")
+
+
+def _pt(mm100: float) -> float:
+    return mm100 * 72 / 2540
+
+
+def pdftotext(path: "os.PathLike[str] | str") -> str:
+    """The text of a PDF (poppler-utils' pdftotext, UTF-8, reading order)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise LOUnavailable("pdftotext not found; install poppler-utils")
+    done = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise LOError(f"pdftotext failed on {path}: {done.stderr.decode(errors='replace')}")
+    return done.stdout.decode("utf-8")
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace (line breaks, full-width spaces), to compare a typed text
+    with what a PDF shows of it."""
+    return "".join(text.split())
 
 
 def _quiet_undo(doc: Any) -> None:

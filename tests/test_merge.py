@@ -17,6 +17,7 @@ from sjtx_xl.merge import Progress, merge, read_all
 from sjtx_xl.summary import annex3, annex5, annex6, eligibility, sources, validation
 from sjtx_xl.summary.data import read_summary
 
+from decide import type_decisions
 from test_hostile import corpus  # noqa: F401  (the hostile corpus of the check issue, as a fixture)
 
 A5 = spec.layout("enterprise").sheet_title["a5"]
@@ -130,7 +131,7 @@ def test_annex5_annex6_values_equal_the_filled_values(tmp_path):
     current, col = None, {}
     for i in range(len(annex6.ID_COLUMNS), len(periods)):
         current = labels[i] or current
-        iid = next(x[0] for x in spec.enterprise.INDICATORS if x[2] == current)
+        iid = next(x[0] for x in spec.enterprise.indicators() if x[2] == current)
         period = next(p for p, t in spec.PERIOD_LABELS.items() if t == periods[i])
         col["%s_%s" % (iid, period)] = i
     assert set(col) == {f.id for f in spec.form("enterprise").fields if f.form_part == "附件6"}
@@ -225,6 +226,8 @@ def test_merge_of_merges_equals_merging_all_at_once(tmp_path):
     assert len(cities) > 3
     for city in cities:
         merge(city, output=province / (city.name + "汇总.xlsx"), recursive=True)
+        # a province carries what a city recommended (issue 10 item 5): here every row
+        type_decisions(province / (city.name + "汇总.xlsx"), lambda row: {"推荐决定": "推荐"})
     r = merge(province, output=tmp_path / "merged.xlsx")
     assert {f.kind for f in r.model.files} == {"summary"}
     assert all(f.status == "merged" for f in r.model.files)

@@ -145,14 +145,14 @@ def test_annex6_every_indicator_three_periods(written):
     assert len(periods) - nid == len(ind_fields)
     # each indicator of INDICATORS appears, in order, with its periods
     seen = [x for x in labels[nid:] if x]
-    assert seen == [label for _, _, label, _, _ in spec.enterprise.INDICATORS]
+    assert seen == [label for _, _, label, _, _ in spec.enterprise.indicators()]
     assert groups[nid] == "专业化程度"
     assert periods[nid:nid + 3] == [spec.PERIOD_LABELS[p] for p in spec.PERIODS]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert any(r.startswith("E4:") for r in merged)          # 二级指标 spans its three periods
     by_label = {}
     for f in ind_fields:
-        label = next(lab for iid, _, lab, _, _ in spec.enterprise.INDICATORS if iid == f.indicator)
+        label = next(lab for iid, _, lab, _, _ in spec.enterprise.indicators() if iid == f.indicator)
         by_label[(label, f.period)] = f
     cols = {}
     current = None

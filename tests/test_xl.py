@@ -1,7 +1,8 @@
 """The xlwings adapter (sjtx_xl/xl.py) with a fake caller book; UDFs called directly.
 
 The fake implements only what the adapter uses — ``names[n].refers_to_range.value``,
-``sheets[t].clear_contents()`` and ``sheets[t].range("A1").value = rows`` — and assigns values
+``sheets[t].clear_contents()`` and ``sheets[t].range("A1").options(pd.DataFrame, index=False).value =
+frame`` — and assigns values
 the way Excel does: a leading apostrophe keeps text as text, other text that starts with "=" is
 a formula and text that looks like a number becomes one. So a test fails if the adapter lets a
 credit code turn into a number or a pasted "=cmd|…" into a formula.
@@ -37,6 +38,12 @@ class FakeRange:
     def __init__(self, sheet, row, col):
         self.sheet, self.row, self.col = sheet, row, col
 
+    def options(self, convert=None, index=True, header=True, **kw):
+        """xlwings' converters: only pandas.DataFrame, as the adapter uses it (no index)."""
+        import pandas as pd
+        assert convert is pd.DataFrame and not kw, "the adapter writes tables as DataFrames only"
+        return FakeFrameRange(self, index, header)
+
     @property
     def value(self):
         return self.sheet.cells.get((self.row, self.col))
@@ -50,6 +57,28 @@ class FakeRange:
                     self.sheet.put(self.row + i, self.col + j, x)
         else:
             self.sheet.put(self.row, self.col, v)
+
+
+class FakeFrameRange:
+    """`range.options(pd.DataFrame, index=False)`: assigning a DataFrame writes its header row and
+    its values as xlwings' pandas converter does (missing values -> empty cells)."""
+
+    def __init__(self, rng, index, header):
+        self.rng, self.index, self.header = rng, index, header
+
+    @property
+    def value(self):
+        raise AssertionError("the adapter only writes through the DataFrame converter")
+
+    @value.setter
+    def value(self, df):
+        import pandas as pd
+        assert isinstance(df, pd.DataFrame)
+        rows = [list(df.columns)] if self.header else []
+        rows += [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
+                 for r in df.itertuples(index=self.index, name=None)]
+        if rows:
+            self.rng.value = rows
 
 
 class FakeSheet:

@@ -59,7 +59,8 @@ class FileProblem(Exception):
 class Cell:
     """One cell as stored. kind: n (number), s (text), b (boolean), e (error), formula, blank.
 
-    A formula cell has `formula` and no value: its cached result is deliberately not read."""
+    A formula cell has `formula` and, as `value`, the result its program cached when it saved
+    the file (None when there is none), whose kind is `cached`."""
 
     sheet: str
     ref: str
@@ -67,6 +68,7 @@ class Cell:
     value: Any = None
     formula: Optional[str] = None     # "=..." when the cell holds a formula
     style: int = 0
+    cached: Optional[str] = None      # kind of a formula cell's cached result: n, s, b, e or None
 
     @property
     def blank(self):
@@ -283,10 +285,11 @@ def _workbook_xml(data):
     return ooxml.workbook_info(_parse(data, "工作簿"))
 
 
-def _date_styles(data):
-    """frozenset of the cellXfs indexes in styles.xml whose number format shows a date."""
-    from .normalise import is_date_format
-    out = set()
+def _number_formats(data):
+    """(date styles, percent styles): frozensets of the cellXfs indexes in styles.xml whose number
+    format shows a date or a percentage (only numFmts and cellXfs are read)."""
+    from .normalise import is_date_format, is_percent_format
+    dates, percents = set(), set()
     custom = {}
     m = _NUMFMTS.search(data)
     if m:
@@ -306,8 +309,10 @@ def _date_styles(data):
             except ValueError:
                 continue
             if is_date_format(fid, custom.get(fid)):
-                out.add(i)
-    return frozenset(out)
+                dates.add(i)
+            elif is_percent_format(fid, custom.get(fid)):
+                percents.add(i)
+    return frozenset(dates), frozenset(percents)
 
 
 class Xlsx:
@@ -325,7 +330,7 @@ class Xlsx:
         except (KeyError, ET.ParseError, zipfile.BadZipFile, EOFError, ValueError, AttributeError) as e:
             raise FileProblem("corrupt", "工作簿结构损坏（%s）" % e)
         self._sst = None
-        self._date_styles = None
+        self._formats = None
         self._cache = {}
         self.cells_read = 0
 
@@ -380,15 +385,22 @@ class Xlsx:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
         return self._sst
 
-    def date_styles(self):
-        """Indexes of cellXfs whose number format shows a date (only numFmts and cellXfs are read)."""
-        if self._date_styles is None:
+    def _number_formats(self):
+        if self._formats is None:
             part = self._rels.get("styles")
             if part and part in self._members:
-                self._date_styles = _memo(_date_styles, self.part(part))
+                self._formats = _memo(_number_formats, self.part(part))
             else:
-                self._date_styles = frozenset()
-        return self._date_styles
+                self._formats = frozenset(), frozenset()
+        return self._formats
+
+    def date_styles(self):
+        """Indexes of cellXfs whose number format shows a date (only numFmts and cellXfs are read)."""
+        return self._number_formats()[0]
+
+    def percent_styles(self):
+        """Indexes of cellXfs whose number format shows a percentage (1 shows as 100%)."""
+        return self._number_formats()[1]
 
     # -- cells -------------------------------------------------------------------------------
     def has_sheet(self, title):
@@ -482,8 +494,13 @@ class Xlsx:
             style = int(s) if s else 0
         except ValueError:
             style = 0
-        if formula is not None:                 # the cached result (<v>) is never used
-            return Cell(title, a1, "formula", None, "=" + formula if formula.strip() else "=（共享公式）", style)
+        if formula is not None:
+            try:
+                kind, value = self._value(title, a1, t or "n", v, inline)
+            except FileProblem:                 # a damaged cached result is no result
+                kind, value = "blank", None
+            return Cell(title, a1, "formula", value, "=" + formula if formula.strip() else "=（共享公式）", style,
+                        None if kind == "blank" else kind)
         kind, value = self._value(title, a1, t or "n", v, inline)
         return None if kind == "blank" else Cell(title, a1, kind, value, None, style)
 
@@ -517,6 +534,16 @@ class Xlsx:
         a1 = a1.replace("$", "").upper()
         el = self._index(title).get(a1)
         return (self._cell(title, a1, el) if el is not None else None) or Cell(title, a1)
+
+    def value(self, c):
+        """The value a spreadsheet shows for Cell `c` as Python: a number in a date format as a
+        datetime (in the workbook's date system), a formula as its cached result, else c.value."""
+        if c.kind == "n" or c.cached == "n":
+            if c.style in self.date_styles():
+                d = ooxml.from_serial(c.value, self.date1904)
+                if d is not None:
+                    return d
+        return c.value
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""

@@ -24,7 +24,24 @@ def template_version(kind):
 META_KEYS = ("kind", "template_version", "spec_hash", "generator", "notice")
 
 
-@functools.lru_cache(maxsize=None)
+_CACHES = []
+
+
+def cached(fn):
+    """functools.lru_cache for anything derived from the spec; `rebuild()` clears them all."""
+    c = functools.lru_cache(maxsize=None)(fn)
+    _CACHES.append(c)
+    return c
+
+
+def rebuild():
+    """Forget every derived form, layout and lookup, so the next call sees a changed spec
+    (a threshold in spec/thresholds.py, a row added to A5_ROWS or INDICATORS)."""
+    for c in _CACHES:
+        c.cache_clear()
+
+
+@cached
 def form(kind):
     if kind == "enterprise":
         return enterprise.build()
@@ -45,9 +62,12 @@ class Layout:
     """
 
     SELF_FIRST_ROW = 4
+    HEADER_ROW = 3
+    NO_COL, LABEL_COL, CLAUSE_COL, VERDICT_COL, DETAIL_COL = "A", "B", "C", "D", "E"   # shown
+    LAST_COL = DETAIL_COL
     HELPER_COLS = ("J", "K")            # helper name, helper formula (hidden)
     VALUE_COL = "G"                     # condition value 1/0/0.5/2 (hidden)
-    VERDICT_COL = "D"
+    HIDDEN_COLS = ("F", "G", "H", "I", "J", "K")
 
     def __init__(self, f):
         self.form = f
@@ -136,7 +156,7 @@ def _uses_size(c):
     return type(c.rule).__name__ == "SizeMatches"
 
 
-@functools.lru_cache(maxsize=None)
+@cached
 def layout(kind):
     return Layout(form(kind))
 

@@ -4,14 +4,14 @@
     data.read_summary(path)     -> (meta, [Entry])   a summary read back, with provenance
 
 Sheets, in order: 附件3 名单汇总表, 附件4 平台名单汇总表, 附件5 明细, 附件6 目标, 资格审查,
-资格审查（平台）, 校验报告, 统计, 数据来源, and the hidden _meta and _data.
+资格审查（平台）, 推荐决定 (the official's decisions, editable), 校验报告, 统计, 数据来源, and the hidden _meta and _data.
 """
 import contextlib
 import functools
 from pathlib import Path
 
 from ..fsutil import atomic_path
-from . import annex3, annex4, annex5, annex6, data, eligibility, sources, stats, validation
+from . import annex3, annex4, annex5, annex6, data, decisions, eligibility, sources, stats, validation
 from .common import Styles, detached_styles
 from .model import Entry, FileRecord, SummaryModel  # noqa: F401  (re-export)
 
@@ -21,7 +21,7 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_ur
 
 def sheet_names():
     return [annex3.SHEET, annex4.SHEET, annex5.SHEET, annex6.SHEET, eligibility.SHEETS["enterprise"],
-            eligibility.SHEETS["platform"], validation.SHEET, stats.SHEET, sources.SHEET, "_meta",
+            eligibility.SHEETS["platform"], decisions.SHEET, validation.SHEET, stats.SHEET, sources.SHEET, "_meta",
             data.DATA_SHEET]
 
 
@@ -36,6 +36,7 @@ def write_workbook(path, model):
     annex6.write(wb, st, model)
     eligibility.write(wb, st, model, "enterprise")
     eligibility.write(wb, st, model, "platform")
+    decisions.write(wb, st, model)
     validation.write(wb, st, model)
     stats.write(wb, st, model)
     sources.write(wb, st, model)

@@ -1,10 +1,9 @@
 """附件6 目标: every indicator of 附件6, three periods, one row per enterprise.
 
 Header rows: 一级指标 / 二级指标 / period, as in the form; columns come from the spec's indicator
-fields (spec.enterprise.INDICATORS gives the order and the printed labels).
+fields (spec.enterprise.indicators() gives the order and the printed labels).
 """
 from .. import spec
-from ..spec.enterprise import INDICATORS
 from .common import finish_table, page_setup, tail, title_rows
 from .fastrows import FastWorksheet
 
@@ -20,7 +19,7 @@ def columns():
         if f.form_part == "附件6" and f.indicator:
             by_indicator.setdefault(f.indicator, []).append(f)
     out = []
-    for iid, group, label, _, _ in INDICATORS:
+    for iid, group, label, _, _ in spec.enterprise.indicators():
         fs = sorted(by_indicator.pop(iid, ()), key=lambda f: spec.PERIODS.index(f.period))
         for f in fs:
             out.append((group, label, f.period, f))

@@ -20,7 +20,7 @@ SUMMARY_KIND = "summary"
 SUMMARY_VERSION = 1
 CHUNK = 16000                     # characters per cell; well under Excel's 32,767 UTF-16 units
 MAX_UNCOMPRESSED = 2 << 30        # a summary of 15,000 rows is about 0.2 GB inflated
-ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel")
+ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel", "saved")
 
 
 def meta_rows(model):
