@@ -186,7 +186,7 @@ def read_all(paths, root, official=None, workers=None, progress=None):
             out[i] = read_file(p, root, official)
             progress.update()
         return out
-    import multiprocessing
+    import multiprocessing                                # late: only a merge of four files or more uses a pool
     from concurrent.futures import ProcessPoolExecutor
     out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
     progress.update()
@@ -249,7 +249,7 @@ class MergeResult:
 
     def frames(self):
         """{table: pandas DataFrame}: 附件3–6, 资格审查, the problem list and the file accounting."""
-        from .frames import summary_frames
+        from .frames import summary_frames               # late: frames import pandas
         return summary_frames(self.model)
 
     @property
