@@ -26,7 +26,7 @@ from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .problems import problem
 from .roster import load_official_list
-from .summary import Entry, FileRecord, SummaryModel, prerender, write_summary
+from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
 from .summary import decisions as decision_sheet
 from .summary.edits import find_edits
@@ -83,7 +83,7 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return rec
+    return prerender_file(rec)
 
 
 def _read_summary_file(rec, parts):
@@ -117,7 +117,7 @@ def _read_summary_file(rec, parts):
     if typed:
         _city_decisions(rec, entries, typed)
     for e in entries:
-        e.via = tuple(e.via) + (rec.path,)
+        e.via = tuple(e.via) + (rec.rel,)          # relative, as every path in a summary
         city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
         if city.city_source == "folder":                      # the province's sub-folder says whose it is
             e.city, e.city_source = city.city, "folder"
