@@ -12,6 +12,7 @@ from typing import Optional, Tuple
 from .. import reference, spec
 from ..duplicates import time_text as mtime_text  # noqa: F401  (re-export)
 from ..uscc import area_code
+from ..verdicts import assess
 from ..vocab import KIND_TEXT, MERGED, REJECTED, SEVERITY_TEXT, SKIPPED  # noqa: F401  (re-export)
 from ..vocab import MERGE_STATUS_TEXT as STATUS_TEXT  # noqa: F401
 
@@ -63,7 +64,6 @@ class Entry:
         """verdicts.assess of this row, made once (in the pool worker that read it) while the row is unchanged."""
         key = self.render_key()
         if self._assessed is None or self._assessed[0] != key:
-            from ..verdicts import assess
             self._assessed = (key, assess(self.kind, self.values, self.conditions, self.problems))
         return self._assessed[1]
 
