@@ -555,12 +555,13 @@ class Xlsx:
 
     def value(self, c):
         """The value a spreadsheet shows for Cell `c` as Python: a number in a date format as a
-        datetime (in the workbook's date system), a formula as its cached result, else c.value."""
+        datetime (in the workbook's date system; a time of day when under one day, as openpyxl
+        reads it), a formula as its cached result, else c.value."""
         if c.kind == "n" or c.cached == "n":
             if c.style in self.date_styles():
                 d = ooxml.from_serial(c.value, self.date1904)
                 if d is not None:
-                    return d
+                    return d.time() if c.value < 1 else d
         return c.value
 
     def meta(self):
