@@ -13,7 +13,6 @@ each field and each condition's `value()` for 三、申报条件. A formula is r
 program cached, with a warning at the cell; a formula without one is an error.
 """
 import datetime as _dt
-import functools
 import hashlib
 import io
 import os
@@ -30,7 +29,7 @@ from .read import bylabel
 from .read.normalise import fmt, normalise
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
-from .rules import NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
+from .rules import NOT_MET, PENDING, UNDETERMINED, check_field, is_blank, overall
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
                   ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
@@ -79,7 +78,7 @@ class FileReport:
         """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
         if self.kind not in spec.KINDS or not self.conditions:
             return None
-        from .verdicts import assess
+        from .verdicts import assess  # late: verdicts loads the rules of every condition (start-up time)
         return assess(self.kind, self.values, self.conditions, self.problems)
 
     def to_dict(self, values=False):
@@ -215,12 +214,12 @@ def _check_bytes(rep, data, official):
     _validate(rep, kind, official)
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _fields(kind):
     return {f.id: f for f in spec.form(kind).fields}
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _spec_hash(kind):
     return spec.spec_hash(kind)
 
@@ -276,7 +275,7 @@ def _take_cells(rep, book, kind, cells):
 
 
 def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:
@@ -316,7 +315,7 @@ def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
 
 
 def _check_legacy(rep, data, official):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     from .read.meta import meta_from_calamine
     kinds = None
     try:
@@ -393,7 +392,7 @@ def _looks_like_formula(raw):
     return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _outputs(kind):
     return {o["id"]: o for o in spec.layout(kind).outputs()}
 
@@ -407,16 +406,16 @@ def _conditions(rep, form, kind):
         out = lay_out[c.id]
         where = dict(sheet=out["sheet"], cell=out["cell"]) if rep.read_by == "name" else {}
         if v == NOT_MET:
-            if isinstance(c.rule, SizeMatches):
-                f = form.field(c.rule.declared)
-                rep.problems.append(_locate(problem("size-mismatch", value=rep.values.get(f.id),
-                                                    detail=c.rule.computed(rep.values)), rep, f))
-            elif c.rule.fields() & field_errors and c.id == "uscc":
-                continue                                  # the field's own uscc-* error says it
+            if c.fail_field:                              # reported at the field, e.g. size-mismatch
+                f = form.field(c.fail_field)
+                rep.problems.append(_locate(problem(c.fail_type, value=rep.values.get(f.id),
+                                                    detail=c.rule.outcome(rep.values)), rep, f))
+            elif c.quiet_on_field_error and c.rule.fields() & field_errors:
+                continue                                  # the field's own error (uscc-*) says it
             else:
-                rep.problems.append(problem("condition-failed", detail="%s（%s）" % (c.label, c.detail),
+                rep.problems.append(problem(c.fail_type, detail="%s（%s）" % (c.label, c.detail),
                                             hint=c.fail_hint, label=c.label, **where))
-        elif v == PENDING and c.id != "complete":
+        elif v == PENDING and c.pending_reported:
             rep.problems.append(problem("condition-pending", detail=c.label, label=c.label, **where))
         elif v == UNDETERMINED:
             rep.problems.append(problem("condition-undetermined", detail=c.label, label=c.label, **where))

@@ -51,7 +51,7 @@ def cmd_fill(args):
 
 
 def cmd_lint(args):
-    from .lint import lint_problems_as_text
+    from .lint import lint_problems_as_text           # late: only `lint` needs it
     result = app.lint(args.files)
     for path, found in result.files:
         if isinstance(found, Exception):
@@ -88,7 +88,7 @@ def cmd_check(args):
 
 def cmd_merge(args):
     result = app.merge(args.folder, output=args.output, recursive=args.recursive, official_list=args.official_list,
-                       keep=args.keep, enterprise_list=args.enterprise_list)
+                       keep=args.keep, enterprise_list=args.enterprise_list, previous=args.previous)
     _out(render.json_text(result.to_dict()) if args.json else render.merge_text(result))
     if args.strict and result.rejected_or_errors:
         return EXIT_INVALID
@@ -152,6 +152,7 @@ def parser():
     sp.add_argument("--official-list", metavar="XLSX")
     sp.add_argument("--keep", choices=("newest", "first"), default="newest",
                     help="同一信用代码多份文件时保留哪份（newest：工作簿保存时间最新，无则按文件修改时间）")
+    sp.add_argument("--previous", metavar="XLSX", help="上次的汇总表：从中带回推荐决定（默认为 -o 指定的已有汇总表）")
     sp.add_argument("--enterprise-list", metavar="XLSX", help="企业名单：同时列出名单中未报送的企业")
     sp = add("missing", cmd_missing, "对照企业名单，列出未报送的企业（名单中有、文件夹或汇总表中没有；有未报送时返回1）")
     sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”列")

@@ -7,6 +7,7 @@ facts in the same words because both come from here. Nothing here reads or write
 import datetime as _dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .vocab import (CHECK_STATUS_TEXT, ERROR, FORM_TEXT, KIND_TEXT, MERGE_STATUS_TEXT, MERGED, REJECTED,
                     SEVERITY_TEXT, SKIPPED)
@@ -124,6 +125,18 @@ def check_status(result):
 
 # --------------------------------------------------------------------------- merge
 
+def decisions_lines(d):
+    """What a merge did with the officials' decisions (推荐决定)."""
+    if not d:
+        return []
+    lines = ["推荐决定：带回上次填写的 %d 条，新增（默认）%d 条，当前推荐 %d 个%s。"
+             % (d["carried"], d["defaults"], d["recommended"],
+                "；上次的汇总表已另存为 %s" % Path(d["kept_copy"]).name if d.get("kept_copy") else "")]
+    for x in d["lost"][:LIST_LIMIT]:
+        lines.append("  上次作过决定、本次没有的：%s（%s）" % (x["name"] or x["uscc"], x["decision"] or "未作决定"))
+    return lines
+
+
 def merge_counts(c):
     return ("共发现文件%d个：已汇总%d，拒收%d，跳过%d（其中重复%d）；企业%d家、平台%d个；有错误的文件%d个；"
             % (c["found"], c["merged"], c["rejected"], c["skipped"], c["duplicates"], c["enterprises"],
@@ -151,6 +164,7 @@ def merge_text(r):
             lines.append("  …… 另有 %d 个，见汇总表“校验报告”" % (len(chosen) - LIST_LIMIT))
     for n in r.model.notices:
         lines.append(n)
+    lines.extend(decisions_lines(r.decisions))
     if r.missing is not None:
         lines.append(missing_text(r.missing))
     if r.timings:

@@ -27,7 +27,7 @@ from ..spec.model import PERIOD_LABELS
 MIN_FOUND = 5          # fewer located fields than this: not this form
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def skip_sheets():
     """Titles of the sheets that hold nothing typed, in any form of the spec."""
     return frozenset(s.title for k in spec.KINDS for s in spec.form(k).sheets if s.derived)
@@ -60,7 +60,7 @@ def _split(a1):
     return row, col
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def plan(kind):
     """{field id: ('pair', (label texts...), sheet title) | ('grid', indicator label, period label,
     sheet title)}."""

@@ -34,7 +34,7 @@ class Entry:
     conditions: dict                       # condition id -> 1 / 0 / 0.5 / 2
     overall: Optional[float]
     problems: list                         # Problem.to_dict() of the source file
-    path: str                              # absolute path of the filled workbook
+    path: str                              # absolute path of the filled workbook (relative when carried)
     sha256: str = ""
     mtime: float = 0.0
     size: int = 0
@@ -48,6 +48,13 @@ class Entry:
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
     record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
     rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
+    decision: object = None                # decisions.Decision carried or defaulted by the merge (推荐决定)
+    city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
+    city_opinion: str = ""
+
+    def render_key(self):
+        """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
 
     @property
     def uscc(self):
@@ -86,6 +93,11 @@ class FileRecord:
     size: int = 0
     read_by: str = ""
     entries: list = field(default_factory=list)   # Entry objects this file contributed (before de-duplication)
+    rendered: Optional[dict] = None        # its 校验报告 rows (summary.prerender_file), made in the worker
+
+    def render_key(self):
+        return (self.status, self.reason, self.kind, len(self.problems), self.rel,
+                tuple(e.render_key() for e in self.entries))
 
     @property
     def errors(self):
@@ -102,6 +114,7 @@ class SummaryModel:
     output: str = ""
     carried: list = field(default_factory=list)   # Entry rows read from summary workbooks (after de-dup)
     notices: list = field(default_factory=list)   # warnings about the whole summary (more than 3 platforms)
+    lost_decisions: list = field(default_factory=list)  # decisions.Decision of rows no longer in the summary
 
     @property
     def keep_rule(self):
