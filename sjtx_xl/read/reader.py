@@ -262,10 +262,10 @@ def _wellformed(data, what):
         raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
 
 
-def _accepted(root_tag):
-    """Does expat accept a worksheet's root tag (unprefixed) with nothing inside?"""
+def _accepted(root_tag, name=b"worksheet"):
+    """Does expat accept a root tag (unprefixed) with nothing inside?"""
     try:
-        expat.ParserCreate(None, "}").Parse(root_tag + b"</worksheet>", True)
+        expat.ParserCreate(None, "}").Parse(root_tag + b"</" + name + b">", True)
     except expat.ExpatError:
         return False
     return True
@@ -387,6 +387,8 @@ class Xlsx:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
     def shared_strings(self):
+        """The strings of the sharedStrings part: a lazy scan.SharedStrings when its envelope is
+        plain, else (or once an item proves not plain) a list read from the tree."""
         if self._sst is None:
             part = self._rels.get("sharedStrings")
             if not part or part not in self._members:
@@ -394,14 +396,26 @@ class Xlsx:
             else:
                 data = self.part(part)
                 fast = None if _has_dtd(data) else scan.shared_strings(data, _ooxml_unescape)
-                if fast is None:
-                    self._sst = [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
+                if fast is None or not _memo(_accepted, fast[1], b"sst"):
+                    self._sst = self._tree_strings(data)
                 else:
-                    _wellformed(data, "共享字符串")      # as _parse would, without a tree
-                    self._sst = fast                        # strings converted when asked for
+                    self._sst = fast[0]                     # strings checked and converted when asked for
                 if len(self._sst) > MAX_SHARED_STRINGS:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
         return self._sst
+
+    def _tree_strings(self, data=None):
+        if data is None:
+            data = self.part(self._rels["sharedStrings"])
+        return [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
+
+    def shared_string(self, i):
+        sst = self.shared_strings()
+        try:
+            return sst[i]
+        except scan.NotPlain:                               # an odd item: the whole part as a tree
+            self._sst = self._tree_strings()
+            return self._sst[i]
 
     def _number_formats(self):
         if self._formats is None:
@@ -530,7 +544,7 @@ class Xlsx:
             return "blank", None
         if t == "s":
             try:
-                return "s", self.shared_strings()[int(v)]
+                return "s", self.shared_string(int(v))
             except (ValueError, IndexError):
                 raise FileProblem("corrupt", "单元格 %s!%s 引用了不存在的共享字符串" % (title, a1))
         if t == "str":
