@@ -161,6 +161,7 @@ _SST_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encod
                        rb'(?: standalone="(?:yes|no)")? ?\?>)?' + _S + rb"(<sst" + _ANY_ATTRS + rb">)" + _S)
 _SST_EMPTY = re.compile(_SST_HEAD.pattern[:-len(rb"(<sst" + _ANY_ATTRS + rb">)" + _S)]
                         + rb"<sst" + _ANY_ATTRS + rb"/>" + _S)
+_BETWEEN = re.compile(rb"</si>(?!" + _S + rb"(?:<si>|</sst>))")
 _SST_END = re.compile(rb"</si>" + _S + rb"</sst>" + _S + rb"\Z")
 MAX_STRINGS = 500000
 _SI_TEXT = re.compile(rb'<t(?: [\w.:-]+="[^"]*")* ?(?:/>|>([^<]*)</t>)')
@@ -184,11 +185,25 @@ class SharedStrings:
         hit = self._done.get(i)
         if hit is None:
             piece = self._pieces[i]
-            if not (_SI_BODY.fullmatch(piece) and _expat_accepts(
-                    self._root + b"<si>" + piece[:piece.rfind(b"</si>") + 5] + b"</sst>")):
-                raise NotPlain(i)
-            hit = self._done[i] = self._convert(_si_text(piece))
+            key = (self._root, piece, self._convert)
+            hit = _ITEMS.get(key)
+            if hit is None:
+                if not (_SI_BODY.fullmatch(piece) and _expat_accepts(
+                        self._root + b"<si>" + piece[:piece.rfind(b"</si>") + 5] + b"</sst>")):
+                    raise NotPlain(i)
+                hit = self._convert(_si_text(piece))
+                if len(piece) <= MAX_ITEM_BYTES:
+                    if len(_ITEMS) >= MAX_ITEMS:
+                        _ITEMS.clear()
+                    _ITEMS[key] = hit
+            self._done[i] = hit
         return hit
+
+
+# Items that passed, by their bytes (and root tag): labels and choices repeat in every form of a
+# template, whoever saved it. A pure cache, bounded.
+_ITEMS = {}
+MAX_ITEMS, MAX_ITEM_BYTES = 20000, 1024
 
 
 def _expat_accepts(doc):
@@ -216,10 +231,8 @@ def shared_strings(data, convert):
     n = len(pieces)
     if data.count(b"<si") != n or body.count(b"</si>") != n or body.count(b"</sst>") != 1:
         return None
-    for piece in pieces:                       # only blanks between one item's </si> and the next
-        end = piece.rfind(b"</si>")
-        if piece[end + 5:].strip(b" \t\r\n") not in (b"", b"</sst>"):
-            return None
+    if _BETWEEN.search(body):                  # only blanks between one item's </si> and the next
+        return None
     return SharedStrings(pieces, convert, head.group(1)), head.group(1)
 
 
