@@ -551,3 +551,11 @@ def test_strings_no_cell_asks_for_are_not_checked():
     with pytest.raises(FileProblem) as e:
         Xlsx(used).cells("S")
     assert e.value.type == "corrupt"
+
+
+@pytest.mark.parametrize("hidden", [b"<![CDATA[<si>]]>", b"<!-- <si> -->", b"<?pi <si> ?>"])
+def test_an_item_hidden_in_markup_does_not_shift_the_strings(hidden):
+    items = [SST_PLAIN[0], b"<si><t>a" + hidden + b"</t></si>" if not hidden.startswith(b"<!--") and not hidden.startswith(b"<?")
+             else b"<si><t>a</t>" + hidden + b"</si>", b"<si><t>z</t></si>"]
+    got, _ = assert_same(sst_book(items, n=3))
+    assert got["S"]["C1"].value == "z"

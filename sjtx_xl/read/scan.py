@@ -162,7 +162,6 @@ _SST_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encod
 _SST_EMPTY = re.compile(_SST_HEAD.pattern[:-len(rb"(<sst" + _ANY_ATTRS + rb">)" + _S)]
                         + rb"<sst" + _ANY_ATTRS + rb"/>" + _S)
 _BETWEEN = re.compile(rb"</si>(?!" + _S + rb"(?:<si>|</sst>))")
-_SST_END = re.compile(rb"</si>" + _S + rb"</sst>" + _S + rb"\Z")
 MAX_STRINGS = 500000
 _SI_TEXT = re.compile(rb'<t(?: [\w.:-]+="[^"]*")* ?(?:/>|>([^<]*)</t>)')
 
@@ -221,17 +220,22 @@ def shared_strings(data, convert):
     if _SST_EMPTY.fullmatch(data):
         return SharedStrings([], convert), b"<sst>"
     head = _SST_HEAD.match(data)
-    if head is None or not _SST_END.search(data):
+    if head is None or not data.rstrip(b" \t\r\n").endswith(b"</sst>"):
         return None
     body = data[head.end():]
+    if b"<!" in body or b"<?" in body:         # CDATA, a comment or a PI could hide "<si>": the tree
+        return None
     pieces = body.split(b"<si>")
     if pieces[0] or len(pieces) > MAX_STRINGS + 1:
         return None
     del pieces[0]
     n = len(pieces)
-    if data.count(b"<si") != n or body.count(b"</si>") != n or body.count(b"</sst>") != 1:
+    if not pieces[-1].rstrip(b" \t\r\n")[:-6].rstrip(b" \t\r\n").endswith(b"</si>"):
         return None
-    if _BETWEEN.search(body):                  # only blanks between one item's </si> and the next
+    # every item but the last ends where the next begins (as Excel, WPS and LibreOffice write
+    # them), or, with blanks between, every </si> is followed by <si> or </sst> and there is one
+    # per item: so the pieces are exactly the root's <si> children, in order
+    if body.count(b"</si><si>") != n - 1 and (body.count(b"</si>") != n or _BETWEEN.search(body)):
         return None
     return SharedStrings(pieces, convert, head.group(1)), head.group(1)
 
