@@ -320,7 +320,7 @@ class NumberFormats:
         return hit
 
     def _kind(self, style):
-        from .normalise import is_date_format, is_percent_format
+        from .normalise import is_date_format, is_percent_format  # late: normalise imports reference data (start-up time)
         if not 0 <= style < len(self._xfs):
             return None
         m = _NUMFMT_ID.search(self._xfs[style])
