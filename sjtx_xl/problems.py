@@ -31,6 +31,10 @@ TYPES = {
     "decision-orphaned": (WARNING, "上次汇总对“{value}”作出的推荐决定（{detail}）本次没有对应的企业或平台", "已保留在“推荐决定”表下方备查；如该企业或平台再次报送，重新汇总时自动带回"),
     "city-not-recommended": (WARNING, "市（州）汇总表未推荐“{value}”（推荐决定：{detail}），未带入省级汇总", "如需纳入，请市（州）在其汇总表“推荐决定”中改为“推荐”后重新报送"),
     "summary-edited": (WARNING, "汇总表的可见表格被改动：{detail}", "汇总按该表隐藏的原始数据（_data）进行，未采用改动后的值；如需更正，请企业改正申报表后由市（州）重新汇总"),
+    "recommended-ineligible": (WARNING, "“{value}”被推荐，但资格审查为不符合：{detail}", "请核实后在“推荐决定”中改为“不推荐”，或在推荐意见中说明理由"),
+    "rank-invalid": (WARNING, "推荐的“{value}”没有有效的推荐排序（{detail}），排在有排序的之后", "请在“推荐决定”的推荐排序中填写正整数"),
+    "rank-duplicate": (WARNING, "推荐排序 {value} 重复：{detail}，按汇总表中的顺序排列", "请在“推荐决定”中调整排序，使之不重复"),
+    "pdf-failed": (WARNING, "“{value}”未能生成PDF：{detail}", "请在Excel或WPS中打开该 .xlsx 文件另存为PDF"),
     "too-many-platforms": (WARNING, "推荐平台 {value} 家，超过通知规定的不超过3家", "全省推荐不超过3个平台（三(二)），请择优保留"),
     # field level
     "field-not-found": (ERROR, "表中未找到“{detail}”一项", "请使用本系统下发的模板，或在表中补充该项"),
