@@ -26,6 +26,6 @@ _APP = {"merge_folder": "merge", "check_files": "check", "summary_frames": "summ
 def __getattr__(name):
     """sjtx_xl.merge_folder and friends: the use cases of sjtx_xl.app, imported when first used."""
     if name in _APP:
-        from . import app
+        from . import app                     # late: `import sjtx_xl` stays cheap for the CLI and Excel
         return getattr(app, _APP[name])
     raise AttributeError("module 'sjtx_xl' has no attribute %r" % name)

@@ -12,14 +12,20 @@
 
 `cli.py` parses arguments and `xl.py` reads the officials' workbook; both call these and show the
 result through `render.py`. Errors a user can fix are raised as errors.UsageError (exit code 2);
-problems in the files are data inside the results. Imports of the heavy modules (spec, reader,
-summary writers) happen inside each use case, so `sjtx-xl --help` starts quickly.
+problems in the files are data inside the results. The modules that compile the spec or load a
+spreadsheet library (check, merge, template, workbook: 0.05–0.25 s each) are imported inside the
+use case that needs them, so `sjtx-xl --help` and `sjtx-xl fields` start quickly; each such
+import says so.
 """
+import json
 import os
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
+from . import render, roster
 from .errors import UsageError
 from .vocab import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
@@ -54,17 +60,15 @@ class CheckResult:
 
     def frames(self):
         """{"问题": one row per problem (and per file without problems)} as pandas DataFrames."""
-        from .render import check_tables
-        problems, counts = check_tables(self)
+        problems, counts = render.check_tables(self)
         return {"问题": problems.to_frame(), "统计": counts.to_frame()}
 
 
 def check(paths, official_list=None, feedback=None, recursive=True, require_files=False):
     """Check files and folders; with `feedback`, one feedback workbook per file into that folder.
     `require_files`: a folder without any candidate workbook is a usage error (the workbook's button)."""
-    from .check import check_paths, discover
-    from .roster import load_official_list
-    official = load_official_list(official_list) if official_list else None
+    from .check import check_paths, discover          # late: the reader and the spec (start-up time)
+    official = roster.load_official_list(official_list) if official_list else None
     fd = Path(feedback) if feedback else None
     if fd is not None and fd.exists() and not fd.is_dir():
         raise UsageError("--feedback 需要一个文件夹：%s" % feedback)
@@ -74,7 +78,7 @@ def check(paths, official_list=None, feedback=None, recursive=True, require_file
                 raise UsageError("文件夹中没有找到Excel申报表（.xlsx）：%s" % p)
     result = CheckResult(check_paths(paths, official=official, recursive=recursive), list(paths), feedback_dir=fd)
     if fd is not None:
-        from .feedback import write_feedback_dir
+        from .feedback import write_feedback_dir      # late: XlsxWriter (start-up time)
         try:
             result.feedback = write_feedback_dir(result.report, fd)
         except OSError as e:
@@ -101,24 +105,21 @@ class MissingResult:
                 "submitted": len(self.listed) - len(self.missing), "missing": [e.to_dict() for e in self.missing]}
 
     def frames(self):
-        from .render import missing_tables
-        rows, counts = missing_tables(self)
+        rows, counts = render.missing_tables(self)
         return {"未报送": rows.to_frame(), "统计": counts.to_frame()}
 
 
 def _missing(listing, listed, rows, sources):
-    from .roster import not_submitted
     submitted = [(e.name, e.uscc) for e in rows if e.kind == "enterprise"]
-    return MissingResult(Path(listing), listed, not_submitted(listed, submitted), list(sources))
+    return MissingResult(Path(listing), listed, roster.not_submitted(listed, submitted), list(sources))
 
 
 def missing(enterprise_list, sources, recursive=True):
     """未报送: who is on the list but has no enterprise form among `sources` (folders, filled forms or
     summary workbooks, read as `merge` reads them: a city summary counts with all its rows)."""
-    from .check import discover
-    from .merge import MERGED, read_all
-    from .roster import read_enterprise_list
-    listed = read_enterprise_list(enterprise_list)
+    from .check import discover                       # late: the reader and the spec (start-up time)
+    from .merge import MERGED, read_all               # late: the summary writers (start-up time)
+    listed = roster.read_enterprise_list(enterprise_list)
     rows = []
     for src in sources:
         src = Path(src)
@@ -137,12 +138,11 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     """Merge a folder into a summary workbook (merge.merge); with `enterprise_list`, also find who
     on the list has not submitted (result.missing). The list is read first, so a bad list fails
     before the long part."""
-    from . import merge as merging
-    from .check import discover
-    from .roster import read_enterprise_list
-    listed = read_enterprise_list(enterprise_list) if enterprise_list else None
+    from . import merge as merging                    # late: the summary writers (start-up time)
+    from .check import discover                       # late: the reader and the spec (start-up time)
     if require_files and Path(folder).is_dir() and not [p for p, why in discover([folder], True) if not why]:
         raise UsageError("文件夹中没有找到Excel申报表（.xlsx）：%s" % folder)
+    listed = roster.read_enterprise_list(enterprise_list) if enterprise_list else None
     result = merging.merge(folder, output=output, recursive=recursive, official_list=official_list, keep=keep,
                            workers=workers, progress=progress, previous=previous)
     if listed is not None:
@@ -161,7 +161,7 @@ def submit(summary, output=None, pdf=True):
 
 def summary_frames(path):
     """{table: DataFrame} of a summary workbook written by `merge` (read back from its _data sheet)."""
-    from .frames import summary_frames as frames
+    from .frames import summary_frames as frames      # late: the summary writers and pandas (start-up time)
     from .summary.data import read_summary
     from .summary.model import SummaryModel, sort_key
     _, entries = read_summary(path)
@@ -204,8 +204,7 @@ class TemplatesResult:
                           for t in self.files]}
 
     def frames(self):
-        from .render import templates_tables
-        files, counts = templates_tables(self)
+        files, counts = render.templates_tables(self)
         return {"文件": files.to_frame(), "统计": counts.to_frame()}
 
 
@@ -223,12 +222,11 @@ def template_folder(out):
 def templates(folder, enterprise_list=None, blank=True):
     """Blank templates into `folder`, and with `enterprise_list` one pre-filled enterprise template
     per listed enterprise (名称, 信用代码, 批次), named after it."""
-    from . import spec
+    from . import spec                                # late: compiling the spec (start-up time)
     from .fill import fill_bytes
     from .fsutil import atomic_write_bytes
-    from .roster import read_enterprise_list
-    from .template import build, filename
-    listed = read_enterprise_list(enterprise_list) if enterprise_list else []
+    from .template import build, filename             # late: openpyxl (start-up time)
+    listed = roster.read_enterprise_list(enterprise_list) if enterprise_list else []
     folder = template_folder(folder)
     files = []
     if blank:
@@ -246,7 +244,6 @@ def templates(folder, enterprise_list=None, blank=True):
 
 
 def _unique_name(stem, e, used):
-    import re
     bad = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
     base = bad.sub("_", e.name).strip(" .")[:80] or "企业"
     name = "%s_%s.xlsx" % (stem, base)
@@ -264,7 +261,7 @@ def _unique_name(stem, e, used):
 
 def fields():
     """The data dictionary of both forms: every field and every 自检 output cell."""
-    from . import spec
+    from . import spec                                # late: compiling the spec (start-up time)
     from .rules import FIELD_RULES
     out = {"template_versions": dict(spec.TEMPLATE_VERSIONS), "fields": [], "selfcheck": []}
     for kind in spec.KINDS:
@@ -299,7 +296,7 @@ class LintResult:
 
 
 def lint(paths):
-    from .lint import lint_xlsx
+    from .lint import lint_xlsx                       # late: only `lint` needs it
     out = []
     for p in paths:
         try:
@@ -311,9 +308,7 @@ def lint(paths):
 
 def fill(template, values, output):
     """A filled copy of `template`; `values` is {field id: value} or the path of such a JSON file."""
-    import json
-
-    from .fill import fill as fill_file
+    from .fill import fill as fill_file               # late: the spec (start-up time)
     if not isinstance(values, dict):
         try:
             with open(values, encoding="utf-8") as fh:
@@ -324,12 +319,12 @@ def fill(template, values, output):
 
 
 def build_workbook(output):
-    from .workbook import build_workbook as build
+    from .workbook import build_workbook as build     # late: XlsxWriter and the VBA writer (start-up time)
     return build(output)
 
 
 def install_workbook(dest=None):
-    from .workbook import install_workbook as install
+    from .workbook import install_workbook as install  # late: XlsxWriter and the VBA writer (start-up time)
     return install(dest)
 
 
@@ -341,8 +336,6 @@ class DemoResult:
 
 
 def demo(folder, out=None):
-    import sys
-
-    from .demo import run_demo
+    from .demo import run_demo                        # late: the demo generator and merge (start-up time)
     merged, manifest = run_demo(folder, out=out or sys.stdout)
     return DemoResult(Path(folder), merged, manifest)

@@ -51,7 +51,7 @@ def cmd_fill(args):
 
 
 def cmd_lint(args):
-    from .lint import lint_problems_as_text
+    from .lint import lint_problems_as_text           # late: only `lint` needs it
     result = app.lint(args.files)
     for path, found in result.files:
         if isinstance(found, Exception):

@@ -10,6 +10,7 @@ first line; 附件6 as "指标｜期间"), holding the values as merged (numbers
 pandas is imported here only, when frames are asked for (`pip install sjtx-xl[pandas]`).
 """
 from . import spec
+from .duplicates import time_text
 from .summary import annex3, annex4, annex5, annex6, eligibility
 from .summary.common import field_header
 from .vocab import KIND_TEXT, MERGE_STATUS_TEXT, SEVERITY_TEXT
@@ -61,7 +62,6 @@ def _problems(model):
 
 
 def _files(model):
-    from .duplicates import time_text
     rows = [[f.rel or f.path, KIND_TEXT.get(f.kind, f.kind or ""), MERGE_STATUS_TEXT.get(f.status, f.status), f.reason,
              len(f.problems), f.sha256, time_text(f.mtime), time_text(f.saved)] for f in model.files]
     return list(FILE_COLUMNS), rows

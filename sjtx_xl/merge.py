@@ -26,7 +26,7 @@ from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .problems import problem
 from .roster import load_official_list
-from .summary import Entry, FileRecord, SummaryModel, prerender, write_summary
+from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
 from .summary import decisions as decision_sheet
 from .summary.edits import find_edits
@@ -83,7 +83,7 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return rec
+    return prerender_file(rec)
 
 
 def _read_summary_file(rec, parts):
@@ -117,7 +117,7 @@ def _read_summary_file(rec, parts):
     if typed:
         _city_decisions(rec, entries, typed)
     for e in entries:
-        e.via = tuple(e.via) + (rec.path,)
+        e.via = tuple(e.via) + (rec.rel,)          # relative, as every path in a summary
         city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
         if city.city_source == "folder":                      # the province's sub-folder says whose it is
             e.city, e.city_source = city.city, "folder"
@@ -186,7 +186,7 @@ def read_all(paths, root, official=None, workers=None, progress=None):
             out[i] = read_file(p, root, official)
             progress.update()
         return out
-    import multiprocessing
+    import multiprocessing                                # late: only a merge of four files or more uses a pool
     from concurrent.futures import ProcessPoolExecutor
     out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
     progress.update()
@@ -249,7 +249,7 @@ class MergeResult:
 
     def frames(self):
         """{table: pandas DataFrame}: 附件3–6, 资格审查, the problem list and the file accounting."""
-        from .frames import summary_frames
+        from .frames import summary_frames               # late: frames import pandas
         return summary_frames(self.model)
 
     @property

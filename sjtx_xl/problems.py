@@ -66,6 +66,29 @@ TYPES = {
     "condition-undetermined": (WARNING, "无法按表中数据判定：{detail}", "按2位行业代码无法确定适用的划型标准，请人工核对"),
 }
 
+# type: a short Chinese name, for reports that list problems by type (校验报告's 问题类型 column)
+TITLES = {
+    "not-a-workbook": "不是工作簿", "encrypted": "设置了密码", "corrupt": "文件损坏",
+    "unknown-template": "非本系统模板", "old-template-version": "模板版本过旧", "legacy-xls": "旧版文件格式",
+    "too-large": "文件过大", "empty": "空文件", "template-changed": "模板被改动", "read-by-label": "按标签读取",
+    "duplicate-uscc": "信用代码重复", "decision-orphaned": "推荐决定无对应企业",
+    "city-not-recommended": "市（州）未推荐", "summary-edited": "汇总表被改动", "formula-cached": "公式按计算结果读取", "name-not-in-official-list": "名称与名单不符",
+    "uscc-not-in-official-list": "信用代码不在名单中", "too-many-platforms": "平台超过3家",
+    "field-not-found": "缺少填报项", "required-missing": "必填项未填", "formula-in-cell": "单元格内是公式",
+    "not-a-number": "不是数字", "not-an-integer": "不是整数", "out-of-range": "超出范围",
+    "percent-fraction": "百分数写成小数", "not-in-list": "不是可选项", "text-too-long": "文字超长",
+    "bad-date": "日期无效", "product-code-format": "产品代码格式错误", "product-name-english": "产品名称含英文",
+    "product-name-separator": "产品分隔符错误", "uscc-length": "信用代码位数错误", "uscc-charset": "信用代码含非法字符",
+    "uscc-authority": "信用代码前两位无效", "uscc-check-char": "信用代码校验位错误", "platform-not-in-list": "平台不在名单中",
+    "size-mismatch": "企业规模与测算不符", "inconsistent": "数据不一致", "normalised": "已自动规范",
+    "condition-failed": "不符合申报条件", "condition-pending": "申报条件待判定", "condition-undetermined": "申报条件无法判定",
+}
+
+
+def title(type):
+    """The Chinese name of a problem type (the code itself for a type this version does not know)."""
+    return TITLES.get(type, type or "")
+
 
 @dataclass
 class Problem:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import List
 
 from .errors import UsageError
+from .uscc import check_uscc
 
 NAME_HEADERS = ("企业名称", "企业全称", "名称", "单位名称")
 HEADER_ROWS = 20              # the header must be within the first rows of a sheet
@@ -124,8 +125,7 @@ def read_enterprise_list(path):
     """[Listed] of the province's list, each checked: a credit code must pass GB 32100 and a batch
     must be one of the template's choices (1/2/3 and unique prefixes are accepted), else it is noted
     and the batch left blank. Nothing is dropped silently."""
-    from . import spec
-    from .uscc import check_uscc
+    from . import spec                                # late: compiling the spec (start-up time)
     out = read_list(path, "“企业名单”")
     if not out:
         raise UsageError("“企业名单” %s 中没有企业（“企业名称”列为空）" % path)
@@ -135,18 +135,18 @@ def read_enterprise_list(path):
             r = check_uscc(e.uscc)
             if not r.ok:
                 e.notes.append("信用代码需核对：%s" % r.message)
-        b = unicodedata.normalize("NFKC", e.batch)
-        if b and b not in batches:
-            hit = [x for x in batches if x.startswith(b) or b.startswith(x)]
-            if b in ("1", "2", "3"):
-                e.batch = batches[int(b) - 1]
-            elif len(hit) == 1:
-                e.batch = hit[0]
-            else:
-                e.notes.append("批次“%s”不是可选项（%s），未预填" % (e.batch, "、".join(batches)))
-                e.batch = ""
+        b = key(e.batch)                              # "第三批（正在公示）" typed with ASCII ( ) still matches
+        exact = [x for x in batches if key(x) == b]
+        hit = [x for x in batches if key(x).startswith(b) or b.startswith(key(x))]
+        if not b or exact:
+            e.batch = exact[0] if exact else ""
+        elif b in ("1", "2", "3"):
+            e.batch = batches[int(b) - 1]
+        elif len(hit) == 1:
+            e.batch = hit[0]
         else:
-            e.batch = b
+            e.notes.append("批次“%s”不是可选项（%s），未预填" % (e.batch, "、".join(batches)))
+            e.batch = ""
     return out
 
 

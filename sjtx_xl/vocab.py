@@ -61,3 +61,6 @@ MERGE_STATUS_TEXT = {MERGED: "已汇总", REJECTED: "拒收", SKIPPED: "跳过"}
 # --- kinds of workbook ------------------------------------------------------------------------------
 KIND_TEXT = {"enterprise": "企业", "platform": "平台", "summary": "汇总表"}
 FORM_TEXT = {"enterprise": "企业申报表", "platform": "平台申报表"}
+
+# how a file's values were read (check.FileReport.read_by), as shown in the summary's 数据来源
+READ_BY_TEXT = {"name": "按模板名称", "label": "按表格标签", "summary": "经汇总表"}

@@ -158,7 +158,10 @@ def _set_status(book, text):
 def _write_table(book, sheet, table):
     """Replace the content of a result sheet by a render.Table (formatting stays), through
     xlwings' pandas converter: header row, then the rows, no index."""
-    import pandas as pd            # lazy: the UDFs (SJTX_USCC ...) must start without pandas
+    try:
+        import pandas as pd        # late: the UDFs (SJTX_USCC ...) must start without pandas
+    except ImportError as e:
+        raise UsageError("缺少 pandas，无法写出结果表：请在命令行运行 pip install \"sjtx-xl[pandas]\"（或 pip install pandas）") from e
     sh = book.sheets[sheet]
     sh.clear_contents()
     width = len(table.header)
@@ -221,7 +224,7 @@ def _summary_target(book):
     if out is None:
         return None
     if out.is_dir() or not out.suffix:
-        from .merge import DEFAULT_NAME
+        from .merge import DEFAULT_NAME               # late: the summary writers; a UDF call must start fast
         return out / DEFAULT_NAME
     if out.suffix.lower() != ".xlsx":
         raise UsageError("“输出文件”应为 .xlsx 文件或文件夹，实际为：%s" % out)
@@ -297,7 +300,7 @@ def _shown(v):
 @_never_raises
 def SJTX_USCC(code):
     """校验统一社会信用代码（GB 32100-2015）：有效时返回“有效”，否则返回原因（位数、非法字符、登记管理部门码、校验位）。"""
-    from .uscc import check_uscc
+    from .uscc import check_uscc                      # late, like every UDF import: Excel waits for the first call
     if _blank(code):
         return "请输入统一社会信用代码"
     if isinstance(code, bool) or not isinstance(code, (str, numbers.Real)):
@@ -323,7 +326,7 @@ _MEASURE_TEXT = (("x", "从业人员（人）"), ("y", "营业收入（万元）
 @_never_raises
 def SJTX_SIZE(industry, employees, revenue, assets=None):
     """按《中小企业划型标准规定》（工信部联企业〔2011〕300号）判定企业规模：返回大型/中型/小型/微型，无法判定时返回原因。与申报表“自检”采用同一规则。"""
-    from .reference import parse_industry
+    from .reference import parse_industry             # late: the reference tables load on first use
     from .size import classify, size_table, undetermined_divisions
     if _blank(industry):
         return "请填写所属行业（2位大类代码）"
@@ -352,7 +355,7 @@ def SJTX_SIZE(industry, employees, revenue, assets=None):
 @_never_raises
 def SJTX_INDUSTRY(code):
     """返回国民经济行业分类（GB/T 4754-2017）大类的代码和名称，如 35 → “35 专用设备制造业”；也接受大类名称。"""
-    from .reference import division_label, parse_industry
+    from .reference import division_label, parse_industry  # late: the reference tables load on first use
     if _blank(code):
         return "请输入行业代码"
     m = parse_industry(code.strip() if isinstance(code, str) else code)
@@ -366,7 +369,7 @@ def SJTX_INDUSTRY(code):
 @_never_raises
 def SJTX_CHECK(path):
     """校验一份已填写的申报表，返回一句话结论：“✔ 符合申报条件”“✘ 3项错误：……”或无法读取的原因。"""
-    from .check import check_file as check_one
+    from .check import check_file as check_one        # late: the reader and the spec
     if _blank(path):
         return "请输入申报表文件的路径"
     if not isinstance(path, str):

@@ -272,7 +272,7 @@ def test_project_is_source_only_and_parsed_by_olevba():
     mods = _modules()
     data = project.build_vba_project(mods)
     ole = _ole(data)
-    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x00, 0x00])
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x01, 0x00])
     for m in mods:
         assert decompress(ole.openstream(f"VBA/{m.name}").read()) == m.source_bytes
     parser = olevba.VBA_Parser("vbaProject.bin", data=data)

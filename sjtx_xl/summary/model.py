@@ -34,7 +34,7 @@ class Entry:
     conditions: dict                       # condition id -> 1 / 0 / 0.5 / 2
     overall: Optional[float]
     problems: list                         # Problem.to_dict() of the source file
-    path: str                              # absolute path of the filled workbook
+    path: str                              # absolute path of the filled workbook (relative when carried)
     sha256: str = ""
     mtime: float = 0.0
     size: int = 0
@@ -51,6 +51,10 @@ class Entry:
     decision: object = None                # decisions.Decision carried or defaulted by the merge (推荐决定)
     city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
     city_opinion: str = ""
+
+    def render_key(self):
+        """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
 
     @property
     def uscc(self):
@@ -89,6 +93,11 @@ class FileRecord:
     size: int = 0
     read_by: str = ""
     entries: list = field(default_factory=list)   # Entry objects this file contributed (before de-duplication)
+    rendered: Optional[dict] = None        # its 校验报告 rows (summary.prerender_file), made in the worker
+
+    def render_key(self):
+        return (self.status, self.reason, self.kind, len(self.problems), self.rel,
+                tuple(e.render_key() for e in self.entries))
 
     @property
     def errors(self):
