@@ -6,9 +6,8 @@ numbered on their own, every character printed (a long 附件4 text continues on
 """
 import copy
 
-from ..summary import annex3, annex4
+from ..summary import official
 from ..summary.common import Styles
-from ..summary.official import write_list
 from . import paging
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -41,17 +40,38 @@ def _header(module, fid):
 
 
 def write_annex(path, module, kind_rows, notes=()):
-    """附件3 (module=annex3) or 附件4 (annex4) of `kind_rows`, already in rank order."""
+    """附件3 (module=annex3) or 附件4 (annex4) of `kind_rows`, already in rank order: the notice's
+    layout (annex label, title, stamp line, header as printed, one row per entry, footnotes)."""
     wb = new_workbook(path, module.TITLE)
     st = Styles(wb)
     att = paging.Attachments()
     rows = _shown(kind_rows, module, att)
-    heights = (36, 48) if module is annex3 else (48, 62)
-    ws, _ = write_list(wb, st, module.SHEET, module.ANNEX, module.TITLE, module.COLUMNS, rows, heights, notes)
-    paging.a4(ws, landscape=True, footer=module.ANNEX + "　", repeat=(3, 3))
-    for i, e in enumerate(rows):                  # heights from the generous width model of paging
-        texts = [("" if e.values.get(fid) is None else str(e.values.get(fid)), w) for _, fid, w in module.COLUMNS[1:]]
-        ws.set_row(4 + i, paging.height(texts))
+    cols = module.COLUMNS
+    n, head = len(cols), official.HEADER_ROW
+    ws = wb.add_worksheet(module.SHEET)
+    for col, (_, _, w) in enumerate(cols):
+        ws.set_column(col, col, w)
+    ws.write_string(0, 0, module.ANNEX, st.annex_label)
+    ws.set_row(1, 48)
+    ws.merge_range(1, 0, 1, n - 1, module.TITLE, st.title)
+    ws.merge_range(2, 0, 2, n - 1, official.STAMP, st.subtitle)
+    ws.set_row(head, paging.height([(h, w) for h, _, w in cols]))
+    for col, (h, _, _) in enumerate(cols):
+        ws.write_string(head, col, h, st.header)
+    row = head
+    for i, e in enumerate(rows, 1):
+        row += 1
+        texts = [("" if e.values.get(fid) is None else str(e.values.get(fid)), w) for _, fid, w in cols[1:]]
+        ws.set_row(row, paging.height(texts))
+        ws.write_number(row, 0, i, st.cell_center)
+        for col, (t, _) in enumerate(texts, 1):
+            ws.write_string(row, col, t, st.cell)
+    for note in notes:
+        row += 1
+        ws.merge_range(row, 0, row, n - 1, note, st.note)
+    paging.a4(ws, landscape=True, footer=module.ANNEX + "　", repeat=(head, head))
+    ws.print_area(0, 0, row, n - 1)
+    ws.center_horizontally()
     att.write(wb, st.note, st.table_title, module.ANNEX + "附页　")
     wb.close()
     return att.items
