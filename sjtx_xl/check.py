@@ -77,7 +77,7 @@ class FileReport:
         """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
         if self.kind not in spec.KINDS or not self.conditions:
             return None
-        from .verdicts import assess
+        from .verdicts import assess  # late: verdicts loads the rules of every condition (start-up time)
         return assess(self.kind, self.values, self.conditions, self.problems)
 
     def to_dict(self, values=False):
@@ -272,7 +272,7 @@ def _take_cells(rep, book, kind, cells):
 
 
 def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:
@@ -312,7 +312,7 @@ def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
 
 
 def _check_legacy(rep, data, official):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     from .read.meta import meta_from_calamine
     kinds = None
     try:

@@ -13,6 +13,9 @@ Macros (called by the buttons through ``RunPython "import sjtx_xl.xl as x; x.<ma
     build_templates()  blank templates into the folder ``out_path``; with ``enterprise_list``
                        also one pre-filled enterprise template per listed enterprise
     check_file()       check the file (or every file of the folder) named in ``src_folder``
+    find_missing()     the enterprises of ``enterprise_list`` with no form in ``src_folder`` (未报送;
+                       no button yet: 合并汇总 with a list reports them too; run it from VBA with
+                       ``RunPython "import sjtx_xl.xl as x; x.find_missing()"``)
 
 Each macro writes a one-line status into ``status`` and never lets an exception reach xlwings
 (which would show a traceback box): errors become a message starting with "✘".

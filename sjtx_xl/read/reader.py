@@ -110,7 +110,7 @@ def describe_other(data):
 
 def cfb_kind(data):
     """'encrypted' (password-protected OOXML), 'xls' (BIFF workbook) or 'other' for an OLE file."""
-    import olefile
+    import olefile  # late: only OLE files (encrypted .xlsx, .xls) need olefile
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as e:   # olefile raises OSError and others on damaged files
@@ -288,7 +288,7 @@ def _workbook_xml(data):
 def _number_formats(data):
     """(date styles, percent styles): frozensets of the cellXfs indexes in styles.xml whose number
     format shows a date or a percentage (only numFmts and cellXfs are read)."""
-    from .normalise import is_date_format, is_percent_format
+    from .normalise import is_date_format, is_percent_format  # late: only date and percent fields need the format rules
     dates, percents = set(), set()
     custom = {}
     m = _NUMFMTS.search(data)
@@ -547,7 +547,7 @@ class Xlsx:
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
-        from .meta import META_SHEET
+        from .meta import META_SHEET  # late: the _meta name only when a workbook is asked for it
         if META_SHEET not in self.parts:
             return {}
         out = {}

@@ -32,7 +32,7 @@ def sheet_names(model=None):
 
 
 def write_workbook(path, model):
-    import xlsxwriter
+    import xlsxwriter  # late: XlsxWriter only when a summary is written (start-up time)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, OPTIONS)
     wb.set_properties({"title": annex3.TITLE, "author": "sjtx-xl", "comments": "sjtx-xl merge"})

@@ -1,4 +1,6 @@
 """附件5 明细: one row per enterprise with every field of 附件5 基本情况表 (columns from the spec)."""
+import os
+
 from .. import spec
 from .common import field_header, field_width, finish_table, page_setup, rendered, row_height, title_rows
 from .stream import Body, cell
@@ -47,7 +49,6 @@ def render(e, st):
 
 def source_text(e):
     """The source file as shown: relative to the merged folder, never an absolute path."""
-    import os
     return e.rel or os.path.basename(e.path)
 
 

@@ -154,7 +154,7 @@ def read_rows(rows):
 
 def read(path):
     """{key: Decision} typed on the 推荐决定 sheet of a summary; {} when it has none (older summaries)."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when decisions are read back
     wb = CalamineWorkbook.from_path(str(path))
     if SHEET not in wb.sheet_names:
         return {}

@@ -1,7 +1,7 @@
 """The notice's two name lists (附件3, 附件4) share one layout: annex label, title, the stamp line,
 a header row as printed, one row per entry, footnotes; A4 landscape with the header repeated."""
 from .. import spec
-from .common import page_setup, row_height
+from .common import page_setup, rendered, row_height
 from .stream import Body, cell
 
 STAMP = "省级中小企业主管部门：（盖章）"
@@ -30,7 +30,6 @@ def render(e, st, columns):
 def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, notes=()):
     """Write the list's skeleton; returns (worksheet, last entry row, Body). `heights` = (title row,
     header row); `key`: the entries' pre-rendered rows (summary.prerender)."""
-    from .common import rendered
     ws = wb.add_worksheet(sheet)
     n = len(columns)
     for col, (_, _, w) in enumerate(columns):

@@ -9,9 +9,11 @@ render them without knowing where they will land); the parent only numbers and j
 
 Hyperlinks are written here too (one external relationship each, in the sheet's rels part).
 """
+import io
 import re
 import zipfile
 
+from .. import ooxml
 from ..limits import MAX_CELL_CHARS
 from ..ooxml import a1, cell_xml, col_row, escape_text
 
@@ -144,9 +146,6 @@ _RELS_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 def write_package(skeleton, path, bodies):
     """Copy the skeleton workbook (bytes) to `path`, splicing in each Body's rows."""
-    import io
-
-    from .. import ooxml
     src = zipfile.ZipFile(io.BytesIO(skeleton))
     parts = {title: part for title, part, _ in ooxml.sheets(src)}
     by_part = {parts[b.sheet]: b for b in bodies}

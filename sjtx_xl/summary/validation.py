@@ -7,7 +7,7 @@ import os
 
 from .. import limits
 from ..problems import title as problem_title
-from .common import MAX_LINKS, MAX_URL, finish_table, page_setup, rendered, title_rows
+from .common import MAX_LINKS, MAX_URL, finish_table, first_page_columns, page_setup, rendered, title_rows
 from .model import KIND_TEXT, MERGED, SEVERITY_TEXT, STATUS_TEXT
 from .stream import Body, cell
 
@@ -183,5 +183,4 @@ def _sheet(wb, st, model, name, count, k, nsheets):
 
 
 def title_rows_last(widths):
-    from .common import first_page_columns
     return first_page_columns(widths) - 1

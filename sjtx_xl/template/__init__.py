@@ -31,7 +31,7 @@ def _formula(tpl, names):
 
 class _Compiler:
     def __init__(self, kind):
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # late: openpyxl only when a template is built (start-up time)
         spec.compile_checks(kind)
         self.form = spec.form(kind)
         self.lay = spec.layout(kind)
@@ -64,7 +64,7 @@ class _Compiler:
         return self.wb
 
     def name(self, name, ref):
-        from openpyxl.workbook.defined_name import DefinedName
+        from openpyxl.workbook.defined_name import DefinedName  # late: openpyxl (start-up time)
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
     def defined_names(self):
@@ -137,14 +137,14 @@ class _Compiler:
         ws.merge_cells(span)
         first, last = span.split(":")
         (c1, r1), (c2, r2) = _split(first), _split(last)
-        from openpyxl.utils import column_index_from_string as ci
+        from openpyxl.utils import column_index_from_string as ci  # late: openpyxl (start-up time)
         for r in range(r1, r2 + 1):
             for c in range(ci(c1), ci(c2) + 1):
                 if "border" in styles.ROLES[role]:
                     ws.cell(r, c).border = styles.ROLES[role]["border"]
 
     def field(self, fl):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         from openpyxl.worksheet.datavalidation import DataValidation
         ws = self.ws[fl.sheet]
         cell = ws[fl.cell]
@@ -195,7 +195,7 @@ class _Compiler:
             self._merge(ws, x.span, x.style)
 
     def selfcheck_sheet(self):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         ws, lay, names = self.ws["self"], self.lay, self.lay.names
         first, last = lay.NO_COL, lay.LAST_COL
         ws[first + "1"] = "申报条件自检（%s，实时计算，仅供参考）" % self.form.title
@@ -265,7 +265,7 @@ class _Compiler:
         return rows
 
     def page_setup(self):
-        from openpyxl.worksheet.properties import PageSetupProperties
+        from openpyxl.worksheet.properties import PageSetupProperties  # late: openpyxl (start-up time)
         for s in self.form.sheets:
             ws = self.ws[s.key]
             if s.hidden:
