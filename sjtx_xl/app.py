@@ -154,7 +154,7 @@ def submit(summary, output=None, pdf=True):
     """The submission package of a decided summary (submit.build): 附件3/4 of the recommended rows in
     rank order, each enterprise's 附件5/6, PDFs where LibreOffice is installed, the 推荐请示 draft
     and the list of those not recommended. Default folder: 上报材料 beside the summary."""
-    from .submit import build
+    from .submit import build                          # late: XlsxWriter, python-docx (start-up time)
     summary = Path(summary)
     return build(summary, Path(output) if output else summary.with_name("上报材料"), pdf=pdf)
 

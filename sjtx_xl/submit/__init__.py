@@ -23,6 +23,14 @@ from typing import List, Optional
 from .. import decisions, vocab
 from ..errors import UsageError
 from ..problems import problem
+from ..summary import annex3, annex4
+from ..summary import data as summary_data
+from ..summary import decisions as sheet
+from ..summary.edits import find_edits
+from ..summary.model import sort_key
+from ..verdicts import assess, deciding_facts
+from . import forms, letter, lists
+from . import pdf as pdfs
 
 ANNEX3_FILE = "附件3 重点“小巨人”企业名单汇总表.xlsx"
 ANNEX4_FILE = "附件4 公共服务示范平台名单汇总表.xlsx"
@@ -78,7 +86,6 @@ def _rank_key(item):
 
 
 def _reason(e, d, a):
-    from ..verdicts import deciding_facts
     parts = []
     if d.opinion:
         parts.append(d.opinion)
@@ -96,10 +103,6 @@ def _reason(e, d, a):
 
 def decide(summary):
     """(entries with .decision set, warnings) of a summary: typed decisions, else the defaults."""
-    from ..summary import data as summary_data
-    from ..summary import decisions as sheet
-    from ..summary.edits import find_edits
-    from ..summary.model import sort_key
     try:
         _, entries = summary_data.read_summary(summary)
     except summary_data.SummaryError as e:
@@ -123,9 +126,6 @@ def decide(summary):
 
 def build(summary, output, pdf=True):
     """Write the submission package of `summary` into the folder `output`."""
-    from ..verdicts import assess
-    from . import forms, letter, lists
-    from . import pdf as pdfs
     summary, output = Path(summary), Path(output)
     if not summary.is_file():
         raise UsageError("找不到汇总表：%s" % summary)
@@ -161,7 +161,6 @@ def build(summary, output, pdf=True):
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".%s.tmp-" % safe_name(output.name, 20), dir=str(output.parent)))
     try:
-        from ..summary import annex3, annex4
         n = len(lists.write_annex(tmp / ANNEX3_FILE, annex3, ent, annex3.NOTES))
         n += len(lists.write_annex(tmp / ANNEX4_FILE, annex4, plat))
         forms_dir = tmp / FORMS_DIR

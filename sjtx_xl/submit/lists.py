@@ -6,6 +6,8 @@ numbered on their own, every character printed (a long 附件4 text continues on
 """
 import copy
 
+import xlsxwriter
+
 from ..summary import official
 from ..summary.common import Styles
 from . import paging
@@ -15,7 +17,6 @@ PROPERTIES = {"author": "", "company": "", "comments": ""}     # nothing about t
 
 
 def new_workbook(path, title):
-    import xlsxwriter
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties(dict(PROPERTIES, title=title))
     return wb
