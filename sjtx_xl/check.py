@@ -31,7 +31,8 @@ from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
 from .rules import NOT_MET, PENDING, UNDETERMINED, check_field, is_blank, overall
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
+                  ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
 FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
               "legacy-xls", "too-large", "empty"}
 # Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
@@ -181,7 +182,9 @@ def _check_bytes(rep, data, official):
         if kind == "xls":
             return _check_legacy(rep, data, official)
         if kind == "doc":
-            raise FileProblem("not-a-workbook", "：这是Word文档")
+            raise FileProblem("not-a-workbook", "：这是Word文档（.doc），不是Excel工作簿")
+        if kind == "ppt":
+            raise FileProblem("not-a-workbook", "：这是PowerPoint演示文稿（.ppt），不是Excel工作簿")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
     book = Xlsx(data)
     saved = last_saved(book.zf)
@@ -436,7 +439,11 @@ def _official(rep, form, official):
 # --- many files -----------------------------------------------------------------------------
 
 def discover(paths, recursive=True):
-    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path."""
+    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path.
+
+    Sub-folders are walked when `recursive` (else each is listed as skipped); symbolic links to
+    folders are followed, and a link to a folder already walked (a loop, or the same folder
+    twice) is listed as skipped, so everything found is in the list once."""
     out, seen = [], set()
 
     def add(p, why):
@@ -452,15 +459,21 @@ def discover(paths, recursive=True):
         if p.is_file():
             add(p, skip_reason(p, explicit=True))
             continue
-        for root, dirs, files in os.walk(p):
+        walked = {os.path.realpath(p)}
+        for root, dirs, files in os.walk(p, followlinks=True):
             dirs.sort()
             kept = []
             for d in dirs:
+                full = Path(root) / d
                 if d.startswith("."):
-                    add(Path(root) / d, "隐藏文件夹，未检查")
+                    add(full, "隐藏文件夹，未检查")
                 elif not recursive:
-                    add(Path(root) / d, "子文件夹（未指定递归检查）")
+                    add(full, "子文件夹（未指定递归检查）")
+                elif os.path.realpath(full) in walked:
+                    loop = Path(os.path.realpath(root)).is_relative_to(os.path.realpath(full))
+                    add(full, "链接指向已检查的文件夹（%s），未再检查" % ("循环链接" if loop else "重复"))
                 else:
+                    walked.add(os.path.realpath(full))
                     kept.append(d)
             dirs[:] = kept
             for name in sorted(files):

@@ -142,7 +142,8 @@ def parser():
     sp.add_argument("-o", "--output", default="workbook/sjtx_xl.xlsm")
     sp = add("install-workbook", cmd_install_workbook, "把宏工作簿复制到用户目录并配置 Python 解释器")
     sp.add_argument("--dest", default=None)
-    sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）")
+    sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）；"
+                                 "给出文件夹时总是包括其子文件夹（merge 只在加 --recursive 时包括）")
     sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--feedback", metavar="DIR", help="为每个文件生成一份反馈工作簿，便于退回企业修改")
@@ -150,7 +151,8 @@ def parser():
     sp = add("merge", cmd_merge, "把文件夹中所有已填写的申报表汇总为附件3、4、5、6等汇总表（同宏工作簿“合并汇总”）")
     sp.add_argument("folder")
     sp.add_argument("-o", "--output", default=None, help="汇总工作簿路径（默认 FOLDER/汇总.xlsx）")
-    sp.add_argument("--recursive", action="store_true", help="包括子文件夹（按市州分文件夹时使用）")
+    sp.add_argument("--recursive", action="store_true",
+                    help="包括子文件夹（按市州分文件夹时使用；不加时子文件夹在汇总中列为“跳过”。check 总是包括子文件夹）")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
     sp.add_argument("--official-list", metavar="XLSX")

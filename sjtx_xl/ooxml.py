@@ -8,11 +8,13 @@ is the caller's business: functions here that take an element never parse bytes 
 """
 import datetime as _dt
 import functools
+import io
 import math
 import numbers
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
