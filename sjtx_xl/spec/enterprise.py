@@ -119,14 +119,14 @@ def _a5():
         wide(row, label, id=fid, label="企业简介·" + label[2:], type="longtext", max_len=5000,
              total_with=tuple(p for p in profile if p != fid), help=text + "三部分合计不超过5000字（四(二)3）。",
              clause="四(二)3", counter="E%d" % row)
-    T.append(Text(A5, "A23", "企业简介字数合计"))
     notes = ("注：1.“企业名称”须与工业和信息化部公布名称一致。",
              "2.请省级中小企业主管部门核实企业填报信息，所有填报信息佐证材料留存备查。",
              "3.打★部分请组织企业详细填写。",
              "4.每家企业的材料单独装订成册报送。")
     for i, n in enumerate(notes):
         T.append(Text(A5, "A%d" % (25 + i), n, "note", "A%d:D%d" % (25 + i, 25 + i)))
-    formulas = [Formula(A5, "B23", '=LEN({profile_management})+LEN({profile_products})+LEN({profile_innovation})&"/5000字"')]
+    # the total is an aid like the counters: in their column, beside the 企业简介 heading, never printed
+    formulas = [Formula(A5, "E19", '="合计"&(LEN({profile_management})+LEN({profile_products})+LEN({profile_innovation}))&"/5000字"')]
     return F, T, formulas
 
 
@@ -173,7 +173,7 @@ def _a6():
     F, T = [], []
     T.append(Text(A6, "A1", "吉林省第二批重点“小巨人”企业目标表", "title", "A1:E1"))
     T.append(Text(A6, "A2", "（组织具体企业填报）", "subtitle", "A2:E2"))
-    T.append(Text(A6, "A3", "企业名称（盖章）：", "label", "A3:B3"))
+    T.append(Text(A6, "A3", "企业名称（盖章）：", "label"))
     T.append(Text(A6, "D3", "省级中小企业主管部门（盖章）", "label", "D3:E3"))
     for col, text in zip("ABCDE", ("一级指标", "二级指标") + tuple(PERIOD_LABELS[p] for p in PERIODS)):
         T.append(Text(A6, "%s4" % col, text, "header"))
@@ -204,7 +204,8 @@ def _a6():
              "4.如某项指标没有，填“0”。")
     for i, n in enumerate(notes):
         T.append(Text(A6, "A%d" % (last + 1 + i), n, "note", "A%d:E%d" % (last + 1 + i, last + 1 + i)))
-    formulas = [Formula(A6, "C3", '=IF({name}="","",{name})', "echo", "C3")]
+    # the name is echoed across B:C, wide enough for a 100-character name in four lines
+    formulas = [Formula(A6, "B3", '=IF({name}="","",{name})', "echo", "B3:C3")]
     return F, T, formulas
 
 
@@ -311,7 +312,7 @@ def build():
                 SheetSpec(A6, "附件6 目标表", widths=(("A", 10), ("B", 52), ("C", 18), ("D", 18), ("E", 18)),
                           print_title_rows="4:5"),
                 SheetSpec(EXTRA, "补充信息及自检辅助", widths=(("A", 46), ("B", 60), ("C", 12))))
-        + common.hidden_sheets(),
+        + (common.appendix_sheet(),) + common.hidden_sheets(),
         fields=fields,
         texts=tuple(t5 + t6 + tx),
         formulas=tuple(x5 + x6 + xx),
