@@ -42,7 +42,7 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import uno" >/dev/null 2>
     rm -rf .venv
     /usr/bin/python3 -m venv --system-site-packages .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,pandas]'
 
 if [ "$job" = demo ]; then
     exec .venv/bin/sjtx-xl demo "$@"

@@ -3,34 +3,36 @@
     check_file(path, official=None) -> FileReport      never raises for bad input
     check_paths(paths, official=None, recursive=True) -> report.Report
     discover(paths, recursive=True) -> [(Path, skip reason or None)]
-    load_official_list(path) -> {credit code: official name}
-    cli_check(args) -> exit code
+
+The command line (cli.py) and the workbook (xl.py) reach these through app.py.
 
 Values are read by defined names (read/reader.py), or by labels for foreign layouts and .xls
 (read/bylabel.py), normalised with a warning per change (read/normalise.py), then checked with the
 rules the template's own validation and 自检 formulas are built from (rules.py): `check_field` for
-each field and each condition's `value()` for 三、申报条件. Cached formula results are never read.
+each field and each condition's `value()` for 三、申报条件. A formula is read as the result its
+program cached, with a warning at the cell; a formula without one is an error.
 """
 import datetime as _dt
-import functools
 import hashlib
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Optional
 
-from . import reference, spec
+from . import duplicates, ooxml, reference, spec
 from .errors import UsageError
+from .ooxml import last_saved
 from .problems import ERROR, WARNING, problem
 from .read import bylabel
 from .read.normalise import fmt, normalise
+from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
-from .rules import NOT_MET, PENDING, UNDETERMINED, SizeMatches, check_field, is_blank, overall
+from .rules import NOT_MET, PENDING, UNDETERMINED, check_field, is_blank, overall
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
+                  ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
 FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
               "legacy-xls", "too-large", "empty"}
 # Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
@@ -56,6 +58,7 @@ class FileReport:
     formulas: set = dc_field(default_factory=set)     # field ids whose cell holds a formula
     sha256: Optional[str] = None
     mtime: Optional[float] = None
+    saved: Optional[float] = None       # the workbook's own last-saved time (docProps), survives copying
     size: Optional[int] = None
 
     @property
@@ -75,18 +78,19 @@ class FileReport:
         """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
         if self.kind not in spec.KINDS or not self.conditions:
             return None
-        from .verdicts import assess
+        from .verdicts import assess  # late: verdicts loads the rules of every condition (start-up time)
         return assess(self.kind, self.values, self.conditions, self.problems)
 
     def to_dict(self, values=False):
         d = {
             "path": self.path, "kind": self.kind, "template_version": self.template_version,
             "status": self.status, "reason": self.reason,
-            "errors": [problem_dict(p) for p in self.problems],
+            "errors": [p.to_dict() for p in self.problems],
             "read_by": self.read_by, "conditions": dict(self.conditions), "overall": self.overall,
             "error_count": len(self.errors), "warning_count": len(self.warnings),
             "sha256": self.sha256, "size": self.size,
             "mtime": _dt.datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds") if self.mtime else None,
+            "saved": _dt.datetime.fromtimestamp(self.saved).isoformat(timespec="seconds") if self.saved else None,
         }
         a = self.assessment
         d["verdict"] = a.to_dict() if a else None
@@ -94,13 +98,6 @@ class FileReport:
             d["values"] = {k: json_value(v) for k, v in self.values.items()}
             d["raw"] = {k: json_value(v) for k, v in self.raw.items()}
         return d
-
-
-PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
-
-
-def problem_dict(p):
-    return {k: getattr(p, k) for k in PROBLEM_KEYS}
 
 
 def json_value(v):
@@ -185,9 +182,13 @@ def _check_bytes(rep, data, official):
         if kind == "xls":
             return _check_legacy(rep, data, official)
         if kind == "doc":
-            raise FileProblem("not-a-workbook", "：这是Word文档")
+            raise FileProblem("not-a-workbook", "：这是Word文档（.doc），不是Excel工作簿")
+        if kind == "ppt":
+            raise FileProblem("not-a-workbook", "：这是PowerPoint演示文稿（.ppt），不是Excel工作簿")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
     book = Xlsx(data)
+    saved = last_saved(book.zf)
+    rep.saved = saved.replace(tzinfo=_dt.timezone.utc).timestamp() if saved else None
     meta = book.meta()
     kind = meta.get("kind")
     if kind in SKIP_KINDS:
@@ -213,12 +214,12 @@ def _check_bytes(rep, data, official):
     _validate(rep, kind, official)
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _fields(kind):
     return {f.id: f for f in spec.form(kind).fields}
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _spec_hash(kind):
     return spec.spec_hash(kind)
 
@@ -243,26 +244,38 @@ def _read_by_names(rep, book, kind):
     _take_cells(rep, book, kind, cells)
 
 
+PERCENT_TYPES = ("share", "rate")        # field types compared with percentage thresholds
+
+
 def _take_cells(rep, book, kind, cells):
-    """Raw values of xlsx cells; formulas are recorded as such, with no cached result."""
+    """Raw values of xlsx cells, as the user saw them: a formula with a cached result is read as
+    that result (with a formula-cached warning at the cell), one without stays a formula; a date
+    field's serial is taken to the 1900 date system; a share under a % format is marked so that
+    normalise reads 1 as 100."""
     fields = _fields(kind)
-    date_styles = None
     for fid, c in cells.items():
         f = fields[fid]
         rep.where[fid] = (c.sheet, c.ref)
+        kind_ = c.kind
         if c.formula is not None:
-            rep.raw[fid] = c.formula
-            rep.formulas.add(fid)
-            continue
+            if c.cached in (None, "e"):
+                rep.raw[fid] = c.formula
+                rep.formulas.add(fid)
+                continue
+            kind_ = c.cached
+            rep.problems.append(_locate(problem("formula-cached", value=c.formula, detail=fmt(c.value)), rep, f))
         rep.raw[fid] = c.value
-        if f.type == "date" and c.kind == "n":
-            if date_styles is None:
-                date_styles = book.date_styles()
-            rep.raw[fid] = (c.value, c.style in date_styles)
+        if kind_ != "n":
+            continue
+        if f.type == "date":
+            value = c.value + ooxml.DAYS_1904 if book.date1904 else c.value
+            rep.raw[fid] = (value, c.style in book.date_styles())
+        elif f.type in PERCENT_TYPES and c.style in book.percent_styles():
+            rep.raw[fid] = (c.value, "percent")
 
 
 def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:
@@ -302,7 +315,7 @@ def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
 
 
 def _check_legacy(rep, data, official):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     from .read.meta import meta_from_calamine
     kinds = None
     try:
@@ -322,7 +335,7 @@ def check_values(kind, raw, where=None, path="", official=None, formulas=(), rea
     """Validate raw values ({field id: value as found}) of a form without reading a file.
 
     For other readers (the benchmark's openpyxl baseline, tests). A date field's raw value may be
-    (number, shown as a date?). Raises FileProblem('empty') when nothing is filled.
+    (number, shown as a date?), a share's (number, "percent") when shown with a % format. Raises FileProblem('empty') when nothing is filled.
     """
     rep = FileReport(path=path, kind=kind, read_by=read_by, raw=dict(raw), where=dict(where or {}),
                      formulas=set(formulas))
@@ -343,7 +356,7 @@ def _validate(rep, kind, official, located=None):
     for f in form.fields:
         raw = rep.raw.get(f.id)
         date_formatted = None
-        if isinstance(raw, tuple):                      # (number, shown as a date?) of a date field
+        if isinstance(raw, tuple):                      # (number, shown as a date? / "percent")
             raw, date_formatted = raw
             rep.raw[f.id] = raw
         if f.id in rep.formulas or (isinstance(raw, str) and _looks_like_formula(raw)):
@@ -379,7 +392,7 @@ def _looks_like_formula(raw):
     return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def _outputs(kind):
     return {o["id"]: o for o in spec.layout(kind).outputs()}
 
@@ -393,16 +406,16 @@ def _conditions(rep, form, kind):
         out = lay_out[c.id]
         where = dict(sheet=out["sheet"], cell=out["cell"]) if rep.read_by == "name" else {}
         if v == NOT_MET:
-            if isinstance(c.rule, SizeMatches):
-                f = form.field(c.rule.declared)
-                rep.problems.append(_locate(problem("size-mismatch", value=rep.values.get(f.id),
-                                                    detail=c.rule.computed(rep.values)), rep, f))
-            elif c.rule.fields() & field_errors and c.id == "uscc":
-                continue                                  # the field's own uscc-* error says it
+            if c.fail_field:                              # reported at the field, e.g. size-mismatch
+                f = form.field(c.fail_field)
+                rep.problems.append(_locate(problem(c.fail_type, value=rep.values.get(f.id),
+                                                    detail=c.rule.outcome(rep.values)), rep, f))
+            elif c.quiet_on_field_error and c.rule.fields() & field_errors:
+                continue                                  # the field's own error (uscc-*) says it
             else:
-                rep.problems.append(problem("condition-failed", detail="%s（%s）" % (c.label, c.detail),
+                rep.problems.append(problem(c.fail_type, detail="%s（%s）" % (c.label, c.detail),
                                             hint=c.fail_hint, label=c.label, **where))
-        elif v == PENDING and c.id != "complete":
+        elif v == PENDING and c.pending_reported:
             rep.problems.append(problem("condition-pending", detail=c.label, label=c.label, **where))
         elif v == UNDETERMINED:
             rep.problems.append(problem("condition-undetermined", detail=c.label, label=c.label, **where))
@@ -426,7 +439,11 @@ def _official(rep, form, official):
 # --- many files -----------------------------------------------------------------------------
 
 def discover(paths, recursive=True):
-    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path."""
+    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path.
+
+    Sub-folders are walked when `recursive` (else each is listed as skipped); symbolic links to
+    folders are followed, and a link to a folder already walked (a loop, or the same folder
+    twice) is listed as skipped, so everything found is in the list once."""
     out, seen = [], set()
 
     def add(p, why):
@@ -442,15 +459,21 @@ def discover(paths, recursive=True):
         if p.is_file():
             add(p, skip_reason(p, explicit=True))
             continue
-        for root, dirs, files in os.walk(p):
+        walked = {os.path.realpath(p)}
+        for root, dirs, files in os.walk(p, followlinks=True):
             dirs.sort()
             kept = []
             for d in dirs:
+                full = Path(root) / d
                 if d.startswith("."):
-                    add(Path(root) / d, "隐藏文件夹，未检查")
+                    add(full, "隐藏文件夹，未检查")
                 elif not recursive:
-                    add(Path(root) / d, "子文件夹（未指定递归检查）")
+                    add(full, "子文件夹（未指定递归检查）")
+                elif os.path.realpath(full) in walked:
+                    loop = Path(os.path.realpath(root)).is_relative_to(os.path.realpath(full))
+                    add(full, "链接指向已检查的文件夹（%s），未再检查" % ("循环链接" if loop else "重复"))
                 else:
+                    walked.add(os.path.realpath(full))
                     kept.append(d)
             dirs[:] = kept
             for name in sorted(files):
@@ -460,7 +483,6 @@ def discover(paths, recursive=True):
 
 
 def check_paths(paths, official=None, recursive=True):
-    from .report import Report
     reports = []
     for p, why in discover(paths, recursive):
         if why:
@@ -472,131 +494,12 @@ def check_paths(paths, official=None, recursive=True):
 
 
 def _duplicates(reports):
-    by_code = {}
-    for r in reports:
-        code = r.values.get("uscc") if r.kind in spec.KINDS else None
-        if isinstance(code, str) and code and r.status != "skipped":
-            by_code.setdefault((r.kind, code), []).append(r)
-    for (kind, code), group in by_code.items():
-        if len(group) < 2:
-            continue
+    """Every file of a group of duplicates (duplicates.groups) gets a duplicate-uscc warning."""
+    live = [r for r in reports if r.kind in spec.KINDS and r.status != "skipped"]
+    for (kind, code), group in duplicates.groups(live, lambda r: r.kind, lambda r: r.values.get("uscc")).items():
         for r in group:
             others = "、".join(o.name for o in group if o is not r)
             f = spec.form(kind).field("uscc")
             pr = _locate(problem("duplicate-uscc", value=code, detail=others), r, f)
             pr.file = r.path
             r.problems.append(pr)
-
-
-def _key(s):
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s)))
-
-
-def load_official_list(path):
-    """{统一社会信用代码: 企业名称} from the MIIT list (xlsx/xls/csv with a header row)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError("找不到“小巨人”名单文件：%s" % path)
-    rows = []
-    try:
-        if p.suffix.lower() in (".csv", ".txt"):
-            import csv
-            text = p.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    rows = list(csv.reader(io.StringIO(text.decode(enc))))
-                    break
-                except UnicodeDecodeError:
-                    continue
-        else:
-            from python_calamine import CalamineWorkbook
-            wb = CalamineWorkbook.from_path(str(p))
-            for name in wb.sheet_names:
-                rows.extend(wb.get_sheet_by_name(name).to_python())
-    except Exception as e:
-        raise UsageError("无法读取“小巨人”名单 %s：%s" % (path, e))
-    out = {}
-    cols = None
-    for row in rows:
-        keys = [_key(c) if c is not None else "" for c in row]
-        if cols is None or any("信用代码" in k for k in keys):
-            code_col = next((i for i, k in enumerate(keys) if "信用代码" in k), None)
-            name_col = next((i for i, k in enumerate(keys) if k in ("企业名称", "名称", "单位名称", "企业全称")), None)
-            if code_col is not None and name_col is not None:
-                cols = (code_col, name_col)
-                continue
-        if cols is None:
-            continue
-        code, name = (row[i] if i < len(row) else "" for i in cols)
-        code = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(code))).upper()
-        name = str(name).strip()
-        if code and name:
-            out[code] = name
-    if cols is None:
-        raise UsageError("“小巨人”名单 %s 中找不到“统一社会信用代码”和“企业名称”两列" % path)
-    return out
-
-
-# --- command line ---------------------------------------------------------------------------
-
-STATUS_TEXT = {"ok": "✔ 通过", "invalid": "✘ 有错误", "rejected": "✘ 无法读取", "skipped": "— 跳过"}
-SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告"}
-KIND_TEXT = {"enterprise": "企业申报表", "platform": "平台申报表"}
-
-
-def format_report(report):
-    lines = []
-    for r in report.files:
-        head = "%s  %s" % (STATUS_TEXT.get(r.status, r.status), r.path)
-        if r.kind in KIND_TEXT:
-            head += "  [%s%s%s]" % (KIND_TEXT[r.kind], "，模板v%s" % r.template_version if r.template_version else "",
-                                    "，按标签读取" if r.read_by == "label" else "")
-        lines.append(head)
-        if r.status in ("skipped",) or (r.status == "rejected" and len(r.problems) <= 1):
-            if r.reason:
-                lines.append("    原因：%s" % r.reason)
-            for p in r.problems:
-                lines.append("    提示：%s" % p.hint)
-            continue
-        a = r.assessment
-        if a:
-            from .verdicts import deciding_facts
-            why = deciding_facts(r.kind, r.conditions, a)
-            lines.append("    资格审查：%s%s" % (a.text, "（%s）" % why if why else ""))
-        for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
-            where = "%s!%s" % (p.sheet, p.cell) if p.sheet and p.cell else (p.sheet or "")
-            what = p.label or ""
-            lines.append("    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where, what, p.message, p.type))
-            if p.hint:
-                lines.append("          → %s" % p.hint)
-    s = report.stats
-    lines.append("")
-    lines.append("共 %d 个文件：通过 %d，有错误 %d，无法读取 %d，跳过 %d；错误 %d 条，警告 %d 条。"
-                 % (s["files"], s["ok"], s["invalid"], s["rejected"], s["skipped"], s["errors"], s["warnings"]))
-    return "\n".join(lines)
-
-
-def cli_check(args):
-    import json
-    import sys
-    from .cli import EXIT_INVALID, EXIT_OK
-    official = load_official_list(args.official_list) if getattr(args, "official_list", None) else None
-    feedback_dir = getattr(args, "feedback", None)
-    if feedback_dir:
-        fd = Path(feedback_dir)
-        if fd.exists() and not fd.is_dir():
-            raise UsageError("--feedback 需要一个文件夹：%s" % feedback_dir)
-    report = check_paths(args.paths, official=official, recursive=True)
-    if feedback_dir:
-        from .feedback import write_feedback_dir
-        try:
-            written = write_feedback_dir(report, feedback_dir)
-        except OSError as e:
-            raise UsageError("无法写入反馈表文件夹 %s：%s" % (feedback_dir, e.strerror or e))
-    if args.json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
-    else:
-        print(format_report(report))
-        if feedback_dir:
-            print("反馈表已写入 %s（%d 个）" % (Path(feedback_dir).absolute(), len(written)))
-    return EXIT_OK if report.valid else EXIT_INVALID

@@ -1,94 +1,108 @@
-"""sjtx-xl: the command line. Each command is a thin layer over a plain function.
+"""sjtx-xl: the command line. Each command parses its arguments, calls one use case of app.py
+and prints its result through render.py; every job of the officials' workbook is also here.
 
-Exit codes: 0 success; 1 a report is not valid (or a lint found problems); 2 usage errors.
+Exit codes (vocab.py): 0 success; 1 a report is not valid (or a lint found problems, or listed
+enterprises have not submitted); 2 usage errors.
 """
 import argparse
-import json
 import signal
 import sys
 
+from . import app, render
 from .errors import SjtxError, UsageError
+from .vocab import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+__all__ = ["main", "run", "parser", "data_dictionary", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE"]
+
+data_dictionary = app.fields            # the name tests and older scripts use
 
 
-def _print_json(obj):
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+def _out(text):
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def cmd_templates(args):
-    from .template import write_templates
-    for p in write_templates(args.output):
-        print(p)
+    result = app.templates(args.output, enterprise_list=args.enterprise_list)
+    if args.json:
+        _out(render.json_text(result.to_dict()))
+    elif args.enterprise_list:
+        _out(render.templates_text(result))
+    else:
+        for t in result.files:                     # one path per line, as always
+            print(t.path)
     return EXIT_OK
 
 
-def data_dictionary():
-    """The data dictionary of both forms: every field and every 自检 output cell."""
-    from . import spec
-    from .rules import FIELD_RULES
-    out = {"template_versions": dict(spec.TEMPLATE_VERSIONS), "fields": [], "selfcheck": []}
-    for kind in spec.KINDS:
-        f, lay = spec.form(kind), spec.layout(kind)
-        for fl in f.fields:
-            rule = FIELD_RULES[fl.type]
-            dv = rule.validation(fl, fl.cell, lay.names)
-            out["fields"].append({
-                "id": fl.id, "label": fl.label, "kind": kind, "sheet": lay.sheet_title[fl.sheet],
-                "cell": fl.cell, "name": fl.name, "type": fl.type, "unit": fl.unit,
-                "required": fl.required, "required_if": list(fl.required_if) if fl.required_if else None,
-                "form_part": fl.form_part, "aid": fl.aid, "indicator": fl.indicator, "period": fl.period,
-                "clause": fl.clause, "choices": list(f.lists[fl.choices]) if fl.choices else None,
-                "rules": {"validation": dv, "accepts": rule.describe(fl),
-                          "valid_formula": rule.valid_formula(fl, fl.cell, lay.names)},
-                "help": fl.help,
-            })
-        for o in lay.outputs():
-            out["selfcheck"].append(dict(o, kind=kind))
-    return out
+def cmd_prefill(args):
+    result = app.templates(args.output, enterprise_list=args.enterprise_list, blank=not args.no_blank)
+    _out(render.json_text(result.to_dict()) if args.json else render.templates_text(result))
+    return EXIT_OK
 
 
 def cmd_fields(args):
-    d = data_dictionary()
-    if args.json:
-        _print_json(d)
-        return EXIT_OK
-    rows = [(f["kind"], f["id"], f["label"], f["sheet"] + "!" + f["cell"], f["type"],
-             "必填" if f["required"] else ("条件必填" if f["required_if"] else "选填")) for f in d["fields"]]
-    for r in rows:
-        print("\t".join(r))
-    print()
-    for o in d["selfcheck"]:
-        print("\t".join((o["kind"], o["id"], o["label"], o["sheet"] + "!" + o["cell"], o["texts"]["pass"],
-                         o["texts"]["fail"])))
+    d = app.fields()
+    _out(render.json_text(d) if args.json else render.fields_text(d))
     return EXIT_OK
 
 
 def cmd_fill(args):
-    from .fill import fill
-    try:
-        with open(args.values, encoding="utf-8") as fh:
-            values = json.load(fh)
-    except (OSError, ValueError) as e:
-        raise UsageError("无法读取 %s：%s" % (args.values, e))
-    print(fill(args.template, values, args.output))
+    print(app.fill(args.template, args.values, args.output))
     return EXIT_OK
 
 
 def cmd_lint(args):
-    from .lint import main as lint_main
-    return lint_main(args.files)
+    from .lint import lint_problems_as_text           # late: only `lint` needs it
+    result = app.lint(args.files)
+    for path, found in result.files:
+        if isinstance(found, Exception):
+            print("error: %s" % found, file=sys.stderr)
+        elif found:
+            print("%s: %d problem(s)" % (path, len(found)))
+            for line in lint_problems_as_text(found).splitlines():
+                print("  " + line)
+        else:
+            print("%s: ok" % path)
+    return result.exit_code
 
 
 def cmd_build_workbook(args):
-    from .workbook import build_workbook
-    print(build_workbook(args.output))
+    print(app.build_workbook(args.output))
     return EXIT_OK
 
 
 def cmd_install_workbook(args):
-    from .workbook import install_workbook
-    print(install_workbook(args.dest))
+    print(app.install_workbook(args.dest))
+    return EXIT_OK
+
+
+def cmd_check(args):
+    result = app.check(args.paths, official_list=args.official_list, feedback=args.feedback)
+    if args.json:
+        _out(render.json_text(result.to_dict()))
+    else:
+        _out(render.check_text(result.report))
+        if result.feedback_dir is not None:
+            print("反馈表已写入 %s（%d 个）" % (result.feedback_dir.absolute(), len(result.feedback)))
+    return result.exit_code
+
+
+def cmd_merge(args):
+    result = app.merge(args.folder, output=args.output, recursive=args.recursive, official_list=args.official_list,
+                       keep=args.keep, enterprise_list=args.enterprise_list, previous=args.previous)
+    _out(render.json_text(result.to_dict()) if args.json else render.merge_text(result))
+    if args.strict and result.rejected_or_errors:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_missing(args):
+    result = app.missing(args.enterprise_list, args.sources)
+    _out(render.json_text(result.to_dict()) if args.json else render.missing_text(result))
+    return result.exit_code
+
+
+def cmd_demo(args):
+    app.demo(args.dir)
     return EXIT_OK
 
 
@@ -101,8 +115,15 @@ def parser():
         sp.set_defaults(func=fn)
         return sp
 
-    sp = add("templates", cmd_templates, "生成企业和平台申报模板（.xlsx）")
+    sp = add("templates", cmd_templates, "生成企业和平台申报模板（.xlsx）；给出企业名单时另为名单中每家企业生成预填模板")
     sp.add_argument("-o", "--output", default="templates", help="输出目录（默认 templates）")
+    sp.add_argument("--enterprise-list", metavar="XLSX", help="企业名单（企业名称，可选统一社会信用代码、批次）")
+    sp.add_argument("--json", action="store_true")
+    sp = add("prefill", cmd_prefill, "按企业名单为每家企业生成预填了名称、信用代码和批次的企业申报模板（同宏工作簿“生成模板”）")
+    sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”“批次”列")
+    sp.add_argument("-o", "--output", default=None, help="输出文件夹（默认 ~/sjtx-xl/模板）")
+    sp.add_argument("--no-blank", action="store_true", help="只生成预填模板，不另写空白模板")
+    sp.add_argument("--json", action="store_true")
     sp = add("fields", cmd_fields, "打印数据字典（字段、单元格、定义名称、校验规则和自检输出）")
     sp.add_argument("--json", action="store_true")
     sp = add("fill", cmd_fill, "按字段ID把 JSON 中的值写入模板副本（预填企业名称、信用代码等）")
@@ -115,30 +136,31 @@ def parser():
     sp.add_argument("-o", "--output", default="workbook/sjtx_xl.xlsm")
     sp = add("install-workbook", cmd_install_workbook, "把宏工作簿复制到用户目录并配置 Python 解释器")
     sp.add_argument("--dest", default=None)
-    sp = add("check", _lazy("check", "cli_check"), "读取并重新校验已填写的申报表，输出问题清单")
+    sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）；"
+                                 "给出文件夹时总是包括其子文件夹（merge 只在加 --recursive 时包括）")
     sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--feedback", metavar="DIR", help="为每个文件生成一份反馈工作簿，便于退回企业修改")
     sp.add_argument("--official-list", metavar="XLSX", help="工信部公布的“小巨人”名单（企业名称、统一社会信用代码）")
-    sp = add("merge", _lazy("merge", "cli_merge"), "把文件夹中所有已填写的申报表汇总为附件3、4、5、6等汇总表")
+    sp = add("merge", cmd_merge, "把文件夹中所有已填写的申报表汇总为附件3、4、5、6等汇总表（同宏工作簿“合并汇总”）")
     sp.add_argument("folder")
     sp.add_argument("-o", "--output", default=None, help="汇总工作簿路径（默认 FOLDER/汇总.xlsx）")
-    sp.add_argument("--recursive", action="store_true", help="包括子文件夹（按市州分文件夹时使用）")
+    sp.add_argument("--recursive", action="store_true",
+                    help="包括子文件夹（按市州分文件夹时使用；不加时子文件夹在汇总中列为“跳过”。check 总是包括子文件夹）")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
     sp.add_argument("--official-list", metavar="XLSX")
-    sp.add_argument("--keep", choices=("newest", "first"), default="newest", help="同一信用代码多份文件时保留哪份")
-    sp = add("demo", _lazy("demo", "cli_demo"), "生成示例数据并汇总（演示）")
+    sp.add_argument("--keep", choices=("newest", "first"), default="newest",
+                    help="同一信用代码多份文件时保留哪份（newest：工作簿保存时间最新，无则按文件修改时间）")
+    sp.add_argument("--previous", metavar="XLSX", help="上次的汇总表：从中带回推荐决定（默认为 -o 指定的已有汇总表）")
+    sp.add_argument("--enterprise-list", metavar="XLSX", help="企业名单：同时列出名单中未报送的企业")
+    sp = add("missing", cmd_missing, "对照企业名单，列出未报送的企业（名单中有、文件夹或汇总表中没有；有未报送时返回1）")
+    sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”列")
+    sp.add_argument("sources", nargs="+", metavar="FOLDER_OR_XLSX", help="报送文件夹、申报表或汇总表")
+    sp.add_argument("--json", action="store_true")
+    sp = add("demo", cmd_demo, "生成示例数据并汇总（演示）")
     sp.add_argument("dir", nargs="?", default="demo")
     return p
-
-
-def _lazy(module, func):
-    """Import a command's module only when it runs, so `sjtx-xl fields` starts fast."""
-    def run(args):
-        import importlib
-        return getattr(importlib.import_module("sjtx_xl." + module), func)(args)
-    return run
 
 
 def main(argv=None):

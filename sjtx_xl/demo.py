@@ -19,7 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import ooxml, reference, spec, template
+from . import ooxml, reference, samples, spec, template
 from .errors import UsageError
 from .fill import fill_bytes
 from .size import classify
@@ -265,7 +265,7 @@ def enterprise_values(rng, seq, city, area, area_name, taken_names):
     for iid, vals in targets.items():
         for period, x in zip(spec.PERIODS, vals):
             v["%s_%s" % (iid, period)] = x
-    return v
+    return samples.fill_required(spec.form("enterprise"), v, seq)
 
 
 def _long_text(rng, n):
@@ -326,7 +326,7 @@ def platform_values(rng, p, seq, taken):
         "goal_y2_quant": "2023年服务国家级“小巨人”企业%d户，帮助企业解决创新堵点%d个。" % (firms + 10, firms),
     }
     v.update(services)
-    return v
+    return samples.fill_required(spec.form("platform"), v, seq)
 
 
 PLATFORM_MISTAKES = {
@@ -341,7 +341,7 @@ PLATFORM_MISTAKES = {
 
 def other_template_bytes():
     """A hand-made workbook that is not from our template (an 'unknown-template')."""
-    import xlsxwriter
+    import xlsxwriter  # late: only the extra sample files need XlsxWriter
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.set_properties({"created": BASE_TIME})          # deterministic bytes
@@ -509,7 +509,7 @@ def _bulk_one(args):
 
 def generate_bulk(root, n, seed=SEED, processes=None):
     """n enterprise workbooks in city sub-folders (a fifth with one mistake each), in parallel."""
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # late: only bulk generation uses a pool
     root = Path(root)
     for c in reference.cities():
         (root / c).mkdir(parents=True, exist_ok=True)
@@ -539,7 +539,7 @@ def prepare_dir(d):
 
 
 def run_demo(d, seed=SEED, out=sys.stdout):
-    from .merge import merge
+    from .merge import merge  # late: merge loads the summary writers (start-up time)
     from .template import write_templates
     d = prepare_dir(d)
     write_templates(d / TEMPLATE_DIR)
@@ -555,8 +555,3 @@ def run_demo(d, seed=SEED, out=sys.stdout):
                  c["files_with_errors"]))
     out.write("重新汇总：sjtx-xl merge %s --recursive -o %s\n" % (d / INPUT_DIR, d / SUMMARY_NAME))
     return result, manifest
-
-
-def cli_demo(args):
-    run_demo(args.dir)
-    return 0

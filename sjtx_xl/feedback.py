@@ -14,12 +14,11 @@ from pathlib import Path
 
 from . import spec
 from .fsutil import atomic_path
-from .problems import ERROR
 from .rules import OVERALL_TEXT, VERDICT_TEXT
-
-SEVERITY = {ERROR: "错误（须修改）", "warning": "警告（请核对）"}
-STATUS = {"ok": "通过（无错误）", "invalid": "有错误，请修改后重新报送", "rejected": "文件无法读取，请按提示处理后重新报送"}
-KIND = {"enterprise": "企业申报表", "platform": "平台申报表"}
+from .vocab import CHECK_STATUS_ADVICE as STATUS
+from .vocab import ERROR
+from .vocab import FORM_TEXT as KIND
+from .vocab import SEVERITY_ADVICE as SEVERITY
 OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
@@ -30,7 +29,7 @@ def feedback_name(file_report):
 
 def write_feedback(file_report, out_path):
     """Write the feedback workbook of one FileReport to `out_path` (atomically)."""
-    import xlsxwriter
+    import xlsxwriter  # late: XlsxWriter only when feedback is asked for (start-up time)
     r = file_report
     with atomic_path(out_path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), OPTIONS)

@@ -2,35 +2,42 @@
 
     merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None,
           progress=None) -> MergeResult
-    cli_merge(args) -> exit code (0 written; 1 with --strict if a file was rejected or has errors;
-                                  2 usage errors, raised as UsageError)
+
+The command line (cli.py) and the workbook (xl.py) reach it through app.py.
 
 Steps: discover the files (check.discover); read and validate every candidate on a process pool
 sized to the machine (check.check_file in the workers, which also turn each report into compact
 summary rows); recognise summaries written by this command and carry their rows with provenance;
-drop duplicate credit codes by the stated rule; write the summary atomically (summary/).
+drop duplicate credit codes by the stated rule (duplicates.py); write the summary atomically (summary/).
 
 Every file found ends as merged, rejected or skipped, with a reason for the last two.
 """
-import json
+import datetime as _dt
 import os
+import re
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import spec
+from . import decisions, duplicates, spec
+from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .problems import problem
-from .summary import Entry, FileRecord, SummaryModel, prerender, write_summary
+from .roster import load_official_list
+from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
+from .summary import decisions as decision_sheet
+from .summary.edits import find_edits
 from .summary.annex4 import MAX_PLATFORMS, warning_text
 from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIPPED, assign_city, mtime_text,
                             sort_key)
 
+from .vocab import READ_STATUSES
+
 DEFAULT_NAME = "汇总.xlsx"
-PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
-READ_STATUSES = ("ok", "invalid")          # check.FileReport statuses that mean "read"
+BACKUP_RE = re.compile(r".+\.previous-\d{8}-\d{6}(-\d+)?\.xlsx$", re.I)   # copies kept by a re-merge
 
 
 # --------------------------------------------------------------------------- reading (in workers)
@@ -44,10 +51,6 @@ def _init_worker(root, official):
     _ROOT, _OFFICIAL = root, official
 
 
-def _pdict(p):
-    return {k: getattr(p, k, None) for k in PROBLEM_KEYS}
-
-
 def _folder_parts(path, root):
     try:
         rel = Path(path).relative_to(root)
@@ -58,16 +61,16 @@ def _folder_parts(path, root):
 
 def read_file(path, root, official=None):
     """One candidate file -> FileRecord with its summary rows. Never raises for bad input."""
-    from .check import check_file
     rep = check_file(path, official)
     parts, rel = _folder_parts(rep.path, root)
     rec = FileRecord(path=rep.path, rel=rel, status=SKIPPED, reason=rep.reason or "", kind=rep.kind,
-                     template_version=rep.template_version, problems=[_pdict(p) for p in rep.problems],
-                     sha256=rep.sha256 or "", mtime=rep.mtime or 0.0, size=rep.size or 0, read_by=rep.read_by or "")
+                     template_version=rep.template_version, problems=[p.to_dict() for p in rep.problems],
+                     sha256=rep.sha256 or "", mtime=rep.mtime or 0.0, saved=rep.saved or 0.0, size=rep.size or 0,
+                     read_by=rep.read_by or "")
     if rep.status in READ_STATUSES and rep.kind in spec.KINDS:
         rec.status, rec.reason = MERGED, ""
         e = Entry(kind=rep.kind, values=rep.values, conditions=dict(rep.conditions), overall=rep.overall,
-                  problems=rec.problems, path=rec.path, sha256=rec.sha256, mtime=rec.mtime, size=rec.size,
+                  problems=rec.problems, path=rec.path, sha256=rec.sha256, mtime=rec.mtime, saved=rec.saved, size=rec.size,
                   template_version=rec.template_version, read_by=rec.read_by, rel=rel)
         rec.entries = [prerender(assign_city(e, parts))]
     elif rep.status == "skipped":
@@ -80,7 +83,7 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return rec
+    return prerender_file(rec)
 
 
 def _read_summary_file(rec, parts):
@@ -89,7 +92,7 @@ def _read_summary_file(rec, parts):
         meta, entries = summary_data.read_summary(rec.path)
     except summary_data.SummaryError as e:
         rec.kind = "summary"
-        rec.problems = [_pdict(problem("corrupt", detail="汇总表的数据无法读取（%s）" % e, file=rec.path))]
+        rec.problems = [problem("corrupt", detail="汇总表的数据无法读取（%s）" % e, file=rec.path).to_dict()]
         rec.reason = rec.problems[0]["message"]
         return
     rec.status, rec.reason, rec.kind, rec.read_by = MERGED, "", "summary", "summary"
@@ -98,16 +101,40 @@ def _read_summary_file(rec, parts):
     for kind in spec.KINDS:
         theirs = meta.get("spec_hash_" + kind)
         if theirs and theirs != spec.spec_hash(kind):
-            rec.problems.append(_pdict(problem(
+            rec.problems.append(problem(
                 "inconsistent", detail="汇总表由另一版本的 sjtx-xl 生成（%s 规格 %s，本程序为 %s），各行按原样带入"
-                % (kind, theirs, spec.spec_hash(kind)), hint="如需按本版本规则重新校验，请改为汇总原始申报表")))
+                % (kind, theirs, spec.spec_hash(kind)), hint="如需按本版本规则重新校验，请改为汇总原始申报表").to_dict())
+    try:
+        typed = decision_sheet.read(rec.path)
+    except Exception as e:                                    # calamine raises many types
+        typed = {}
+        rec.problems.append(problem("inconsistent", detail="汇总表的“推荐决定”无法读取（%s），各行全部带入" % e,
+                                    hint="请市（州）检查其汇总表的“推荐决定”工作表").to_dict())
+    try:
+        rec.problems.extend(p.to_dict() for p in find_edits(rec.path, entries))
+    except Exception as e:
+        rec.problems.append(problem("summary-edited", detail="无法与隐藏数据比对（%s）" % e).to_dict())
+    if typed:
+        _city_decisions(rec, entries, typed)
     for e in entries:
-        e.via = tuple(e.via) + (rec.path,)
+        e.via = tuple(e.via) + (rec.rel,)          # relative, as every path in a summary
         city = assign_city(Entry(kind=e.kind, values={}, conditions={}, overall=None, problems=[], path=""), parts)
         if city.city_source == "folder":                      # the province's sub-folder says whose it is
             e.city, e.city_source = city.city, "folder"
         prerender(e)
     rec.entries = entries
+
+
+def _city_decisions(rec, entries, typed):
+    """A city summary carries only the rows its 推荐决定 says 推荐, with the city's rank and opinion."""
+    for e in entries:
+        d = typed.get(decisions.entry_key(e))
+        if d is not None and d.recommended:
+            e.city_rank, e.city_opinion = d.rank, d.opinion
+            continue
+        shown = d.decision if d is not None and d.decision else "未作决定"
+        e.dropped = "市（州）未推荐（推荐决定：%s）" % shown
+        rec.problems.append(problem("city-not-recommended", value=e.name, detail=shown, file=rec.path).to_dict())
 
 
 def _work(item):
@@ -159,7 +186,7 @@ def read_all(paths, root, official=None, workers=None, progress=None):
             out[i] = read_file(p, root, official)
             progress.update()
         return out
-    import multiprocessing
+    import multiprocessing                                # late: only a merge of four files or more uses a pool
     from concurrent.futures import ProcessPoolExecutor
     out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
     progress.update()
@@ -182,37 +209,31 @@ def read_all(paths, root, official=None, workers=None, progress=None):
 
 
 def dedupe(records, keep="newest"):
-    """Keep one row per (kind, credit code); the others are marked dropped and their files skipped."""
+    """Keep one row per (kind, valid credit code) by duplicates.newest (or the first found with
+    keep='first'); the others are marked dropped and their files skipped."""
     if keep not in KEEP_RULES:
         raise UsageError("--keep 只能是 newest 或 first")
-    groups = {}
-    for fi, rec in enumerate(records):
-        if rec.status != MERGED:
-            continue
-        for ei, e in enumerate(rec.entries):
-            if e.uscc:
-                groups.setdefault((e.kind, e.uscc), []).append(((fi, ei), rec, e))
-    for (kind, code), group in groups.items():
-        if len(group) < 2:
-            continue
+    rows = [((fi, ei), rec, e) for fi, rec in enumerate(records) if rec.status == MERGED
+            for ei, e in enumerate(rec.entries) if not e.dropped]
+    for (kind, code), group in duplicates.groups(rows, lambda g: g[2].kind, lambda g: g[2].uscc).items():
         if keep == "newest":
-            winner = min(group, key=lambda g: (-g[2].mtime, g[2].path, g[0]))
+            winner, basis = duplicates.newest(group, lambda g: g[2].saved, lambda g: g[2].mtime,
+                                              lambda g: (g[2].path, g[0]))
         else:
-            winner = min(group, key=lambda g: g[0])
+            winner, basis = group[0], duplicates.ORDER
         _, wrec, w = winner
         for _, rec, e in group:
             if e is w:
                 continue
             e.dropped = "%s统一社会信用代码 %s 与“%s”相同，按规则保留后者（%s）" % (
-                DUPLICATE_PREFIX, code, w.rel or w.path,
-                "修改时间 %s 较新" % mtime_text(w.mtime) if keep == "newest" else "最先找到")
+                DUPLICATE_PREFIX, code, w.rel or w.path, duplicates.reason(basis, w.saved, w.mtime))
             if rec.kind != "summary":
                 rec.status, rec.reason = SKIPPED, e.dropped
         others = "、".join(os.path.basename(e.path) for _, _, e in group if e is not w)
         field = spec.form(kind).field("uscc")
         sheet = spec.layout(kind).sheet_title[field.sheet]
-        w.problems.append(_pdict(problem("duplicate-uscc", value=code, detail=others, sheet=sheet, cell=field.cell,
-                                         field=field.id, label=field.label)))
+        w.problems.append(problem("duplicate-uscc", value=code, detail=others, sheet=sheet,
+                                                cell=field.cell, field=field.id, label=field.label).to_dict())
         w.record = None                                      # its _data record changed
 
 
@@ -223,6 +244,13 @@ class MergeResult:
     counts: dict
     notices: list
     timings: dict = None                    # seconds per phase: discover, read, prepare, write, total
+    missing: object = None                  # app.MissingResult when an enterprise list was given
+    decisions: dict = None                  # previous summary, its kept copy, carried/default counts, lost
+
+    def frames(self):
+        """{table: pandas DataFrame}: 附件3–6, 资格审查, the problem list and the file accounting."""
+        from .frames import summary_frames               # late: frames import pandas
+        return summary_frames(self.model)
 
     @property
     def rejected_or_errors(self):
@@ -238,7 +266,7 @@ class MergeResult:
         for f in self.model.files:
             d = {"path": f.path, "kind": f.kind, "template_version": f.template_version, "status": f.status,
                  "reason": f.reason, "errors": f.problems, "read_by": f.read_by or None, "sha256": f.sha256 or None,
-                 "size": f.size, "mtime": mtime_text(f.mtime) or None,
+                 "size": f.size, "mtime": mtime_text(f.mtime) or None, "saved": mtime_text(f.saved) or None,
                  "error_count": len(f.errors), "warning_count": len(f.problems) - len(f.errors)}
             if f.kind in spec.KINDS and f.entries:                 # as in `sjtx-xl check --json`
                 d["conditions"], d["overall"] = f.entries[0].conditions, f.entries[0].overall
@@ -256,7 +284,8 @@ class MergeResult:
                      by_type=dict(sorted(by_type.items())))
         return {"valid": not self.rejected_or_errors, "output": self.output, "keep": self.model.keep,
                 "keep_rule": self.model.keep_rule, "counts": self.counts, "notices": self.notices,
-                "timings": self.timings, "files": files, "stats": stats}
+                "timings": self.timings, "decisions": self.decisions, "files": files, "stats": stats,
+                "missing": self.missing.to_dict() if self.missing is not None else None}
 
 
 def _same_file(a, b):
@@ -266,9 +295,42 @@ def _same_file(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None):
-    """Merge every workbook in `folder` into the summary workbook `output` (default FOLDER/汇总.xlsx)."""
-    from .check import discover, load_official_list
+def backup_path(output, now=None):
+    """Where a re-merge keeps the summary it replaces: 汇总.previous-20261201-061500.xlsx beside it."""
+    stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    p, n = output.with_name("%s.previous-%s.xlsx" % (output.stem, stamp)), 1
+    while p.exists():
+        n += 1
+        p = output.with_name("%s.previous-%s-%d.xlsx" % (output.stem, stamp, n))
+    return p
+
+
+def previous_decisions(output, previous=None):
+    """(path, {key: Decision}, notices) of the summary whose typed decisions a re-merge carries over."""
+    if previous is not None:
+        path = Path(previous)
+        if not path.is_file():
+            raise UsageError("找不到上次的汇总表：%s" % previous)
+        if not summary_data.is_summary(path):
+            raise UsageError("%s 不是本系统生成的汇总表，无法从中带回推荐决定" % previous)
+    elif output.is_file() and summary_data.is_summary(output):
+        path = output
+    else:
+        return None, {}, []
+    try:
+        return path, decision_sheet.read(path), []
+    except Exception as e:                                    # calamine raises many types
+        return path, {}, [problem("inconsistent", detail="上次汇总表的“推荐决定”无法读取（%s），本次按默认决定" % e,
+                                  hint="上次的汇总表已原样保留，可从中手工核对").to_dict()]
+
+
+def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None,
+          previous=None):
+    """Merge every workbook in `folder` into the summary workbook `output` (default FOLDER/汇总.xlsx).
+
+    When `output` already is a summary (or `previous` names one), the decisions typed on its 推荐决定
+    sheet are carried over by credit code, and the file is kept as a copy before it is replaced.
+    """
     t0 = time.monotonic()
     folder = Path(folder)
     if not folder.is_dir():
@@ -281,6 +343,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     if keep not in KEEP_RULES:
         raise UsageError("--keep 只能是 newest 或 first")
     official = load_official_list(official_list) if official_list else None
+    prev_path, prev, notices = previous_decisions(output, previous)
     root = folder.absolute()
     found = discover([folder], recursive)
     records = [None] * len(found)
@@ -290,6 +353,9 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
         if output_exists and p.is_file() and _same_file(p, output):
             records[i] = FileRecord(path=str(p), rel=_folder_parts(p, root)[1], status=SKIPPED,
                                     reason="本命令要写入的汇总表（上次汇总的结果），不作为输入")
+        elif BACKUP_RE.match(p.name) or (prev_path is not None and p.is_file() and _same_file(p, prev_path)):
+            records[i] = FileRecord(path=str(p), rel=_folder_parts(p, root)[1], status=SKIPPED,
+                                    reason="以前汇总结果的备份（重新汇总时保留），不作为输入")
         elif why:
             records[i] = FileRecord(path=str(p), rel=_folder_parts(p, root)[1], status=SKIPPED, reason=why)
         else:
@@ -317,65 +383,47 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     platforms.sort(key=sort_key)
     model = SummaryModel(enterprises=enterprises, platforms=platforms, files=records, keep=keep, root=str(root),
                          carried=carried)
-    notices = []
+    lost = decisions.apply(enterprises + platforms, prev)
+    model.lost_decisions = lost
+    for d in lost:
+        notices.append(problem("decision-orphaned", value=d.name or d.uscc, detail=decision_text(d)).to_dict())
     if len(platforms) > MAX_PLATFORMS:                      # 三(二)：全省精选不超过3家
-        notices.append(_pdict(problem("too-many-platforms", value=len(platforms))))
+        notices.append(problem("too-many-platforms", value=len(platforms)).to_dict())
         model.notices.append(warning_text(len(platforms)))
     t_prepared = time.monotonic()
+    kept = None
+    if output.is_file():                                     # nothing the official typed is lost
+        kept = backup_path(output)
+        shutil.copy2(output, kept)
     try:
-        write_summary(output, model)
-    except OutputLockedError:
+        try:
+            write_summary(output, model)
+        except OutputLockedError:
+            raise
+        except PermissionError as e:
+            raise OutputLockedError("无法写入 %s（%s）：请换一个有写入权限的位置或文件名，例如 %s" % (
+                output, e.strerror or e, Path.home() / output.name)) from e
+    except BaseException:
+        if kept is not None:                                 # the summary was not replaced: no copy needed
+            kept.unlink()
         raise
-    except PermissionError as e:
-        raise OutputLockedError("无法写入 %s（%s）：请换一个有写入权限的位置或文件名，例如 %s" % (
-            output, e.strerror or e, Path.home() / output.name)) from e
     t_end = time.monotonic()
     timings = {"discover": t_found - t0, "read": t_read - t_found, "prepare": t_prepared - t_read,
                "write": t_end - t_prepared, "total": t_end - t0, "workers": min(workers or default_workers(), len(todo))}
+    rows = enterprises + platforms
+    carried = sum(1 for e in rows if e.decision.carried)
+    summary_of_decisions = {
+        "previous": str(prev_path) if prev_path else None, "kept_copy": str(kept) if kept else None,
+        "carried": carried, "defaults": len(rows) - carried, "lost": [d.to_dict() for d in lost],
+        "recommended": sum(1 for e in rows if e.decision.recommended)}
     return MergeResult(output=str(output.resolve()), model=model, counts=model.counts(), notices=notices,
-                       timings=timings)
+                       timings=timings, decisions=summary_of_decisions)
 
 
-# --------------------------------------------------------------------------- command line
-
-LIST_LIMIT = 20
-
-
-def format_result(r):
-    c = r.counts
-    lines = ["汇总表：%s" % r.output,
-             "共发现文件 %d 个：已汇总 %d 个，拒收 %d 个，跳过 %d 个（其中重复 %d 个）；汇总企业 %d 家、平台 %d 个；有错误的文件 %d 个。"
-             % (c["found"], c["merged"], c["rejected"], c["skipped"], c["duplicates"], c["enterprises"],
-                c["platforms"], c["files_with_errors"]),
-             "重复处理规则：%s。" % r.model.keep_rule]
-    for title, pick in (("拒收", lambda f: f.status == REJECTED), ("跳过", lambda f: f.status == SKIPPED),
-                        ("有错误（已汇总，详见“校验报告”）", lambda f: f.status == MERGED and f.errors)):
-        chosen = [f for f in r.model.files if pick(f)]
-        if not chosen:
-            continue
-        lines.append("%s：" % title)
-        for f in chosen[:LIST_LIMIT]:
-            why = f.reason if f.status != MERGED else "%d 个错误，如：%s" % (len(f.errors), f.errors[0]["message"])
-            lines.append("  %s — %s" % (f.rel or f.path, why))
-        if len(chosen) > LIST_LIMIT:
-            lines.append("  …… 另有 %d 个，见汇总表“校验报告”" % (len(chosen) - LIST_LIMIT))
-    for n in r.model.notices:
-        lines.append(n)
-    if r.timings:
-        t = r.timings
-        lines.append("用时 %.2f 秒（查找 %.2f，读取和校验 %.2f（%d 个进程），写汇总表 %.2f）"
-                     % (t["total"], t["discover"], t["read"], t["workers"], t["prepare"] + t["write"]))
-    return "\n".join(lines)
-
-
-def cli_merge(args):
-    from .cli import EXIT_INVALID, EXIT_OK
-    result = merge(args.folder, output=args.output, recursive=args.recursive,
-                   official_list=getattr(args, "official_list", None), keep=getattr(args, "keep", "newest"))
-    if args.json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
-    else:
-        print(format_result(result))
-    if args.strict and result.rejected_or_errors:
-        return EXIT_INVALID
-    return EXIT_OK
+def decision_text(d):
+    parts = [d.decision or "未作决定"]
+    if d.rank not in (None, ""):
+        parts.append("排序%s" % d.rank)
+    if d.opinion:
+        parts.append("意见：%s" % d.opinion)
+    return "，".join(parts)

@@ -4,11 +4,13 @@ A problem type is a stable kebab-case string with a severity, a Chinese message 
 fix hint. Code creates problems only through `problem(type, **context)`, so the wording of
 every message lives here once.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Optional
 
-ERROR = "error"      # must be fixed before the enterprise or platform can be recommended
-WARNING = "warning"  # must be looked at by an official
+from .vocab import ERROR, WARNING
+
+# The one serialised form of a problem: `check --json`, `merge --json`, the summary's _data records.
+PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
 
 # type: (severity, message template, hint template)
 TYPES = {
@@ -26,11 +28,15 @@ TYPES = {
     "duplicate-uscc": (WARNING, "统一社会信用代码 {value} 在多个文件中出现：{detail}", "请确认保留哪一份；默认保留修改时间最新的文件"),
     "name-not-in-official-list": (ERROR, "企业名称与工业和信息化部公布名单不一致：{value}", "企业名称须与工信部公布名称一致{detail}"),
     "uscc-not-in-official-list": (ERROR, "统一社会信用代码不在工信部公布的“小巨人”名单中：{value}", "请核对信用代码，或确认该企业是否为国家级专精特新“小巨人”企业"),
+    "decision-orphaned": (WARNING, "上次汇总对“{value}”作出的推荐决定（{detail}）本次没有对应的企业或平台", "已保留在“推荐决定”表下方备查；如该企业或平台再次报送，重新汇总时自动带回"),
+    "city-not-recommended": (WARNING, "市（州）汇总表未推荐“{value}”（推荐决定：{detail}），未带入省级汇总", "如需纳入，请市（州）在其汇总表“推荐决定”中改为“推荐”后重新报送"),
+    "summary-edited": (WARNING, "汇总表的可见表格被改动：{detail}", "汇总按该表隐藏的原始数据（_data）进行，未采用改动后的值；如需更正，请企业改正申报表后由市（州）重新汇总"),
     "too-many-platforms": (WARNING, "推荐平台 {value} 家，超过通知规定的不超过3家", "全省推荐不超过3个平台（三(二)），请择优保留"),
     # field level
     "field-not-found": (ERROR, "表中未找到“{detail}”一项", "请使用本系统下发的模板，或在表中补充该项"),
     "required-missing": (ERROR, "必填项未填写", "{hint}"),
     "formula-in-cell": (ERROR, "单元格内是公式而不是数据：{value}", "请删除公式，直接填写数值或文字"),
+    "formula-cached": (WARNING, "单元格内是公式 {value}，已按保存时的计算结果“{detail}”读取", "请核对结果；建议删除公式，直接填写数值或文字"),
     "not-a-number": (ERROR, "应为数字，实际为：{value}", "请只填写数字，不要带单位或文字{hint_suffix}"),
     "not-an-integer": (ERROR, "应为整数，实际为：{value}", "请填写整数（个数、项数、人数）"),
     "out-of-range": (ERROR, "数值 {value} 超出允许范围 {detail}", "{hint}"),
@@ -56,6 +62,29 @@ TYPES = {
     "condition-undetermined": (WARNING, "无法按表中数据判定：{detail}", "按2位行业代码无法确定适用的划型标准，请人工核对"),
 }
 
+# type: a short Chinese name, for reports that list problems by type (校验报告's 问题类型 column)
+TITLES = {
+    "not-a-workbook": "不是工作簿", "encrypted": "设置了密码", "corrupt": "文件损坏",
+    "unknown-template": "非本系统模板", "old-template-version": "模板版本过旧", "legacy-xls": "旧版文件格式",
+    "too-large": "文件过大", "empty": "空文件", "template-changed": "模板被改动", "read-by-label": "按标签读取",
+    "duplicate-uscc": "信用代码重复", "decision-orphaned": "推荐决定无对应企业",
+    "city-not-recommended": "市（州）未推荐", "summary-edited": "汇总表被改动", "formula-cached": "公式按计算结果读取", "name-not-in-official-list": "名称与名单不符",
+    "uscc-not-in-official-list": "信用代码不在名单中", "too-many-platforms": "平台超过3家",
+    "field-not-found": "缺少填报项", "required-missing": "必填项未填", "formula-in-cell": "单元格内是公式",
+    "not-a-number": "不是数字", "not-an-integer": "不是整数", "out-of-range": "超出范围",
+    "percent-fraction": "百分数写成小数", "not-in-list": "不是可选项", "text-too-long": "文字超长",
+    "bad-date": "日期无效", "product-code-format": "产品代码格式错误", "product-name-english": "产品名称含英文",
+    "product-name-separator": "产品分隔符错误", "uscc-length": "信用代码位数错误", "uscc-charset": "信用代码含非法字符",
+    "uscc-authority": "信用代码前两位无效", "uscc-check-char": "信用代码校验位错误", "platform-not-in-list": "平台不在名单中",
+    "size-mismatch": "企业规模与测算不符", "inconsistent": "数据不一致", "normalised": "已自动规范",
+    "condition-failed": "不符合申报条件", "condition-pending": "申报条件待判定", "condition-undetermined": "申报条件无法判定",
+}
+
+
+def title(type):
+    """The Chinese name of a problem type (the code itself for a type this version does not know)."""
+    return TITLES.get(type, type or "")
+
 
 @dataclass
 class Problem:
@@ -71,7 +100,7 @@ class Problem:
     value: Optional[str] = None
 
     def to_dict(self):
-        return asdict(self)
+        return {k: getattr(self, k) for k in PROBLEM_KEYS}
 
 
 class _Blank(dict):

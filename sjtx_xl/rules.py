@@ -214,7 +214,7 @@ class UsccRule(FieldRule):
             ref, ref, cs, total)
 
     def check(self, f, v, lists):
-        from .uscc import check_uscc
+        from .uscc import check_uscc  # late: uscc loads its area codes on first use
         code = _num_text(v)
         r = check_uscc(code)
         if r.ok:
@@ -336,6 +336,10 @@ class Expr:
 
     def fields(self):
         raise NotImplementedError
+
+    def outcome(self, values):
+        """What the rule found, for a failure reported at a field (Condition.fail_field)."""
+        return ""
 
 
 class AtLeast(Expr):
@@ -469,7 +473,7 @@ class ValidUscc(NamedRule):
                 .format(n=n, s=names["H_uscc_sum"], a=names["H_uscc_auth"], cs=names["charset"]))
 
     def value(self, values):
-        from .uscc import check_uscc
+        from .uscc import check_uscc  # late: uscc loads its area codes on first use
         v = values.get(self.fid)
         if is_blank(v):
             return PENDING
@@ -531,6 +535,9 @@ class SizeMatches(NamedRule):
             return "小型"
         return "微型"
 
+    def outcome(self, values):
+        return self.computed(values)
+
     def value(self, values):
         c = self.computed(values)
         if c == "na":
@@ -554,7 +561,7 @@ def size_rows():
     """
     global _SIZE_ROWS
     if _SIZE_ROWS is None:
-        from .size import size_table
+        from .size import size_table  # late: the size tables load on first use
         _SIZE_ROWS = {r.code: dict(zip(SIZE_COLUMNS, (v or 0 for v in r[2:])))
                       for r in size_table() if r.group_name}
     return _SIZE_ROWS

@@ -21,6 +21,47 @@ def _industrial_division(rng):
     return rng.choice([c for c in rows if "13" <= c <= "43"])
 
 
+def typical(f, lists, seed=0):
+    """A valid value of field `f` from its type alone: what any field gets unless a sample or the
+    demo overrides it for realism. Each field draws from its own generator, so adding a field
+    changes no other field's value."""
+    rng = random.Random("%s-%s" % (f.id, seed))
+    lo = f.min if f.min is not None else 0
+    if f.type == "text":
+        return (f.label + "示例")[: f.max_len]
+    if f.type == "longtext":
+        return ("%s：按通知要求如实填写的说明。" % f.label)[: f.max_len]
+    if f.type == "int":
+        return rng.randint(int(lo), int(lo) + 20)
+    if f.type == "decimal":
+        return round(rng.uniform(lo, lo + 5000), 1)
+    if f.type == "share":
+        return round(rng.uniform(5, 95), 1)
+    if f.type == "rate":
+        return round(rng.uniform(1, 30), 1)
+    if f.type == "choice":
+        return rng.choice(lists[f.choices])
+    if f.type == "uscc":
+        return uscc_generate("220102", rng.randrange(31 ** 6))
+    if f.type == "date":
+        return f.min + _dt.timedelta(days=rng.randrange((f.max - f.min).days + 1))
+    if f.type == "product_code":
+        return "".join(rng.choice("0123456789") for _ in range(10))
+    if f.type == "product_name":
+        return "、".join(rng.sample(PRODUCTS, 2))
+    raise KeyError(f.type)
+
+
+def fill_required(form, v, seed=0):
+    """Give every field that is required now (required, or required_if met) and still blank its
+    `typical` value: a field added to the spec is filled without any change here."""
+    from .rules import required_now  # late: rules compiles the spec's formulas (start-up time)
+    for f in form.fields:
+        if v.get(f.id) is None and required_now(f, v):
+            v[f.id] = typical(f, form.lists, seed)
+    return v
+
+
 def complete(kind, seed=0):
     """A full value set for `kind` that meets every condition (deterministic for a seed)."""
     rng = random.Random("%s-%s" % (kind, seed))
@@ -32,13 +73,13 @@ def complete(kind, seed=0):
 
 
 def _enterprise(rng, seed):
-    form = spec.form("enterprise")
+    form, th = spec.form("enterprise"), spec.thresholds.ENTERPRISE
     areas = [c for c in reference.jilin_areas() if not c.endswith("00")]
     area = rng.choice(areas)
     division = _industrial_division(rng)
     employees = rng.randint(20, 999)
     revenue = round(rng.uniform(300, 39000), 1)
-    from .rules import SizeMatches
+    from .rules import SizeMatches  # late: rules compiles the spec's formulas (start-up time)
     sizer = next(c.rule for c in form.conditions if isinstance(c.rule, SizeMatches))
     product = rng.choice(PRODUCTS)
     v = {
@@ -73,7 +114,7 @@ def _enterprise(rng, seed):
         "contact_name": rng.choice(SURNAMES) + "经理",
         "contact_phone": "0431-8%07d" % rng.randint(0, 9999999),
         "revenue_2020": revenue,
-        "rd_ratio_2019": round(rng.uniform(4, 9), 2),
+        "rd_ratio_2019": round(rng.uniform(th["rd_ratio"], th["rd_ratio"] + 5), 2),
         "listing_status": "未上市",
         "first_batch_funded": "否",
         "ten_sector": form.lists["ten_sectors"][rng.randrange(10)],
@@ -81,25 +122,28 @@ def _enterprise(rng, seed):
         "leader_collab": "否",
     }
     main_revenue = round(revenue * rng.uniform(0.75, 0.98), 1)
+    # per-indicator overrides where realism or a condition of 三 needs them; others come from typical()
     base = {
         "main_revenue": main_revenue, "main_ratio": round(main_revenue / revenue * 100, 2),
         "export_ratio": round(rng.uniform(0, 20), 1), "foreign_certs": rng.randint(0, 3),
-        "rd_ratio": round(rng.uniform(4, 10), 2), "rd_staff_ratio": round(rng.uniform(8, 30), 1),
-        "patents": rng.randint(2, 12), "rd_institution": rng.choice(("国家级", "省部级", "其他")),
+        "rd_ratio": round(rng.uniform(th["rd_ratio"], th["rd_ratio"] + 6), 2), "rd_staff_ratio": round(rng.uniform(8, 30), 1),
+        "patents": rng.randint(th["patents"], th["patents"] + 10), "rd_institution": rng.choice(("国家级", "省部级", "其他")),
         "std_lead_intl_national": rng.randint(0, 2), "std_lead_industry": rng.randint(0, 3),
-        "std_participate": rng.randint(1, 4), "awards": rng.randint(0, 3), "quality_certs": rng.randint(1, 3),
+        "std_participate": rng.randint(1, 4), "awards": rng.randint(0, 3), "quality_certs": rng.randint(th["quality_certs"], th["quality_certs"] + 2),
         "intl_standard": "是", "info_systems": "是", "listing_plan": "无",
         "growth_last": round(rng.uniform(1, 30), 1), "growth_3y_revenue": round(rng.uniform(1, 25), 1),
         "growth_3y_profit": round(rng.uniform(-5, 30), 1),
     }
     for f in form.fields:
-        if f.indicator:
+        if f.indicator and f.indicator in base:
             x = base[f.indicator]
             if f.period != "base" and isinstance(x, (int, float)) and f.type in ("decimal", "int"):
                 x = type(x)(x * (1.1 if f.period == "y1" else 1.25)) if f.type == "decimal" else x + 1
             v[f.id] = x
+    if base["main_ratio"] < th["main_ratio"]:
+        base["main_ratio"] = v["main_ratio_base"] = th["main_ratio"] + 5
     v["size"] = sizer.computed(v)
-    return v
+    return fill_required(form, v, seed)
 
 
 def _platform(rng, seed):
@@ -125,8 +169,8 @@ def _platform(rng, seed):
         "goal_y2_quant": "服务“小巨人”企业50户、200次。",
     }
     v["served_times"] = v["served_firms"] * rng.randint(1, 4)
-    from .spec.platform import SERVICES
+    from .spec.platform import SERVICES  # late: only platform samples need the service list
     for fid, _ in SERVICES:
         v[fid] = rng.choice(("是", "否"))
     v[SERVICES[0][0]] = "是"
-    return v
+    return fill_required(spec.form("platform"), v, seed)

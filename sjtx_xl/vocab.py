@@ -38,3 +38,29 @@ def overall_verdict(conditions, correctable=(), tainted=(), field_errors=False):
         elif v == PENDING:
             fixable = True
     return CORRECTABLE if (fixable or field_errors) else ELIGIBLE
+
+# --- exit codes of the command line (and of the use cases behind it) --------------------------
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# --- problem severities (sjtx_xl.problems) ------------------------------------------------------
+ERROR = "error"      # must be fixed before the enterprise or platform can be recommended
+WARNING = "warning"  # must be looked at by an official
+SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告"}
+SEVERITY_ADVICE = {ERROR: "错误（须修改）", WARNING: "警告（请核对）"}      # the feedback workbook
+
+# --- what became of a file ------------------------------------------------------------------------
+# `check` gives each file ok / invalid / rejected / skipped; `merge` gives merged / rejected / skipped.
+OK, INVALID, REJECTED, SKIPPED, MERGED = "ok", "invalid", "rejected", "skipped", "merged"
+READ_STATUSES = (OK, INVALID)            # check statuses that mean "read" (merged by `merge`)
+CHECK_STATUSES = (OK, INVALID, REJECTED, SKIPPED)
+CHECK_STATUS_TEXT = {OK: "✔ 通过", INVALID: "✘ 有错误", REJECTED: "✘ 无法读取", SKIPPED: "— 跳过"}
+CHECK_STATUS_ADVICE = {OK: "通过（无错误）", INVALID: "有错误，请修改后重新报送",       # the feedback workbook
+                       REJECTED: "文件无法读取，请按提示处理后重新报送"}
+MERGE_STATUS_TEXT = {MERGED: "已汇总", REJECTED: "拒收", SKIPPED: "跳过"}
+
+# --- kinds of workbook ------------------------------------------------------------------------------
+KIND_TEXT = {"enterprise": "企业", "platform": "平台", "summary": "汇总表"}
+FORM_TEXT = {"enterprise": "企业申报表", "platform": "平台申报表"}
+
+# how a file's values were read (check.FileReport.read_by), as shown in the summary's 数据来源
+READ_BY_TEXT = {"name": "按模板名称", "label": "按表格标签", "summary": "经汇总表"}

@@ -9,7 +9,8 @@ Sheets (VBA code names in brackets):
                         ``enterprise_list``, ``status``, four buttons, usage text
 * 结果_文件 (Sheet2)   per-file report, filled by Python
 * 结果_汇总 (Sheet3)   counts, filled by Python
-* xlwings.conf (Sheet4) hidden; xlwings settings, keys in A1:A6, values in B
+* xlwings.conf (Sheet4) hidden; xlwings settings, keys from A1 down, values in B
+                        (rows with an empty value are left out)
 
 VBA modules: the document modules, ``xlwings`` (xlwings.bas read from the
 installed xlwings package, licence header intact), ``Dictionary`` (the class
@@ -35,6 +36,7 @@ from typing import Optional, Sequence, Union
 
 import xlsxwriter
 
+from .render import FILE_REPORT_HEADERS, SUMMARY_HEADERS  # noqa: F401  (the result sheets' headers)
 from .vba.project import (
     VBAModule,
     build_vba_project,
@@ -84,8 +86,6 @@ NAMED_CELLS = {
     "status": (6, "状态", "就绪"),
 }
 
-FILE_REPORT_HEADERS = ("序号", "文件", "企业名称", "统一社会信用代码", "结果", "问题数", "说明")
-SUMMARY_HEADERS = ("项目", "数量")
 
 USAGE = (
     "使用说明",
@@ -112,7 +112,7 @@ def default_bas_dir() -> Path:
 
 
 def _xlwings_dir() -> Path:
-    import xlwings
+    import xlwings  # late: only this function needs the installed xlwings
 
     return Path(xlwings.__file__).resolve().parent
 
@@ -168,14 +168,20 @@ def vba_modules(bas_dir: Optional[PathLike] = None) -> list[VBAModule]:
 
 
 def _conf_rows(interpreter: Optional[str], pythonpath: Optional[str]):
-    return (
-        ("Interpreter_Win", interpreter or ""),
-        ("Interpreter_Mac", interpreter or ""),
-        ("PYTHONPATH", pythonpath or ""),
+    """The xlwings.conf rows, without those whose value is empty.
+
+    xlwings takes any key present on the sheet, even with a blank value, over the user's
+    own xlwings.conf and the ribbon; a row we leave out lets it fall back to those.
+    """
+    rows = (
+        ("Interpreter_Win", interpreter),
+        ("Interpreter_Mac", interpreter),
+        ("PYTHONPATH", pythonpath),
         ("UDF Modules", UDF_MODULE),
         ("Use UDF Server", False),
         ("Show Console", False),
     )
+    return tuple((key, value) for key, value in rows if value is not None and value != "")
 
 
 def workbook_bytes(
@@ -252,10 +258,10 @@ def workbook_bytes(
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 60)
     for row, (key, value) in enumerate(_conf_rows(interpreter, pythonpath)):
-        ws.write_string(row, 0, key)
+        ws.write_string(row, 0, key)  # keys from A1 down, no gap: xlwings stops at the first blank
         if isinstance(value, bool):
             ws.write_boolean(row, 1, value)
-        elif value:
+        else:
             ws.write_string(row, 1, value)
     ws.hide()
 
@@ -295,8 +301,9 @@ def build_workbook(
     """Build the host workbook at ``path`` (written atomically) and return it.
 
     ``interpreter`` fills Interpreter_Win and Interpreter_Mac on the
-    xlwings.conf sheet (blank: xlwings falls back to its INTERPRETER setting,
-    i.e. python on PATH); ``pythonpath`` fills PYTHONPATH.
+    xlwings.conf sheet, ``pythonpath`` fills PYTHONPATH; when not given, the
+    row is left out, so xlwings falls back to the user's own configuration
+    (the ribbon or ~/.xlwings/xlwings.conf, else python on PATH).
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsm":

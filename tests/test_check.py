@@ -7,7 +7,8 @@ from openpyxl import Workbook
 
 from sjtx_xl import check as check_mod
 from sjtx_xl import cli, reference, samples, spec, template
-from sjtx_xl.check import check_file, check_paths, discover, load_official_list
+from sjtx_xl.check import check_file, check_paths, discover
+from sjtx_xl.roster import load_official_list
 from sjtx_xl.errors import UsageError
 from sjtx_xl.fill import fill_bytes
 from sjtx_xl.uscc import CHARSET

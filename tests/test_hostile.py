@@ -201,15 +201,15 @@ def test_validation_bypassed(corpus):
     t = by_type(rep)
     cells = {(p.type, p.field): (p.sheet, p.cell) for p in rep.problems}
     assert cells[("formula-in-cell", "name")] == (A5, "B3")
-    assert cells[("formula-in-cell", "main_ratio_base")] == (A6, "C7")
+    assert cells[("formula-cached", "main_ratio_base")] == (A6, "C7")        # read as its cached 75, said at C7
     assert {p.value for p in t["formula-in-cell"]} == {"=cmd|' /C calc'!A0"}
     assert cells[("not-a-number", "employees")] == (A5, "D4")
     assert cells[("not-a-number", "patents_base")] == (A6, "C12")
     assert cells[("out-of-range", "main_ratio_y1")] == (A6, "D7")
     long = [p for p in t["text-too-long"] if p.field == "profile_management"]
     assert long and (long[0].sheet, long[0].cell) == (A5, "B20") and "限5000字" in long[0].message
-    # the cached 75 of the pasted formula is not trusted: 专业化程度 cannot be met
-    assert rep.conditions["specialisation"] != 1
+    # the pasted formula's cached 75 is what Excel showed: read, with a warning that names the formula
+    assert rep.values["main_ratio_base"] == 75 and t["formula-cached"][0].severity == "warning"
     assert rep.status == "invalid"
 
 

@@ -131,7 +131,7 @@ def test_field_rule_flagged_by_check_and_in_the_validation_report(folder, case):
     assert hits and hits[0].cell == f.cell and hits[0].sheet == spec.layout(kind).sheet_title[f.sheet]
     report = [r for r in _table(wb, "校验报告", "问题类型") if str(r.get("文件（点击打开）", "")).endswith(cid + ".xlsx")
               or cid + ".xlsx" in str(r.get("文件（点击打开）", ""))]
-    assert any(r["问题类型"] == ptype and r["单元格"] == f.cell for r in report), report
+    assert any(r["问题代码"] == ptype and r["单元格"] == f.cell for r in report), report
 
 
 @pytest.mark.parametrize("kind", spec.KINDS)

@@ -120,7 +120,7 @@ def test_cells_without_dimension_and_with_namespace_prefix(tmp_path):
 
 
 def test_cell_kinds_as_stored(tmp_path):
-    """Formula (cached result ignored), cached string, boolean, error, rich text, _xHHHH_ escapes."""
+    """Formula (its cached result, with a warning), cached string, boolean, error, rich text, _xHHHH_ escapes."""
     data = filled("enterprise", samples.complete("enterprise", 4))
     data = set_cell_xml(data, "enterprise", "main_ratio_base", '<c r="C7"><f>80+5</f><v>85</v></c>')
     data = set_cell_xml(data, "enterprise", "legal_rep",
@@ -135,8 +135,8 @@ def test_cell_kinds_as_stored(tmp_path):
     assert book.cell(a5, "D8").value == "A\tB"
     r = check_file(write(tmp_path, "k.xlsx", data))
     types = {(p.field, p.type) for p in r.problems}
-    assert ("main_ratio_base", "formula-in-cell") in types
-    assert r.raw["main_ratio_base"] == "=80+5" and r.conditions["specialisation"] != 1   # cached 85 not trusted
+    assert ("main_ratio_base", "formula-cached") in types                              # read as its cached 85
+    assert r.values["main_ratio_base"] == 85 and "main_ratio_base" not in r.formulas
     assert ("patents_base", "not-a-number") in types
     assert r.values["product_new"] == "是" and ("product_new", "normalised") in types
 
@@ -201,9 +201,9 @@ def test_hand_typed_official_layout_is_read_by_label(tmp_path):
 
 
 def test_reader_does_not_need_a_spreadsheet_library_to_see_formulas():
-    """Xlsx exposes formula text and never the cached value as a value."""
+    """Xlsx exposes formula text, and its cached result with the result's kind."""
     data = filled("platform", samples.complete("platform", 1))
     data = set_cell_xml(data, "platform", "served_firms", '<c r="B11"><f>SUM(1,2)</f><v>3</v></c>')
     title = spec.layout("platform").sheet_title["service"]
     c = Xlsx(data).cell(title, "B11")
-    assert c.formula == "=SUM(1,2)" and c.kind == "formula" and c.value is None
+    assert c.formula == "=SUM(1,2)" and c.kind == "formula" and c.value == 3 and c.cached == "n"

@@ -145,14 +145,14 @@ def test_annex6_every_indicator_three_periods(written):
     assert len(periods) - nid == len(ind_fields)
     # each indicator of INDICATORS appears, in order, with its periods
     seen = [x for x in labels[nid:] if x]
-    assert seen == [label for _, _, label, _, _ in spec.enterprise.INDICATORS]
+    assert seen == [label for _, _, label, _, _ in spec.enterprise.indicators()]
     assert groups[nid] == "专业化程度"
     assert periods[nid:nid + 3] == [spec.PERIOD_LABELS[p] for p in spec.PERIODS]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert any(r.startswith("E4:") for r in merged)          # 二级指标 spans its three periods
     by_label = {}
     for f in ind_fields:
-        label = next(lab for iid, _, lab, _, _ in spec.enterprise.INDICATORS if iid == f.indicator)
+        label = next(lab for iid, _, lab, _, _ in spec.enterprise.indicators() if iid == f.indicator)
         by_label[(label, f.period)] = f
     cols = {}
     current = None
@@ -206,9 +206,12 @@ def test_validation_report_links_point_at_sheet_and_cell(tmp_path):
     # every file is listed, with its status
     listed = {r[col["文件（点击打开）"]].value for r in rows}
     assert listed == {rec.rel for rec in model.files}
-    hit = [r for r in rows if r[col["问题类型"]].value == "not-a-number"]
+    hit = [r for r in rows if r[col["问题代码"]].value == "not-a-number"]
     assert len(hit) == 1
     r = hit[0]
+    assert r[col["问题类型"]].value == "不是数字"                      # codes are shown in Chinese
+    hidden = {ws.cell(4, i + 1).column_letter for h, i in col.items() if h in ("问题代码", "字段")}
+    assert all(ws.column_dimensions[c].hidden for c in hidden)
     assert (r[col["工作表"]].value, r[col["单元格"]].value) == (sheet, f.cell)
     link = r[col["文件（点击打开）"]].hyperlink
     target = link.target.replace("\\", "/").replace("%20", " ")
@@ -263,9 +266,26 @@ def test_summary_reads_back_with_provenance(tmp_path):
     assert len(entries) == len(want)
     for a, b in zip(entries, want):
         assert a.values == b.values
-        assert (a.kind, a.path, a.sha256, a.mtime, a.template_version, a.city, a.via, a.conditions, a.overall) == \
-               (b.kind, b.path, b.sha256, b.mtime, b.template_version, b.city, b.via, b.conditions, b.overall)
+        # the source is named relative to the merged folder: no absolute path travels with the summary
+        assert (a.kind, a.path, a.rel, a.sha256, a.mtime, a.template_version, a.city, a.via, a.conditions,
+                a.overall) == (b.kind, b.rel, b.rel, b.sha256, b.mtime, b.template_version, b.city, b.via,
+                               b.conditions, b.overall)
     assert isinstance(entries[1].values["reg_date"], _dt.date)
+
+
+def test_no_absolute_path_in_the_summary(tmp_path):
+    model = make_model(tmp_path, n=4)
+    model.root = str(tmp_path / "in")
+    out = write_summary(tmp_path / "out" / "汇总.xlsx", model)
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            body = z.read(name)
+            assert str(tmp_path).encode() not in body, name
+    _, entries = data.read_summary(out)
+    assert all(not e.path.startswith("/") for e in entries)
+    ws = openpyxl.load_workbook(out)[validation.SHEET]
+    links = [c.hyperlink.target for r in ws.iter_rows(min_row=5) for c in r if c.hyperlink]
+    assert links and all(t.startswith("../in/") for t in links)
 
 
 def test_templates_are_not_summaries(tmp_path):
@@ -302,45 +322,81 @@ def test_row_height_grows_with_text():
     assert row_height([("长" * 100000, 30)]) == 409
 
 
-def test_fast_rows_write_the_same_xml_as_xlsxwriter(tmp_path):
+def test_cell_xml_round_trips_every_kind_of_value(tmp_path):
+    """ooxml's cell writers, as the streamed sheets use them, read back by openpyxl and calamine."""
+    from python_calamine import CalamineWorkbook
+
+    from sjtx_xl.summary import stream
+
+    values = ["长春 & <公司> \"引号\"", " 前后空格 ", "a\x01b\x1fc", "_x0041_ 字面", "=1+1", "x" * 40000,
+              0, -1.5, 1234567890123, 1e-7, 3.141592653589793, _dt.date(2021, 7, 23),
+              _dt.datetime(2021, 7, 23, 9, 30), True, None, "末"]
+    expect = ["长春 & <公司> \"引号\"", " 前后空格 ", "a\x01b\x1fc", "_x0041_ 字面", "=1+1", "x" * 32767,
+              0, -1.5, 1234567890123, 1e-7, 3.141592653589793, _dt.datetime(2021, 7, 23),
+              _dt.datetime(2021, 7, 23, 9, 30), "是", None, "末"]
+
+    import io
+
     import xlsxwriter
-    from sjtx_xl.summary.fastrows import FastWorksheet
-
-    rows = [
-        ["长春 & <公司>", " 前后空格 ", "a\x01b\x1fc", "_x0041_ 字面", "=1+1", "x" * 40000],
-        [0, -1.5, 1234567890123, 1e-7, 3.141592653589793, float("inf")],
-        [_dt.date(2021, 7, 23), _dt.datetime(2021, 7, 23, 9, 30), True, None, "", "末"],
-    ]
-
-    def build(path, fast):
-        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
-        fmt = wb.add_format({"border": 1})
-        date = wb.add_format({"num_format": "yyyy-mm-dd"})
-        ws = wb.add_worksheet("s", worksheet_class=FastWorksheet)
-        ws.set_row(1, 30)
-        for r, values in enumerate(rows):
-            ws.write_url(r, 6, "external:a.xlsx#'s'!A1", fmt, "链接%d" % r)
-            cells = [(v, date if isinstance(v, _dt.date) else fmt) for v in values]
-            ws.write_cells(r, cells) if fast else ws._slow_cells(r, cells)
-        wb.close()
-        with zipfile.ZipFile(path) as z:
-            return z.read("xl/worksheets/sheet1.xml").decode("utf-8")
-
-    fast, slow = build(tmp_path / "f.xlsx", True), build(tmp_path / "s.xlsx", False)
-    assert fast == slow
-    assert "链接0" in fast and "_x0001_" in fast and "<f>" not in fast
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    from sjtx_xl.summary.xwinternals import xf_index
+    ws = wb.add_worksheet("s")
+    ws.write_string(0, 0, "表头")
+    ws.write_string(3, 0, "表尾")
+    ix = xf_index(date)                          # fixed before the skeleton is written, as Styles does
+    wb.close()
+    cells = "".join(stream.cell(c, v, ix if isinstance(v, _dt.date) else None)
+                    for c, v in enumerate(values))
+    rows = [(cells, None, (0, "a b%.xlsx", "'s'!A1", "打开")), (cells, 30, None)]
+    body = stream.Body("s", 1, len(values), 2, iter(rows))
+    stream.write_package(buf.getvalue(), tmp_path / "f.xlsx", [body])
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml and "_x0001_" in xml
+    assert '<dimension ref="A1:P4"/>' in xml, xml[:300]
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["s"]
-    assert ws["A1"].value == "长春 & <公司>" and ws["E1"].value == "=1+1" and ws["G2"].hyperlink.location == "'s'!A1"
-    assert ws.row_dimensions[2].height == 30
+    assert [ws.cell(1, 1).value, ws.cell(4, 1).value] == ["表头", "表尾"]       # the skeleton's rows around the data
+    for r in (2, 3):
+        got = [ws.cell(r, c + 1).value for c in range(len(values))]
+        # openpyxl does not decode _xHHHH_ (Excel does): the control characters are compared escaped
+        assert got[:2] + got[4:] == expect[:2] + expect[4:] and got[2] == "a_x0001_b_x001F_c"
+    assert ws.row_dimensions[3].height == 30
+    link = ws.cell(2, 1).hyperlink
+    assert (link.target, link.location) == ("a b%.xlsx", "'s'!A1")
+    assert ws.cell(3, 1).hyperlink is None
+    rows = CalamineWorkbook.from_path(str(tmp_path / "f.xlsx")).get_sheet_by_name("s").to_python()
+    assert rows[1][0] == expect[0] and rows[1][4] == "=1+1" and rows[2][7] == -1.5
+
+
+def test_xlsxwriter_is_the_pinned_version():
+    """summary/xwinternals.py uses a private XlsxWriter member: another version must be checked first."""
+    import configparser
+    import os
+
+    import xlsxwriter
+
+    from sjtx_xl.summary.xwinternals import PINNED
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(os.path.dirname(__file__), "..", "setup.cfg"), encoding="utf-8")
+    pins = [x.strip() for x in cfg["options"]["install_requires"].split("\n") if x.strip().lower().startswith("xlsxwriter")]
+    assert pins == ["XlsxWriter==%s" % PINNED], "setup.cfg must pin XlsxWriter exactly to %s" % PINNED
+    assert xlsxwriter.__version__ == PINNED, (
+        "XlsxWriter %s is installed but the summary was checked against %s: check that "
+        "Format._get_xf_index still gives the cell style index (summary/xwinternals.py), then update PINNED "
+        "and setup.cfg" % (xlsxwriter.__version__, PINNED))
 
 
 def test_cells_rendered_in_workers_equal_cells_rendered_in_place(tmp_path):
-    from sjtx_xl.summary import prerender
+    from sjtx_xl.summary import prerender, prerender_file
     model = make_model(tmp_path, n=5, n_platforms=2)
     plain = write_summary(tmp_path / "plain.xlsx", model)
     for e in model.enterprises + model.platforms:
         prerender(e)
-        assert e.rendered and e.record
+        assert e.rendered
+    for f in model.files:
+        prerender_file(f)
     pre = write_summary(tmp_path / "pre.xlsx", model)
     with zipfile.ZipFile(plain) as a, zipfile.ZipFile(pre) as b:
         sheets = [n for n in a.namelist() if n.startswith("xl/worksheets/sheet")]
@@ -350,7 +406,48 @@ def test_cells_rendered_in_workers_equal_cells_rendered_in_place(tmp_path):
     # a stale signature (other style indexes) is ignored, not trusted
     for e in model.enterprises:
         e.rendered = dict(e.rendered, sig=(0,))
-        e.rendered[annex6.SHEET] = ("<c/>", 1)
+        e.rendered[annex6.SHEET] = "<c/>"
     again = write_summary(tmp_path / "again.xlsx", model)
     with zipfile.ZipFile(plain) as a, zipfile.ZipFile(again) as b:
         assert all(a.read(n) == b.read(n) for n in sheets)
+    # and so are cells of a row changed after it was rendered (a duplicate found, a city reassigned)
+    for e in model.enterprises:
+        prerender(e)
+    model.enterprises[0].city = "白城市"
+    model.enterprises[0].rendered[annex6.SHEET] = "<c/>"
+    changed = write_summary(tmp_path / "changed.xlsx", model)
+    ws = openpyxl.load_workbook(changed)[annex6.SHEET]
+    assert ws.cell(6, 4).value == "白城市"
+
+
+def test_report_continues_on_a_second_sheet_beyond_the_row_limit(tmp_path, monkeypatch):
+    """Excel's 1,048,576 rows, injected as 12: every problem row is kept, on 校验报告 (2), (3)."""
+    f = spec.form("enterprise").field("employees")
+    sheet = spec.layout("enterprise").sheet_title[f.sheet]
+    probs = {i: [{"type": "not-a-number", "severity": "error", "message": "应为数字 %d-%d" % (i, k), "hint": "",
+                  "sheet": sheet, "cell": f.cell, "field": f.id, "label": f.label, "value": str(k)}
+                 for k in range(3)] for i in range(5)}
+    model = make_model(tmp_path, n=5, n_platforms=1, problems=probs)
+    monkeypatch.setattr(validation, "MAX_ROWS", 12)          # 4 rows of title and header, 8 of data per sheet
+    out = write_summary(tmp_path / "big.xlsx", model)
+    wb = openpyxl.load_workbook(out)
+    names = [n for n in wb.sheetnames if n.startswith(validation.SHEET)]
+    expected_rows = sum(validation.count_rows(f) for f in model.files)        # 5 × 3 + 1 + 2 others = 18
+    assert expected_rows == 18 and names == ["校验报告", "校验报告 (2)", "校验报告 (3)"]
+    assert names == [n for n in sheet_names(model) if n.startswith(validation.SHEET)]
+    messages = []
+    for n in names:
+        ws = wb[n]
+        assert ws.max_row <= 12
+        rows = list(ws.iter_rows(min_row=5, values_only=True))
+        assert rows and all(r[0] for r in rows)
+        messages += [r[validation.COL["问题说明"]] for r in rows if r[validation.COL["问题说明"]]]
+        assert ws.auto_filter.ref == "A4:P%d" % (4 + len(rows))
+    assert "分为 3 个工作表" in wb[names[0]]["A3"].value
+    assert sorted(messages) == sorted([p["message"] for ps in probs.values() for p in ps] + ["文件已损坏"])
+
+
+def test_every_problem_type_has_a_chinese_title():
+    from sjtx_xl import problems
+    assert set(problems.TITLES) == set(problems.TYPES)
+    assert all(not any("a" <= ch <= "z" for ch in t) for t in problems.TITLES.values())

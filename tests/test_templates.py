@@ -152,7 +152,8 @@ def test_fields_json_lists_every_field(capsys):
         for p in periods:
             assert "%s_%s" % (iid, p) in ids
     indicator_fields = [f for f in d["fields"] if f["kind"] == "enterprise" and f["indicator"]]
-    assert len(indicator_fields) == 17 * 3 + 2 and all(f["form_part"] == "附件6" for f in indicator_fields)
+    expected = sum(1 if extra.get("base_only") else len(spec.PERIODS) for *_, extra in INDICATORS)
+    assert len(indicator_fields) == expected and all(f["form_part"] == "附件6" for f in indicator_fields)
     assert {"batch", "advanced_desc"} <= ids          # 附件3
     plat = {f["id"] for f in d["fields"] if f["kind"] == "platform"}
     assert {"platform_name", "intro", "cert_doc_no", "served_firms", "served_times",

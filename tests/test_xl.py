@@ -1,13 +1,15 @@
 """The xlwings adapter (sjtx_xl/xl.py) with a fake caller book; UDFs called directly.
 
 The fake implements only what the adapter uses — ``names[n].refers_to_range.value``,
-``sheets[t].clear_contents()`` and ``sheets[t].range("A1").value = rows`` — and assigns values
+``sheets[t].clear_contents()`` and ``sheets[t].range("A1").options(pd.DataFrame, index=False).value =
+frame`` — and assigns values
 the way Excel does: a leading apostrophe keeps text as text, other text that starts with "=" is
 a formula and text that looks like a number becomes one. So a test fails if the adapter lets a
 credit code turn into a number or a pasted "=cmd|…" into a formula.
 """
 import ast
 import inspect
+import json
 import os
 import random
 import re
@@ -37,6 +39,12 @@ class FakeRange:
     def __init__(self, sheet, row, col):
         self.sheet, self.row, self.col = sheet, row, col
 
+    def options(self, convert=None, index=True, header=True, **kw):
+        """xlwings' converters: only pandas.DataFrame, as the adapter uses it (no index)."""
+        import pandas as pd
+        assert convert is pd.DataFrame and not kw, "the adapter writes tables as DataFrames only"
+        return FakeFrameRange(self, index, header)
+
     @property
     def value(self):
         return self.sheet.cells.get((self.row, self.col))
@@ -50,6 +58,28 @@ class FakeRange:
                     self.sheet.put(self.row + i, self.col + j, x)
         else:
             self.sheet.put(self.row, self.col, v)
+
+
+class FakeFrameRange:
+    """`range.options(pd.DataFrame, index=False)`: assigning a DataFrame writes its header row and
+    its values as xlwings' pandas converter does (missing values -> empty cells)."""
+
+    def __init__(self, rng, index, header):
+        self.rng, self.index, self.header = rng, index, header
+
+    @property
+    def value(self):
+        raise AssertionError("the adapter only writes through the DataFrame converter")
+
+    @value.setter
+    def value(self, df):
+        import pandas as pd
+        assert isinstance(df, pd.DataFrame)
+        rows = [list(df.columns)] if self.header else []
+        rows += [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
+                 for r in df.itertuples(index=self.index, name=None)]
+        if rows:
+            self.rng.value = rows
 
 
 class FakeSheet:
@@ -623,3 +653,90 @@ def test_wheel_ships_macros_and_installed_copy_builds_the_workbook(tmp_path):
         return zipfile.ZipFile(path).read("xl/vbaProject.bin")
 
     assert vba(built) == vba(ROOT / "workbook" / "sjtx_xl.xlsm")
+
+
+# ------------------------------------------------------------------------------------------------
+# both front ends: every job of the workbook through xl.py and through the command line
+
+def _cli_json(capsys, *argv):
+    from sjtx_xl import cli
+    code = cli.main([str(a) for a in argv] + ["--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def listing(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    good = [samples.complete("enterprise", i) for i in range(3)]
+    _list_workbook(path, [("企业名称", "统一社会信用代码", "批次")] + [(v["name"], v["uscc"], v["batch"]) for v in good]
+                   + [("漏报的公司", uscc_generate("220102", 999), "第二批"), ("无代码的公司", None, "3")])
+    return path
+
+
+def test_merge_through_both_front_ends(caller, folder, listing, tmp_path, capsys):
+    from sjtx_xl import app
+    from sjtx_xl.vocab import MERGE_STATUS_TEXT
+    book = caller(src_folder=folder, out_path=tmp_path / "xl" / "汇总.xlsx", enterprise_list=listing)
+    xl.merge_folder()
+    assert book.status.startswith("✔"), book.status
+    code, d = _cli_json(capsys, "merge", folder, "--recursive", "-o", tmp_path / "cli" / "汇总.xlsx",
+                        "--enterprise-list", listing)
+    assert code == 0
+    shown = {r[1]: (r[4], r[6] or "") for r in book.rows("结果_文件")[1:]}
+    printed = {os.path.relpath(f["path"], folder).replace(os.sep, "/"): (MERGE_STATUS_TEXT[f["status"]], f["reason"])
+               for f in d["files"]}
+    assert {k: v[0] for k, v in shown.items()} == {k: v[0] for k, v in printed.items()}
+    for k, (status, reason) in printed.items():
+        if reason:
+            assert shown[k][1] == reason, k
+    counts = dict((r[0], r[1]) for r in book.rows("结果_汇总")[1:])
+    c = d["counts"]
+    assert (counts["发现文件"], counts["已汇总"], counts["拒收"], counts["跳过"], counts["汇总企业（家）"]) == (
+        c["found"], c["merged"], c["rejected"], c["skipped"], c["enterprises"])
+    assert [k[len("未报送："):] for k in counts if k.startswith("未报送：")] == [e["name"] for e in d["missing"]["missing"]]
+    assert [e["name"] for e in d["missing"]["missing"]] == ["漏报的公司", "无代码的公司"]
+    a, b = app.summary_frames(tmp_path / "xl" / "汇总.xlsx"), app.summary_frames(tmp_path / "cli" / "汇总.xlsx")
+    for name in ("附件3", "附件4", "附件5", "附件6", "资格审查", "资格审查（平台）"):
+        assert a[name].equals(b[name]), name
+
+
+def test_templates_through_both_front_ends(caller, listing, tmp_path, capsys):
+    book = caller(out_path=tmp_path / "xl", enterprise_list=listing)
+    xl.build_templates()
+    assert book.status.startswith("✔ 模板已生成"), book.status
+    code, d = _cli_json(capsys, "prefill", listing, "-o", tmp_path / "cli")
+    assert code == 0
+    rows = book.rows("结果_文件")[1:]
+    assert [Path(r[1]).name for r in rows] == [Path(f["path"]).name for f in d["files"]]
+    for r, f in zip(rows, d["files"]):
+        assert Path(r[1]).read_bytes() == Path(f["path"]).read_bytes()
+        p = f["prefilled"]
+        if p:
+            assert (r[2], r[3] or "", r[4] or "") == (p["name"], p["uscc"], p["batch"])
+            assert r[5] == ("；".join(p["notes"]) or "已预填")
+    assert [f["prefilled"]["batch"] for f in d["files"] if f["prefilled"]][-1] == "第三批（正在公示）"
+
+
+def test_check_through_both_front_ends(caller, folder, capsys):
+    book = caller(src_folder=folder)
+    xl.check_file()
+    code, d = _cli_json(capsys, "check", folder)
+    assert code == 1 and book.status.startswith("✘ 校验完成")
+    shown = sorted((r[1], r[7] or "", r[8] or "") for r in book.rows("结果_文件")[1:] if r[3])
+    printed = sorted((f["path"], e["value"] or "", e["message"]) for f in d["files"] for e in f["errors"])
+    assert shown == printed and len(shown) >= 2
+    counts = dict((r[0], r[1]) for r in book.rows("结果_汇总")[1:])
+    s = d["stats"]
+    assert (counts["文件数"], counts["通过"], counts["有错误"], counts["错误（条）"]) == (
+        s["files"], s["ok"], s["invalid"], s["errors"])
+
+
+def test_missing_through_both_front_ends(caller, folder, listing, capsys):
+    book = caller(src_folder=folder, enterprise_list=listing)
+    xl.find_missing()
+    code, d = _cli_json(capsys, "missing", listing, folder)
+    assert code == 1 and book.status.startswith("✘ 核对完成") and "未报送2家" in book.status, book.status
+    assert [r[1] for r in book.rows("结果_文件")[1:]] == [e["name"] for e in d["missing"]] == ["漏报的公司", "无代码的公司"]
+    book = caller(src_folder=folder)
+    xl.find_missing()
+    assert "“企业名单”为空" in book.status

@@ -11,7 +11,9 @@ also reads our own template correctly, which the tests use to check it.
   matches the period (实施期初始值 / 实施期满一年目标 / 实施期满两年目标).
 
 Labels compare loosely: full/half width, whitespace, ★, a trailing colon and (optionally)
-parenthesised notes such as （万元） are ignored. The first match in workbook order wins.
+parenthesised notes such as （万元） are ignored. A match on the field's own sheet (by its title in
+the spec) wins, then the first in workbook order. Sheets the spec marks as derived (自检, `_lists`,
+`_meta`, the guide) are never searched: 自检 repeats labels next to computed text.
 """
 import functools
 import re
@@ -23,7 +25,12 @@ from .. import ooxml, spec
 from ..spec.model import PERIOD_LABELS
 
 MIN_FOUND = 5          # fewer located fields than this: not this form
-SKIP_SHEETS = {"_meta", "_lists"}
+
+
+@spec.cached
+def skip_sheets():
+    """Titles of the sheets that hold nothing typed, in any form of the spec."""
+    return frozenset(s.title for k in spec.KINDS for s in spec.form(k).sheets if s.derived)
 
 
 @dataclass
@@ -53,16 +60,19 @@ def _split(a1):
     return row, col
 
 
-@functools.lru_cache(maxsize=None)
+@spec.cached
 def plan(kind):
-    """{field id: ('pair', (label texts...)) | ('grid', indicator label, period label)}."""
+    """{field id: ('pair', (label texts...), sheet title) | ('grid', indicator label, period label,
+    sheet title)}."""
     form = spec.form(kind)
+    titles = spec.layout(kind).sheet_title
     texts = {(t.sheet, _split(t.cell)): t.text for t in form.texts}
     out = {}
     for f in form.fields:
         r, c = _split(f.cell)
         if f.indicator:
-            out[f.id] = ("grid", texts.get((f.sheet, (r, 1)), f.label.split("·")[0]), PERIOD_LABELS[f.period])
+            out[f.id] = ("grid", texts.get((f.sheet, (r, 1)), f.label.split("·")[0]), PERIOD_LABELS[f.period],
+                         titles[f.sheet])
             continue
         labels = []
         left = texts.get((f.sheet, (r, c - 1)))
@@ -70,7 +80,7 @@ def plan(kind):
             labels.append(left)
         if f.label not in labels:
             labels.append(f.label)
-        out[f.id] = ("pair", tuple(labels))
+        out[f.id] = ("pair", tuple(labels), titles[f.sheet])
     return out
 
 
@@ -81,7 +91,7 @@ class Grid:
         self.sheets = []          # (title, rows, merges {(r, c): (r1, c1)}, covered {(r, c): (r0, c0)})
         self.by_key, self.by_key2 = {}, {}
         for i, title in enumerate(wb.sheet_names):
-            if title in SKIP_SHEETS:
+            if title in skip_sheets():
                 self.sheets.append((title, [], {}, {}))
                 continue
             sh = wb.get_sheet_by_name(title)
@@ -111,15 +121,15 @@ class Grid:
         c_end = merges.get((r, c), (r, c))[1]
         return self.value(i, r, c_end + 1)
 
-    def find(self, labels):
-        for text in labels:
-            hits = self.by_key.get(key(text))
-            if hits:
-                return hits[0]
-        for text in labels:
-            hits = self.by_key2.get(key2(text))
-            if hits:
-                return hits[0]
+    def find(self, labels, own=None):
+        """(sheet index, row, col) of the first cell whose text is one of `labels`, on the sheet
+        titled `own` if it has one; exact keys before loose ones."""
+        for mine in ((True, False) if own else (False,)):
+            for index, k in ((self.by_key, key), (self.by_key2, key2)):
+                for text in labels:
+                    for hit in index.get(k(text), ()):
+                        if not mine or self.sheets[hit[0]][0] == own:
+                            return hit
         return None
 
     def period_columns(self):
@@ -153,12 +163,13 @@ def read_by_label(wb, kinds=None):
         found = {}
         for fid, how in plan(kind).items():
             if how[0] == "pair":
-                hit = grid.find(how[1])
+                hit = grid.find(how[1], how[2])
                 if hit is not None:
                     found[fid] = grid.right_of(*hit)
             else:
-                _, indicator, period = how
-                for i, (header_row, cols) in periods.items():
+                _, indicator, period, own = how
+                order = sorted(periods.items(), key=lambda item: grid.sheets[item[0]][0] != own)
+                for i, (header_row, cols) in order:
                     hits = [h for h in (grid.by_key.get(key(indicator)) or grid.by_key2.get(key2(indicator)) or ())
                             if h[0] == i and h[1] > header_row]
                     if hits:

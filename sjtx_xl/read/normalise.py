@@ -2,7 +2,9 @@
 that names the original value. Nothing is changed silently, and nothing is guessed: a value that
 cannot be normalised unambiguously is returned exactly as found, for the field rule to reject.
 
-`normalise(field, value, lists, date_formatted=None) -> (value, [Problem])`
+`normalise(field, value, lists, date_formatted=None) -> (value, [Problem])`; date_formatted is
+True/False for a number in a date field (shown as a date or not), "percent" for a number shown
+with a % format.
 """
 import datetime as _dt
 import re
@@ -36,6 +38,13 @@ def is_date_format(fmt_id, code=None):
     if not bare or bare == "general":
         return False
     return any(ch in bare for ch in "ymdhs")
+
+
+def is_percent_format(fmt_id, code=None):
+    """Does the number format show a percentage (so the stored 1 shows as 100%)?"""
+    if code is None:
+        return fmt_id in (9, 10)
+    return "%" in _QUOTED.sub("", code)
 
 
 def trim(s):
@@ -104,6 +113,10 @@ def normalise(f, value, lists, date_formatted=None):
 
 
 def _number(f, v, lists, date_formatted):
+    if date_formatted == "percent" and is_number(v):       # 1 shown as 100%: the user saw 100
+        x = round(float(v) * 100, 9)
+        x = int(x) if x.is_integer() and abs(x) < 2**53 else x
+        return x, [_note(v, x, "（单元格为百分比格式，显示为%s%%）" % fmt(x))]
     if isinstance(v, bool) or is_number(v) or not isinstance(v, str):
         return v, []
     s = _half(trim(v)).replace(" ", "")

@@ -24,7 +24,24 @@ def template_version(kind):
 META_KEYS = ("kind", "template_version", "spec_hash", "generator", "notice")
 
 
-@functools.lru_cache(maxsize=None)
+_CACHES = []
+
+
+def cached(fn):
+    """functools.lru_cache for anything derived from the spec; `rebuild()` clears them all."""
+    c = functools.lru_cache(maxsize=None)(fn)
+    _CACHES.append(c)
+    return c
+
+
+def rebuild():
+    """Forget every derived form, layout and lookup, so the next call sees a changed spec
+    (a threshold in spec/thresholds.py, a row added to A5_ROWS or INDICATORS)."""
+    for c in _CACHES:
+        c.cache_clear()
+
+
+@cached
 def form(kind):
     if kind == "enterprise":
         return enterprise.build()
@@ -45,9 +62,12 @@ class Layout:
     """
 
     SELF_FIRST_ROW = 4
+    HEADER_ROW = 3
+    NO_COL, LABEL_COL, CLAUSE_COL, VERDICT_COL, DETAIL_COL = "A", "B", "C", "D", "E"   # shown
+    LAST_COL = DETAIL_COL
     HELPER_COLS = ("J", "K")            # helper name, helper formula (hidden)
     VALUE_COL = "G"                     # condition value 1/0/0.5/2 (hidden)
-    VERDICT_COL = "D"
+    HIDDEN_COLS = ("F", "G", "H", "I", "J", "K")
 
     def __init__(self, f):
         self.form = f
@@ -108,7 +128,7 @@ class Layout:
 
     def outputs(self):
         """The 自检 output cells: one per condition plus the overall verdict."""
-        from ..rules import OVERALL_TEXT, VERDICT_TEXT
+        from ..rules import OVERALL_TEXT, VERDICT_TEXT  # late: rules imports spec
         out = []
         for c in self.form.conditions:
             r = self.condition_rows[c.id]
@@ -136,7 +156,7 @@ def _uses_size(c):
     return type(c.rule).__name__ == "SizeMatches"
 
 
-@functools.lru_cache(maxsize=None)
+@cached
 def layout(kind):
     return Layout(form(kind))
 
@@ -161,7 +181,7 @@ def spec_hash(kind):
 
 def compile_checks(kind):
     """Every Excel limit and internal reference, checked before anything is written."""
-    from ..rules import FIELD_RULES
+    from ..rules import FIELD_RULES  # late: rules imports spec, and compiling is needed only here
     f, lay = form(kind), layout(kind)
     problems = []
     for s in f.sheets:
@@ -207,7 +227,7 @@ def _cut(text, n):
 
 def prompt_texts(fl):
     """Input prompt and stop-alert texts of a field; limits are checked in compile_checks."""
-    from ..rules import FIELD_RULES
+    from ..rules import FIELD_RULES  # late: rules imports spec, and compiling is needed only here
     rule = FIELD_RULES[fl.type]
     what = rule.describe(fl)
     required = "必填" if fl.required else ("条件必填" if fl.required_if else "选填")

@@ -16,7 +16,7 @@ NOT_TEN_SECTORS = "不属于十大重点产业领域"
 
 
 def guide_sheet():
-    return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True)
+    return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True, derived=True)
 
 
 def appendix_sheet():
@@ -29,9 +29,9 @@ def appendix_sheet():
 def hidden_sheets():
     return (
         SheetSpec("self", "自检", widths=(("A", 6), ("B", 34), ("C", 22), ("D", 22), ("E", 60)),
-                  landscape=True),
-        SheetSpec("lists", "_lists", hidden=True),
-        SheetSpec("meta", "_meta", hidden=True),
+                  landscape=True, derived=True),
+        SheetSpec("lists", "_lists", hidden=True, derived=True),
+        SheetSpec("meta", "_meta", hidden=True, derived=True),
     )
 
 
@@ -53,10 +53,10 @@ GOALS = (
 )
 
 
-def add_goals(row, first_row, clause, help_text):
-    """四(二)7 and 8: goals after one and two years, qualitative and quantitative; `row` is the
-    form's own row(r, caption, **field) helper, so each form keeps its layout."""
-    for i, (fid, label) in enumerate(GOALS):
-        r = first_row + i
-        row(r, label, id=fid, label=label, type="longtext", max_len=5000, form_part=clause, clause=clause,
-            help=help_text + ("定量描述请给出可考核的数字指标。" if fid.endswith("quant") else ""), counter="C%d" % r)
+def goal_rows(clause, help_text):
+    """四(二)7 and 8: goals after one and two years, qualitative and quantitative, as layout rows
+    (spec.grid.Row) each form places where its layout wants them."""
+    from .grid import Row  # late: the grid only when goal rows are laid out
+    return tuple(Row(label, dict(id=fid, label=label, type="longtext", max_len=5000, form_part=clause, clause=clause,
+                                 help=help_text + ("定量描述请给出可考核的数字指标。" if fid.endswith("quant") else "")))
+                 for fid, label in GOALS)

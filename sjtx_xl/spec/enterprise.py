@@ -7,8 +7,11 @@ import datetime as _dt
 
 from .. import reference
 from ..rules import All, Any, AtLeast, NothingMissing, OneOf, SizeMatches, SumAtLeast, ValidUscc
-from . import common
+from . import common, thresholds
+from .grid import Footnotes, Gap, Grid, Note, Pair, Row, Section, Total, Wide
 from .model import PERIOD_LABELS, PERIODS, Condition, Field, Form, Formula, SheetSpec, Text
+
+TH = thresholds.ENTERPRISE
 
 A5, A6, EXTRA = "a5", "a6", "extra"
 
@@ -37,106 +40,101 @@ LISTS = {
 }
 
 
-def _a5():
-    """附件5 基本情况表: a four-column grid like the printed form (label, value, label, value)."""
-    F, T = [], []
+PROFILE = ("profile_management", "profile_products", "profile_innovation")
+PROFILE_MAX = 5000
+PROFILE_PARTS = (
+    (PROFILE[0], "一、企业经营管理概况",
+     "企业主营业务，所从事细分领域及从业时间，企业在细分领域的地位，企业经营战略等。"),
+    (PROFILE[1], "二、企业主导产品情况",
+     "主导产品关键领域补短板、关键核心技术攻关等情况；属于产业链、供应链的哪些关键环节；为行业龙头或大企业配套、协同创新情况；参与制定产品国际、国内及行业标准情况；近3年主导产品销售及市场占有率，主要客户群及销售地；企业主要竞争对手对比情况，与国际国内领先水平对比情况等。"),
+    (PROFILE[2], "三、企业创新基本情况",
+     "企业拥有核心自主知识产权情况，研发机构建设情况，研发经费的保障情况，创新团队情况等。"),
+)
 
-    def pair(row, left, right=None):
-        for col_label, col_value, item in (("A", "B", left), ("C", "D", right)):
-            if item is None:
-                continue
-            label, kw = item
-            T.append(Text(A5, "%s%d" % (col_label, row), label))
-            F.append(Field(sheet=A5, cell="%s%d" % (col_value, row), form_part="附件5", **kw))
-
-    def wide(row, caption, **kw):
-        T.append(Text(A5, "A%d" % row, caption))
-        F.append(Field(sheet=A5, cell="B%d" % row, span="B%d:D%d" % (row, row), form_part="附件5", **kw))
-
-    def note(row, text):
-        T.append(Text(A5, "B%d" % row, text, style="note", span="B%d:D%d" % (row, row)))
-
-    T.append(Text(A5, "A1", "吉林省第二批重点“小巨人”企业基本情况表", "title", "A1:D1"))
-    T.append(Text(A5, "A2", "企业名称（盖章）：                    （组织具体企业填报）                    省级中小企业主管部门（盖章）",
-                  "subtitle", "A2:D2"))
-    pair(3, ("企业名称", dict(id="name", label="企业名称", type="text", max_len=100,
-                            help="须与工业和信息化部公布的名称一致（附件5注1）。", clause="附件5注1")),
-         ("法定代表人", dict(id="legal_rep", label="法定代表人", type="text", max_len=50)))
-    pair(4, ("统一社会信用代码", dict(id="uscc", label="统一社会信用代码", type="uscc",
-                                  help="营业执照上的18位代码，字母大写。", clause="附件5")),
+# 附件5 基本情况表 in print order, from row 3: a four-column grid like the printed form (label,
+# value, label, value). Insert an entry to add a field; the layout cursor numbers the rows.
+A5_ROWS = (
+    Pair(("企业名称", dict(id="name", label="企业名称", type="text", max_len=100,
+                         help="须与工业和信息化部公布的名称一致（附件5注1）。", clause="附件5注1")),
+         ("法定代表人", dict(id="legal_rep", label="法定代表人", type="text", max_len=50))),
+    Pair(("统一社会信用代码", dict(id="uscc", label="统一社会信用代码", type="uscc",
+                               help="营业执照上的18位代码，字母大写。", clause="附件5")),
          ("从业人数（人）", dict(id="employees", label="从业人数", type="int", unit="人", min=1,
-                            help="非年度数据，按2021年5月31日填写；只填数字。", clause="附件5")))
-    pair(5, ("注册时间", dict(id="reg_date", label="注册时间", type="date",
-                          min=_dt.date(1949, 10, 1), max=common.NOTICE_DATE,
-                          help="营业执照上的成立日期，如2015-06-30。")),
+                          help="非年度数据，按2021年5月31日填写；只填数字。", clause="附件5"))),
+    Pair(("注册时间", dict(id="reg_date", label="注册时间", type="date",
+                       min=_dt.date(1949, 10, 1), max=common.NOTICE_DATE,
+                       help="营业执照上的成立日期，如2015-06-30。")),
          ("注册资本（万元）", dict(id="reg_capital", label="注册资本", type="decimal", unit="万元",
-                             help="单位为万元，只填数字。")))
-    pair(6, ("企业规模", dict(id="size", label="企业规模", type="choice", choices="size_class",
-                          help="依据《中小企业划型标准规定》（工信部联企业〔2011〕300号），如出台新的划型标准，按最新标准执行。",
-                          clause="附件5")),
-         ("企业类型", dict(id="ownership", label="企业类型", type="choice", choices="ownership")))
-    note(7, "企业规模依据《中小企业划型标准规定》（工信部联企业〔2011〕300号），如出台新的划型标准，按最新标准执行。")
-    pair(8, ("所属行业（2位码及名称）", dict(id="industry", label="所属行业", type="choice", choices="industry",
-                                      help="按《国民经济行业分类(GB/T 4754-2017)》大类填写2位码及名称，如“35 专用设备制造业”（六(一)1）。",
-                                      clause="六(一)1")),
-         ("具体细分领域", dict(id="niche", label="具体细分领域", type="text", max_len=100)))
-    note(9, "按照《国民经济行业分类(GB/T 4754-2017)》的大类行业填写所属行业，2位码及名称，如“35 专用设备制造业”。")
-    pair(10, ("主导产品类别 编码", dict(id="product_code", label="主导产品类别编码", type="product_code",
-                                   help="对照《统计用产品分类目录》填写第四级或第五级产品类别的8位或10位数字代码，如“3507060000”（六(一)1）。",
+                           help="单位为万元，只填数字。"))),
+    Pair(("企业规模", dict(id="size", label="企业规模", type="choice", choices="size_class",
+                       help="依据《中小企业划型标准规定》（工信部联企业〔2011〕300号），如出台新的划型标准，按最新标准执行。",
+                       clause="附件5")),
+         ("企业类型", dict(id="ownership", label="企业类型", type="choice", choices="ownership"))),
+    Note("企业规模依据《中小企业划型标准规定》（工信部联企业〔2011〕300号），如出台新的划型标准，按最新标准执行。"),
+    Pair(("所属行业（2位码及名称）", dict(id="industry", label="所属行业", type="choice", choices="industry",
+                                   help="按《国民经济行业分类(GB/T 4754-2017)》大类填写2位码及名称，如“35 专用设备制造业”（六(一)1）。",
                                    clause="六(一)1")),
+         ("具体细分领域", dict(id="niche", label="具体细分领域", type="text", max_len=100))),
+    Note("按照《国民经济行业分类(GB/T 4754-2017)》的大类行业填写所属行业，2位码及名称，如“35 专用设备制造业”。"),
+    Pair(("主导产品类别 编码", dict(id="product_code", label="主导产品类别编码", type="product_code",
+                                help="对照《统计用产品分类目录》填写第四级或第五级产品类别的8位或10位数字代码，如“3507060000”（六(一)1）。",
+                                clause="六(一)1")),
          ("主导产品类别 名称", dict(id="product_category", label="主导产品类别名称", type="text", max_len=100,
-                                help="与代码对应的产品类别名称，如“冲孔机床”。无法按目录分类的，可按行业惯例分类。")))
-    note(11, "对照《统计用产品分类目录》，填写产品对应的第四级或第五级产品类别名称，并填写对应的8位或10位数字代码。无法按该目录分类的，可按行业惯例分类。如是新产品请标明。")
-    wide(12, "主导产品名称", id="product_names", label="主导产品名称", type="product_name", max_len=200,
-         help="请勿使用英文名称，多个主导产品之间请用“、”分割（六(一)2）。", clause="六(一)2")
-    pair(13, ("是否新产品", dict(id="product_new", label="主导产品是否新产品", type="choice", choices="yesno",
-                            help="“如是新产品请标明”（附件5主导产品类别说明）。")))
-    pair(14, ("是否属于《工业“四基”发展目录》所列重点领域",
-              dict(id="four_base", label="是否属于工业“四基”重点领域", type="choice", choices="yesno", clause="三(一)2")),
+                             help="与代码对应的产品类别名称，如“冲孔机床”。无法按目录分类的，可按行业惯例分类。"))),
+    Note("对照《统计用产品分类目录》，填写产品对应的第四级或第五级产品类别名称，并填写对应的8位或10位数字代码。无法按该目录分类的，可按行业惯例分类。如是新产品请标明。"),
+    Wide("主导产品名称", dict(id="product_names", label="主导产品名称", type="product_name", max_len=200,
+                          help="请勿使用英文名称，多个主导产品之间请用“、”分割（六(一)2）。", clause="六(一)2")),
+    Pair(("是否新产品", dict(id="product_new", label="主导产品是否新产品", type="choice", choices="yesno",
+                         help="“如是新产品请标明”（附件5主导产品类别说明）。"))),
+    Pair(("是否属于《工业“四基”发展目录》所列重点领域",
+          dict(id="four_base", label="是否属于工业“四基”重点领域", type="choice", choices="yesno", clause="三(一)2")),
          ("如是，具体属于", dict(id="four_base_item", label="“四基”具体领域", type="choice", choices="four_base",
-                             required=False, required_if=("four_base", ("是",)),
-                             help="核心基础零部件（元器件）、关键基础材料、先进基础工艺或产业技术基础。")))
-    pair(15, ("★是否填补国内或国际空白", dict(id="gap_fill", label="是否填补国内或国际空白", type="choice",
-                                       choices="gap", clause="三(一)2")))
-    wide(16, "具体领域及技术先进性说明", id="gap_desc", label="填补空白的具体领域及技术先进性说明",
-         type="longtext", max_len=3000, required=False, required_if=("gap_fill", ("填补国内空白", "填补国际空白")),
-         help="请详细说明，可另附页。填补空白时必填。", counter="E16")
-    pair(17, ("★是否关键领域补短板", dict(id="shortboard", label="是否关键领域补短板", type="choice",
-                                     choices="yesno", clause="三(一)2")))
-    wide(18, "具体领域和环节", id="shortboard_desc", label="补短板的具体领域和环节", type="longtext",
-         max_len=3000, required=False, required_if=("shortboard", ("是",)),
-         help="请详细说明，可另附页。选“是”时必填。", counter="E18")
-    T.append(Text(A5, "A19", "★企业简介（不超过5000字，可另附页）：包括但不限于以下内容", "section", "A19:D19"))
-    profile = ("profile_management", "profile_products", "profile_innovation")
-    for row, fid, label, text in (
-        (20, profile[0], "一、企业经营管理概况",
-         "企业主营业务，所从事细分领域及从业时间，企业在细分领域的地位，企业经营战略等。"),
-        (21, profile[1], "二、企业主导产品情况",
-         "主导产品关键领域补短板、关键核心技术攻关等情况；属于产业链、供应链的哪些关键环节；为行业龙头或大企业配套、协同创新情况；参与制定产品国际、国内及行业标准情况；近3年主导产品销售及市场占有率，主要客户群及销售地；企业主要竞争对手对比情况，与国际国内领先水平对比情况等。"),
-        (22, profile[2], "三、企业创新基本情况",
-         "企业拥有核心自主知识产权情况，研发机构建设情况，研发经费的保障情况，创新团队情况等。"),
-    ):
-        wide(row, label, id=fid, label="企业简介·" + label[2:], type="longtext", max_len=5000,
-             total_with=tuple(p for p in profile if p != fid), help=text + "三部分合计不超过5000字（四(二)3）。",
-             clause="四(二)3", counter="E%d" % row)
-    notes = ("注：1.“企业名称”须与工业和信息化部公布名称一致。",
-             "2.请省级中小企业主管部门核实企业填报信息，所有填报信息佐证材料留存备查。",
-             "3.打★部分请组织企业详细填写。",
-             "4.每家企业的材料单独装订成册报送。")
-    for i, n in enumerate(notes):
-        T.append(Text(A5, "A%d" % (25 + i), n, "note", "A%d:D%d" % (25 + i, 25 + i)))
-    # the total is an aid like the counters: in their column, beside the 企业简介 heading, never printed
-    formulas = [Formula(A5, "E19", '="合计"&(LEN({profile_management})+LEN({profile_products})+LEN({profile_innovation}))&"/5000字"')]
-    return F, T, formulas
+                          required=False, required_if=("four_base", ("是",)),
+                          help="核心基础零部件（元器件）、关键基础材料、先进基础工艺或产业技术基础。"))),
+    Pair(("★是否填补国内或国际空白", dict(id="gap_fill", label="是否填补国内或国际空白", type="choice",
+                                    choices="gap", clause="三(一)2"))),
+    Wide("具体领域及技术先进性说明", dict(id="gap_desc", label="填补空白的具体领域及技术先进性说明",
+                                  type="longtext", max_len=3000, required=False,
+                                  required_if=("gap_fill", ("填补国内空白", "填补国际空白")),
+                                  help="请详细说明，可另附页。填补空白时必填。")),
+    Pair(("★是否关键领域补短板", dict(id="shortboard", label="是否关键领域补短板", type="choice",
+                                  choices="yesno", clause="三(一)2"))),
+    Wide("具体领域和环节", dict(id="shortboard_desc", label="补短板的具体领域和环节", type="longtext",
+                           max_len=3000, required=False, required_if=("shortboard", ("是",)),
+                           help="请详细说明，可另附页。选“是”时必填。")),
+    Section("★企业简介（不超过%d字，可另附页）：包括但不限于以下内容" % PROFILE_MAX),
+) + tuple(
+    Wide(caption, dict(id=fid, label="企业简介·" + caption[2:], type="longtext", max_len=PROFILE_MAX,
+                       total_with=tuple(p for p in PROFILE if p != fid),
+                       help=text + "三部分合计不超过%d字（四(二)3）。" % PROFILE_MAX, clause="四(二)3"))
+    for fid, caption, text in PROFILE_PARTS
+) + (
+    Total("企业简介字数合计", "=" + "+".join("LEN({%s})" % p for p in PROFILE) + '&"/%d字"' % PROFILE_MAX),
+    Gap(),
+    Footnotes(("注：1.“企业名称”须与工业和信息化部公布名称一致。",
+               "2.请省级中小企业主管部门核实企业填报信息，所有填报信息佐证材料留存备查。",
+               "3.打★部分请组织企业详细填写。",
+               "4.每家企业的材料单独装订成册报送。")),
+)
+
+
+def _a5():
+    """附件5 基本情况表: title rows, then A5_ROWS laid out by the cursor."""
+    g = Grid(A5, 3, form_part="附件5", counter_col="E")
+    g.text("A1", "吉林省第二批重点“小巨人”企业基本情况表", "title", "A1:D1")
+    g.text("A2", "企业名称（盖章）：                    （组织具体企业填报）                    省级中小企业主管部门（盖章）",
+           "subtitle", "A2:D2")
+    g.place(A5_ROWS)
+    return g.fields, g.texts, g.formulas
 
 
 # 附件6 indicators: (id, 一级指标, 二级指标 as printed, type, extra)
 INDICATORS = (
     ("main_revenue", "专业化程度", "上年度主营业务收入（万元）", "decimal", {"unit": "万元"}),
-    ("main_ratio", "专业化程度", "主营业务收入占营业收入比重（%）（70%以上）", "share", {"clause": "三(一)3"}),
+    ("main_ratio", "专业化程度", "主营业务收入占营业收入比重（%）（{main_ratio}%以上）", "share", {"clause": "三(一)3"}),
     ("export_ratio", "专业化程度", "主导产品出口额占营业收入比重（%）", "share", {}),
     ("foreign_certs", "专业化程度", "获得发达国家或地区认证数量（个）（如UL,CSA,ETL,GS）", "int", {"unit": "个"}),
-    ("rd_ratio", "创新能力", "研发经费支出占营业收入比重（%）（近2年连续4%以上）", "share", {"clause": "三(一)4"}),
+    ("rd_ratio", "创新能力", "研发经费支出占营业收入比重（%）（近2年连续{rd_ratio}%以上）", "share", {"clause": "三(一)4"}),
     ("rd_staff_ratio", "创新能力", "专职研发人员占企业总人数比重（%）", "share", {}),
     ("patents", "创新能力", "有效发明专利并实际应用数量（个）", "int", {"unit": "个", "clause": "三(一)4"}),
     ("rd_institution", "创新能力", "企业自建或与高校、科研机构联合建立研发机构级别（请填写国家级、省部级、其他、无研发机构）",
@@ -156,6 +154,13 @@ INDICATORS = (
     ("growth_3y_profit", "成长性", "近三年利润平均增长率（%）", "rate", {"base_only": True}),
 )
 A6_FIRST_ROW = 6
+
+
+def indicators():
+    """INDICATORS as printed: labels with their thresholds filled in (read at call time, so a
+    changed threshold or an added indicator is seen)."""
+    return tuple((iid, group, thresholds.fill(label, TH), itype, extra)
+                 for iid, group, label, itype, extra in INDICATORS)
 PERIOD_COLS = dict(zip(PERIODS, "CDE"))
 
 
@@ -181,7 +186,7 @@ def _a6():
         T.append(Text(A6, "%s5" % col, text, "subheader"))
     T.append(Text(A6, "A5", "", "subheader", "A5:B5"))
     groups = {}
-    for i, (iid, group, label, itype, extra) in enumerate(INDICATORS):
+    for i, (iid, group, label, itype, extra) in enumerate(indicators()):
         row = A6_FIRST_ROW + i
         groups.setdefault(group, []).append(row)
         T.append(Text(A6, "B%d" % row, label))
@@ -209,57 +214,75 @@ def _a6():
     return F, T, formulas
 
 
+AID = dict(aid=True, form_part="自检辅助")
+
+# 补充信息及自检辅助, in print order from row 2 (title in row 1).
+EXTRA_ROWS = (
+    Section("一、附件3《重点“小巨人”企业名单汇总表》所需信息"),
+    Row("国家级专精特新“小巨人”企业批次", dict(
+        id="batch", label="国家级专精特新“小巨人”企业批次", type="choice", choices="batch", form_part="附件3",
+        clause="一、三(一)1", help="工业和信息化部认定的批次。可申报：第一批、第二批和正在公示的第三批“小巨人”企业（一）。")),
+    Row("该企业产品、技术先进性的说明（不超过100字）", dict(
+        id="advanced_desc", label="产品、技术先进性说明", type="longtext", max_len=100, form_part="附件3",
+        clause="附件3", help="用于附件3名单汇总表，不超过100字。")),
+    Row("所在市（州）", dict(id="city", label="所在市（州）", type="choice", choices="city", form_part="报送信息",
+                        help="企业注册地所在的市（州）或长白山管委会，用于地区汇总。")),
+    Section("二、分年度预期目标和成效（四(二)7：含定性和定量描述，后续绩效考核将按此核准）"),
+) + common.goal_rows("四(二)7", "重点围绕在哪些领域、哪些项目开展关键核心技术攻关、填补国内外空白、产业链“补短板”、提升国际竞争力等（四(二)7）。") + (
+    Section("三、联系人"),
+    Row("联系人", dict(id="contact_name", label="联系人", type="text", max_len=50, required=False, form_part="报送信息")),
+    Row("联系电话", dict(id="contact_phone", label="联系电话", type="text", max_len=30, required=False, form_part="报送信息")),
+    Section("四、自检辅助信息（不属于附件5、附件6正式表格内容，仅用于申报条件自检和审核）", "aid_section"),
+    Row("2020年营业收入（万元）", dict(
+        id="revenue_2020", label="2020年营业收入", type="decimal", unit="万元",
+        help="用于按《中小企业划型标准规定》核对企业规模。只填数字。", clause="附件5企业规模", **AID)),
+    Row("2020年末资产总额（万元）", dict(
+        id="assets_2020", label="2020年末资产总额", type="decimal", unit="万元", required=False,
+        help="建筑业、房地产开发经营、租赁和商务服务业划型需要；其他行业可不填。", clause="附件5企业规模", **AID)),
+    Row("2019年研发经费支出占营业收入比重（%）", dict(
+        id="rd_ratio_2019", label="2019年研发经费支出占营业收入比重", type="share", unit="%", clause="三(一)4、六(二)5",
+        help="“近2年研发经费支出占营业收入比重{rd_ratio}%以上”指2019、2020年每年均不低于{rd_ratio}%（六(二)5）；"
+             "2020年数据见附件6实施期初始值。" + PCT_RULE, **AID)),
+    Row("上市情况（截至工业和信息化部公示结束前）", dict(
+        id="listing_status", label="上市情况", type="choice", choices="listing_status", clause="一、三(一)1、六(二)5",
+        help="已在上交所主板、科创板和深交所主板、中小板、创业板或境外公开发行股票的企业不在支持范围（一、三(一)1）；判断时间截至工信部公示结束前（六(二)5）。",
+        **AID)),
+    Row("是否已获得国家第一批“专精特新”资金支持", dict(
+        id="first_batch_funded", label="是否已获国家第一批资金支持", type="choice", choices="yesno", clause="一",
+        help="已获得国家第一批资金支持的企业不在支持范围（一）。", **AID)),
+    Row("所属制造强国战略十大重点产业领域", dict(
+        id="ten_sector", label="所属十大重点产业领域", type="choice", choices="ten_sectors", clause="三(一)2",
+        help="如不属于，请选“%s”。" % common.NOT_TEN_SECTORS, **AID)),
+    Row("主导产品是否属于关键核心技术攻关", dict(
+        id="key_tech", label="主导产品是否属于关键核心技术攻关", type="choice", choices="yesno", clause="三(一)2",
+        help="产业导向条件之一（三(一)2）。", **AID)),
+    Row("是否与重点行业龙头企业协同创新", dict(
+        id="leader_collab", label="是否与重点行业龙头企业协同创新", type="choice", choices="yesno", clause="三(一)2",
+        help="产业导向条件之一（三(一)2）。", **AID)),
+)
+
+
 def _extra():
     """附件3 fields, 四(二)7 goals, contact, and the self-check aids (marked as such)."""
-    F, T = [], []
-    T.append(Text(EXTRA, "A1", "补充信息（附件3名单汇总表所需信息、分年度预期目标和自检辅助信息）", "title", "A1:C1"))
+    g = Grid(EXTRA, 2, cols="AB", last="C", counter_col="C")
+    g.text("A1", "补充信息（附件3名单汇总表所需信息、分年度预期目标和自检辅助信息）", "title", "A1:C1")
+    g.place(_filled(EXTRA_ROWS))
+    return g.fields, g.texts, g.formulas
 
-    def row(r, caption, **kw):
-        T.append(Text(EXTRA, "A%d" % r, caption, "aid" if kw.get("aid") else "label"))
-        F.append(Field(sheet=EXTRA, cell="B%d" % r, **kw))
 
-    T.append(Text(EXTRA, "A2", "一、附件3《重点“小巨人”企业名单汇总表》所需信息", "section", "A2:C2"))
-    row(3, "国家级专精特新“小巨人”企业批次", id="batch", label="国家级专精特新“小巨人”企业批次", type="choice",
-        choices="batch", form_part="附件3", clause="一、三(一)1",
-        help="工业和信息化部认定的批次。可申报：第一批、第二批和正在公示的第三批“小巨人”企业（一）。")
-    row(4, "该企业产品、技术先进性的说明（不超过100字）", id="advanced_desc", label="产品、技术先进性说明",
-        type="longtext", max_len=100, form_part="附件3", clause="附件3", counter="C4",
-        help="用于附件3名单汇总表，不超过100字。")
-    row(5, "所在市（州）", id="city", label="所在市（州）", type="choice", choices="city", form_part="报送信息",
-        help="企业注册地所在的市（州）或长白山管委会，用于地区汇总。")
-    T.append(Text(EXTRA, "A6", "二、分年度预期目标和成效（四(二)7：含定性和定量描述，后续绩效考核将按此核准）", "section", "A6:C6"))
-    goal_help = "重点围绕在哪些领域、哪些项目开展关键核心技术攻关、填补国内外空白、产业链“补短板”、提升国际竞争力等（四(二)7）。"
-    common.add_goals(row, 7, "四(二)7", goal_help)
-    T.append(Text(EXTRA, "A11", "三、联系人", "section", "A11:C11"))
-    row(12, "联系人", id="contact_name", label="联系人", type="text", max_len=50, required=False, form_part="报送信息")
-    row(13, "联系电话", id="contact_phone", label="联系电话", type="text", max_len=30, required=False, form_part="报送信息")
-    T.append(Text(EXTRA, "A14", "四、自检辅助信息（不属于附件5、附件6正式表格内容，仅用于申报条件自检和审核）", "aid_section", "A14:C14"))
-    aid = dict(aid=True, form_part="自检辅助")
-    row(15, "2020年营业收入（万元）", id="revenue_2020", label="2020年营业收入", type="decimal", unit="万元",
-        help="用于按《中小企业划型标准规定》核对企业规模。只填数字。", clause="附件5企业规模", **aid)
-    row(16, "2020年末资产总额（万元）", id="assets_2020", label="2020年末资产总额", type="decimal", unit="万元",
-        required=False, help="建筑业、房地产开发经营、租赁和商务服务业划型需要；其他行业可不填。", clause="附件5企业规模", **aid)
-    row(17, "2019年研发经费支出占营业收入比重（%）", id="rd_ratio_2019", label="2019年研发经费支出占营业收入比重",
-        type="share", unit="%", clause="三(一)4、六(二)5",
-        help="“近2年研发经费支出占营业收入比重4%以上”指2019、2020年每年均不低于4%（六(二)5）；2020年数据见附件6实施期初始值。" + PCT_RULE,
-        **aid)
-    row(18, "上市情况（截至工业和信息化部公示结束前）", id="listing_status", label="上市情况", type="choice",
-        choices="listing_status", clause="一、三(一)1、六(二)5",
-        help="已在上交所主板、科创板和深交所主板、中小板、创业板或境外公开发行股票的企业不在支持范围（一、三(一)1）；判断时间截至工信部公示结束前（六(二)5）。",
-        **aid)
-    row(19, "是否已获得国家第一批“专精特新”资金支持", id="first_batch_funded", label="是否已获国家第一批资金支持",
-        type="choice", choices="yesno", clause="一", help="已获得国家第一批资金支持的企业不在支持范围（一）。", **aid)
-    row(20, "所属制造强国战略十大重点产业领域", id="ten_sector", label="所属十大重点产业领域", type="choice",
-        choices="ten_sectors", clause="三(一)2", help="如不属于，请选“%s”。" % common.NOT_TEN_SECTORS, **aid)
-    row(21, "主导产品是否属于关键核心技术攻关", id="key_tech", label="主导产品是否属于关键核心技术攻关",
-        type="choice", choices="yesno", clause="三(一)2", help="产业导向条件之一（三(一)2）。", **aid)
-    row(22, "是否与重点行业龙头企业协同创新", id="leader_collab", label="是否与重点行业龙头企业协同创新",
-        type="choice", choices="yesno", clause="三(一)2", help="产业导向条件之一（三(一)2）。", **aid)
-    return F, T, []
+def _filled(rows):
+    """Rows with threshold placeholders in their field help texts filled in."""
+    out = []
+    for r in rows:
+        if isinstance(r, (Row, Wide)) and "{" in r.field.get("help", ""):
+            r = r._replace(field=dict(r.field, help=thresholds.fill(r.field["help"], TH)))
+        out.append(r)
+    return tuple(out)
 
 
 def _conditions(fields):
     innovation_inst = tuple(c for c in LISTS["rd_institution"] if c != "无研发机构")
+    t = thresholds.fill
     return (
         Condition("basic", "基础条件", "一、三(一)1、六(二)5",
                   All(OneOf("batch", common.BATCHES), OneOf("first_batch_funded", ("否",)),
@@ -272,29 +295,33 @@ def _conditions(fields):
                       OneOf("key_tech", ("是",)), OneOf("leader_collab", ("是",))),
                   "属于“四基”重点领域或十大重点产业领域；或补短板、关键核心技术攻关、填补空白；或与龙头企业协同创新",
                   "至少满足一项"),
-        Condition("specialisation", "专业化程度", "三(一)3", AtLeast("main_ratio_base", 70),
-                  "主营业务收入占营业收入比重≥70%（附件6实施期初始值）", "主营业务收入占比不足70%"),
+        Condition("specialisation", "专业化程度", "三(一)3", AtLeast("main_ratio_base", TH["main_ratio"]),
+                  t("主营业务收入占营业收入比重≥{main_ratio}%（附件6实施期初始值）", TH), t("主营业务收入占比不足{main_ratio}%", TH)),
         Condition("rd", "创新能力·研发投入", "三(一)4、六(二)5",
-                  All(AtLeast("rd_ratio_base", 4), AtLeast("rd_ratio_2019", 4)),
-                  "2019年和2020年研发经费支出占营业收入比重每年均≥4%", "近2年每年均不低于4%"),
+                  All(AtLeast("rd_ratio_base", TH["rd_ratio"]), AtLeast("rd_ratio_2019", TH["rd_ratio"])),
+                  t("2019年和2020年研发经费支出占营业收入比重每年均≥{rd_ratio}%", TH), t("近2年每年均不低于{rd_ratio}%", TH)),
         Condition("innovation", "创新能力·创新成果", "三(一)4",
-                  Any(AtLeast("patents_base", 2), OneOf("rd_institution_base", innovation_inst),
-                      SumAtLeast(("std_lead_intl_national_base", "std_lead_industry_base", "std_participate_base"), 1)),
-                  "有效发明专利≥2项，或自建/联合建立研发机构，或主持/参与制（修）订标准≥1个", "三项满足其一"),
-        Condition("management", "经营管理", "三(一)4", AtLeast("quality_certs_base", 1),
-                  "取得相关质量管理体系认证≥1项", "需取得质量管理体系认证"),
+                  Any(AtLeast("patents_base", TH["patents"]), OneOf("rd_institution_base", innovation_inst),
+                      SumAtLeast(("std_lead_intl_national_base", "std_lead_industry_base", "std_participate_base"),
+                                 TH["standards"])),
+                  t("有效发明专利≥{patents}项，或自建/联合建立研发机构，或主持/参与制（修）订标准≥{standards}个", TH),
+                  "三项满足其一"),
+        Condition("management", "经营管理", "三(一)4", AtLeast("quality_certs_base", TH["quality_certs"]),
+                  t("取得相关质量管理体系认证≥{quality_certs}项", TH), "需取得质量管理体系认证"),
         Condition("growth", "成长性", "三(一)4、六(二)5",
-                  Any(AtLeast("growth_last_base", 0, strict=True),
+                  Any(AtLeast("growth_last_base", TH["growth"], strict=True),
                       OneOf("listing_plan_base", ("递交申请书", "已进入辅导期"))),
-                  "上年主营业务收入增长率>0，或已递交上市申请书/已进入辅导期（新三板挂牌计划不算）",
+                  t("上年主营业务收入增长率>{growth}，或已递交上市申请书/已进入辅导期（新三板挂牌计划不算）", TH),
                   "收入未增长且无符合条件的上市计划"),
         Condition("uscc", "统一社会信用代码", "附件5", ValidUscc("uscc"),
-                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照", correctable=True),
+                  "18位，字符集、登记管理部门码和第18位校验码符合GB 32100-2015", "请核对营业执照", correctable=True,
+                  quiet_on_field_error=True),
         Condition("size", "企业规模", "附件5", SizeMatches("size", "industry", "employees", "revenue_2020", "assets_2020"),
                   "所填企业规模与按工信部联企业〔2011〕300号测算的规模一致（大型企业不属于中小企业）",
-                  "请核对从业人数、营业收入、资产总额和所属行业", correctable=True),
+                  "请核对从业人数、营业收入、资产总额和所属行业", correctable=True,
+                  fail_type="size-mismatch", fail_field="size"),
         Condition("complete", "必填项", "附件6注1", NothingMissing(tuple(f for f in fields if f.required or f.required_if)),
-                  "所有必填项均已填写（指标没有的填0）", "请补全浅黄色单元格", correctable=True),
+                  "所有必填项均已填写（指标没有的填0）", "请补全浅黄色单元格", correctable=True, pending_reported=False),
     )
 
 
@@ -318,7 +345,7 @@ def build():
         formulas=tuple(x5 + x6 + xx),
         conditions=_conditions(fields),
         lists=LISTS,
-        instructions=common.COMMON_GUIDE + (
+        instructions=tuple(thresholds.fill(line, TH) for line in common.COMMON_GUIDE + (
             "《附件5 基本情况表》《附件6 目标表》与通知附件格式一致，可直接打印（A4）；“补充信息及自检辅助”中第一、二部分用于附件3名单汇总表和分年度预期目标（四(二)7），第四部分为自检辅助信息，不属于正式表格。",
             "“所属行业”按GB/T 4754-2017大类填写2位码及名称，如“35 专用设备制造业”；“主导产品类别”填写8位或10位代码及名称，如“3507060000 冲孔机床”（六(一)1）。",
             "“主导产品名称”请勿使用英文名称，多个主导产品之间请用“、”分割（六(一)2）。",
@@ -326,7 +353,7 @@ def build():
             "“有上市计划”：已“递交申请书”或“已进入辅导期”的企业填写该阶段，其他阶段企业填写“无”（六(二)3）。",
             "“实施期初始值”年度数据按2020年末数据填写，非年度数据按2021年5月31日数据填写；“实施期满一年目标”按2022年末、“实施期满两年目标”按2023年末目标数据填写（六(二)4）。",
             "所有指标均需填报，如某项指标没有，填“0”（附件6注1、注4）。",
-            "“截至上年末的近2年研发经费支出占营业收入比重4%以上”指2019、2020年每年均不低于4%；“上市计划”不包含在新三板挂牌的计划（六(二)5）。",
+            "“截至上年末的近2年研发经费支出占营业收入比重{rd_ratio}%以上”指2019、2020年每年均不低于{rd_ratio}%；“上市计划”不包含在新三板挂牌的计划（六(二)5）。",
             "企业简介（四(二)3）分三部分填写，合计不超过5000字；“该企业产品、技术先进性的说明”不超过100字（附件3）。",
-        ),
+        )),
     )

@@ -95,6 +95,11 @@ class Condition:
     detail: str = ""                   # what is checked, shown next to the verdict
     fail_hint: str = ""
     correctable: bool = False          # a failure is a typing mistake the applicant can fix (vocab.CORRECTABLE)
+    fail_type: str = "condition-failed"  # problem type a failure produces (problems.TYPES)
+    fail_field: Optional[str] = None   # field a failure is reported at (else the 自检 cell); its value is
+                                       # the problem's value and the rule's `outcome(values)` its detail
+    quiet_on_field_error: bool = False  # a failure whose input field has its own error is not repeated
+    pending_reported: bool = True      # False: pending is reported by the fields themselves (必填项)
 
     @property
     def name(self):
@@ -110,6 +115,7 @@ class SheetSpec:
     print_title_rows: Optional[str] = None
     hidden: bool = False
     protect: bool = True
+    derived: bool = False              # holds nothing typed (自检, lists, _meta, the guide): never read as input
 
 
 @dataclass(frozen=True)

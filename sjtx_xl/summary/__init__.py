@@ -4,75 +4,82 @@
     data.read_summary(path)     -> (meta, [Entry])   a summary read back, with provenance
 
 Sheets, in order: 附件3 名单汇总表, 附件4 平台名单汇总表, 附件5 明细, 附件6 目标, 资格审查,
-资格审查（平台）, 校验报告, 统计, 数据来源, and the hidden _meta and _data.
+资格审查（平台）, 推荐决定 (the official's decisions, editable), 校验报告 (continued on 校验报告 (2) ... beyond Excel's row limit), 统计, 数据来源,
+and the hidden _meta and _data.
+
+XlsxWriter writes a small skeleton in memory (styles, charts, the small sheets, the big sheets'
+headers and print setup); stream.write_package copies it into the output and streams the big
+sheets' rows into it. Rows are rendered per entry and per file by prerender / prerender_file in
+the pool workers that read the files; the parent numbers and joins them.
 """
-import contextlib
-import functools
+import io
 from pathlib import Path
 
 from ..fsutil import atomic_path
-from . import annex3, annex4, annex5, annex6, data, eligibility, sources, stats, validation
+from . import annex3, annex4, annex5, annex6, data, decisions, eligibility, sources, stats, stream, validation
 from .common import Styles, detached_styles
 from .model import Entry, FileRecord, SummaryModel  # noqa: F401  (re-export)
 
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False, "use_zip64": True}
 
 
-def sheet_names():
+def sheet_names(model=None):
+    report = validation.sheet_names(model) if model is not None else [validation.SHEET]
     return [annex3.SHEET, annex4.SHEET, annex5.SHEET, annex6.SHEET, eligibility.SHEETS["enterprise"],
-            eligibility.SHEETS["platform"], validation.SHEET, stats.SHEET, sources.SHEET, "_meta",
-            data.DATA_SHEET]
+            eligibility.SHEETS["platform"], decisions.SHEET] + report + [stats.SHEET, sources.SHEET, "_meta",
+                                                                         data.DATA_SHEET]
 
 
 def write_workbook(path, model):
-    import xlsxwriter
-    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    import xlsxwriter  # late: XlsxWriter only when a summary is written (start-up time)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, OPTIONS)
     wb.set_properties({"title": annex3.TITLE, "author": "sjtx-xl", "comments": "sjtx-xl merge"})
     st = Styles(wb)
-    first = annex3.write(wb, st, model)
-    annex4.write(wb, st, model)
-    annex5.write(wb, st, model)
-    annex6.write(wb, st, model)
-    eligibility.write(wb, st, model, "enterprise")
-    eligibility.write(wb, st, model, "platform")
-    validation.write(wb, st, model)
+    bodies = []
+    first, body = annex3.write(wb, st, model)
+    bodies.append(body)
+    bodies.append(annex4.write(wb, st, model)[1])
+    bodies.append(annex5.write(wb, st, model)[1])
+    bodies.append(annex6.write(wb, st, model)[1])
+    bodies.append(eligibility.write(wb, st, model, "enterprise")[1])
+    bodies.append(eligibility.write(wb, st, model, "platform")[1])
+    decisions.write(wb, st, model)
+    bodies += [b for _, b in validation.write(wb, st, model)]
     stats.write(wb, st, model)
-    sources.write(wb, st, model)
-    data.write(wb, st, model)
+    bodies.append(sources.write(wb, st, model, validation.Linker(model))[1])
+    bodies.append(data.write(wb, st, model)[1])
     first.activate()
-    with _fast_deflate():
-        wb.close()
+    wb.close()
+    stream.write_package(buf.getvalue(), path, bodies)
 
 
-@contextlib.contextmanager
-def _fast_deflate(level=1):
-    """Deflate the package at level 1 instead of 6: several times faster on this XML, ~25% larger."""
-    import zipfile
-
-    import xlsxwriter.workbook as xw
-    original = getattr(xw, "ZipFile", None)
-    if original is not zipfile.ZipFile:                # not the XlsxWriter this was written for
-        yield
-        return
-    xw.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=level)
-    try:
-        yield
-    finally:
-        xw.ZipFile = original
+# the sheets rendered per entry, in pool workers: key -> render(entry, styles)
+_ENTRY_SHEETS = {
+    "enterprise": ((annex3.SHEET, annex3.render), (annex5.SHEET, annex5.render), (annex6.SHEET, annex6.render),
+                   (eligibility.SHEETS["enterprise"], eligibility.render), (sources.SHEET, sources.render),
+                   (data.DATA_SHEET, data.render)),
+    "platform": ((annex4.SHEET, annex4.render), (eligibility.SHEETS["platform"], eligibility.render),
+                 (sources.SHEET, sources.render), (data.DATA_SHEET, data.render)),
+}
 
 
 def prerender(e):
-    """Render the entry's cells that depend on nothing but itself (run in pool workers, in parallel)."""
-    from .fastrows import prerender as cells_xml
+    """Render the entry's rows of every per-entry sheet (run in pool workers, in parallel)."""
     st = detached_styles()
-    out = {"sig": st.signature}
-    if e.kind == "enterprise":
-        out[annex6.SHEET] = cells_xml(annex6.tail_cells(e, st), len(annex6.ID_COLUMNS))
-    out[eligibility.SHEETS[e.kind]] = cells_xml(eligibility.tail_cells(e, st), eligibility.TAIL_START)
-    e.record = data.record(e)
+    out = {"sig": st.signature, "key": e.render_key()}
+    for sheet, render in _ENTRY_SHEETS[e.kind]:
+        out[sheet] = render(e, st)
     e.rendered = out
     return e
+
+
+def prerender_file(rec):
+    """Render the file's 校验报告 rows (after its entries were pre-rendered)."""
+    st = detached_styles()
+    rec.rendered = {"sig": st.signature, "key": rec.render_key(), validation.SHEET: validation.render(rec, st)}
+    return rec
 
 
 def write_summary(path, model):

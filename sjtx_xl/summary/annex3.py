@@ -25,7 +25,12 @@ def check_columns():
     official.check_columns("enterprise", ANNEX, COLUMNS)
 
 
+def render(e, st):
+    return official.render(e, st, COLUMNS)
+
+
 def write(wb, st, model):
     check_columns()
-    ws, _ = official.write_list(wb, st, SHEET, ANNEX, TITLE, COLUMNS, model.enterprises, (36, 48), NOTES)
-    return ws
+    ws, _, body = official.write_list(wb, st, SHEET, ANNEX, TITLE, COLUMNS, model.enterprises, (36, 48), SHEET,
+                                      NOTES)
+    return ws, body

@@ -25,12 +25,16 @@ def warning_text(n):
             % n)
 
 
+def render(e, st):
+    return official.render(e, st, COLUMNS)
+
+
 def write(wb, st, model):
     check_columns()
-    ws, last = official.write_list(wb, st, SHEET, ANNEX, TITLE, COLUMNS, model.platforms, (48, 62))
+    ws, last, body = official.write_list(wb, st, SHEET, ANNEX, TITLE, COLUMNS, model.platforms, (48, 62), SHEET)
     warn = warning_text(len(model.platforms))
     if warn:                                   # for the official, outside the print area
         n = len(COLUMNS)
         ws.set_row(last + 2, 36)
         ws.merge_range(last + 2, 0, last + 2, n - 1, warn, st.warning)
-    return ws
+    return ws, body

@@ -1,12 +1,11 @@
 """附件6 目标: every indicator of 附件6, three periods, one row per enterprise.
 
 Header rows: 一级指标 / 二级指标 / period, as in the form; columns come from the spec's indicator
-fields (spec.enterprise.INDICATORS gives the order and the printed labels).
+fields (spec.enterprise.indicators() gives the order and the printed labels).
 """
 from .. import spec
-from ..spec.enterprise import INDICATORS
-from .common import finish_table, page_setup, tail, title_rows
-from .fastrows import FastWorksheet
+from .common import finish_table, page_setup, rendered, title_rows
+from .stream import Body, cell
 
 SHEET = "附件6 目标"
 TITLE = "吉林省第二批重点“小巨人”企业目标表（汇总）"
@@ -20,7 +19,7 @@ def columns():
         if f.form_part == "附件6" and f.indicator:
             by_indicator.setdefault(f.indicator, []).append(f)
     out = []
-    for iid, group, label, _, _ in INDICATORS:
+    for iid, group, label, _, _ in spec.enterprise.indicators():
         fs = sorted(by_indicator.pop(iid, ()), key=lambda f: spec.PERIODS.index(f.period))
         for f in fs:
             out.append((group, label, f.period, f))
@@ -30,16 +29,18 @@ def columns():
 
 
 def write(wb, st, model):
-    ws = wb.add_worksheet(SHEET, worksheet_class=FastWorksheet)
+    ws = wb.add_worksheet(SHEET)
     cols = columns()
     nid = len(ID_COLUMNS)
     ncols = nid + len(cols)
+    widths = [w for _, w in ID_COLUMNS] + [13] * len(cols)
     for col, (_, w) in enumerate(ID_COLUMNS):
         ws.set_column(col, col, w)
     ws.set_column(nid, ncols - 1, 13)
     top = title_rows(ws, st, TITLE, ncols, "实施期初始值：年度数据为2020年末，非年度数据为2021年5月31日；"
-                     "实施期满一年目标为2022年末，满两年目标为2023年末（附件6注3）。共 %d 家。" % len(model.enterprises))
-    # three header rows; merges stay within a row (constant-memory writing)
+                     "实施期满一年目标为2022年末，满两年目标为2023年末（附件6注3）。共 %d 家。" % len(model.enterprises),
+                     widths)
+    # three header rows; merges stay within a row
     for level in range(3):
         r = top + level
         ws.set_row(r, 20 if level != 1 else 60)
@@ -60,27 +61,29 @@ def write(wb, st, model):
                 ws.write_string(r, start, text, st.header)
             start = end + 1
     head = top + 2
-    row = head
-    ids = [f.id for _, _, _, f in cols]
-    for i, e in enumerate(model.enterprises, 1):
-        row += 1
-        head_cells = [(i, st.integer), (e.name, st.text), (_text(e.uscc or e.values.get("uscc")), st.text),
-                      (e.city, st.text)]
-        pre = tail(e, SHEET, st)
-        if pre:
-            ws.write_cells(row, head_cells, pre)
-        else:
-            ws.write_cells(row, head_cells + tail_cells(e, st, ids))
-    finish_table(ws, head, row, ncols, freeze_cols=2)
-    page_setup(ws, landscape=True, repeat_rows=(top, head), fit_width=False)
-    return ws
+
+    def rows():
+        integer = st.x.integer
+        for i, e in enumerate(model.enterprises, 1):
+            yield cell(0, i, integer) + (rendered(e, SHEET, st) or render(e, st)), None, None
+
+    n = len(model.enterprises)
+    finish_table(ws, head, head + n, ncols, freeze_cols=2)
+    page_setup(ws, landscape=True, repeat_rows=(top, head), fit_width=False, repeat_cols=(0, 1))
+    return ws, Body(SHEET, head + 1, ncols, n, rows())
 
 
-def tail_cells(e, st, ids=None):
-    """The indicator cells of a row (after ID_COLUMNS)."""
+def render(e, st):
+    """The cells after 序号: name, credit code, city, every indicator."""
+    x = st.x
     vals = e.values
-    return [(vals.get(fid), st.number) for fid in (ids or [c[3].id for c in columns()])]
+    uscc = e.uscc or vals.get("uscc")
+    cells = [cell(1, e.name, x.text), cell(2, "" if uscc is None else str(uscc), x.text),
+             cell(3, e.city, x.text)]
+    cells += [cell(c, vals.get(fid), x.number) for c, fid in enumerate(_ids(), len(ID_COLUMNS))]
+    return "".join(cells)
 
 
-def _text(v):
-    return "" if v is None else str(v)
+@spec.cached
+def _ids():
+    return tuple(c[3].id for c in columns())

@@ -1,12 +1,14 @@
 """Formats and small helpers shared by the sheet writers.
 
-The workbook is written with XlsxWriter in constant-memory mode: every sheet is written strictly
-row by row (a row is flushed as soon as a later row is touched), and merged ranges never span
-rows. User text is always stored as a string (write_string, or fastrows' inline strings), never
-as a formula, whatever its first character.
+XlsxWriter writes the skeleton of every sheet (columns, titles, headers, print setup); the data
+rows of the big sheets are rendered as cell XML (stream.py) with the formats' style indexes
+(`Styles.x`). User text is always stored as a string (write_string, or inline strings), never as
+a formula, whatever its first character.
 """
 import functools
-import os
+import types
+
+from .xwinternals import xf_index
 
 FONT = "宋体"
 MAX_LINKS = 65000          # Excel keeps at most 65,530 hyperlinks per worksheet
@@ -48,13 +50,17 @@ class Styles:
         self.pending = fmt(border=1, align="center", font_color="#9C5700", bg_color="#FFEB9C")
         self.error = fmt(border=1, font_color="#9C0006")
         self.table_title = fmt(bold=True, font_size=12)
-        self.signature = tuple(f._get_xf_index() for f in made)
+        self.wrap_text = fmt(border=1, text_wrap=True, valign="top")
+        names = [k for k, v in vars(self).items() if v in made]
+        # style indexes, fixed now in creation order, for cells rendered as XML
+        self.x = types.SimpleNamespace(**{k: xf_index(getattr(self, k)) for k in names})
+        self.signature = tuple(xf_index(f) for f in made)
 
 
 @functools.lru_cache(maxsize=None)
 def detached_styles():
     """Styles of a scratch workbook, for rendering cells away from the real one (pool workers)."""
-    import io
+    import io  # late: a scratch workbook only for detached styles
 
     import xlsxwriter
     wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
@@ -63,21 +69,43 @@ def detached_styles():
     return st
 
 
-def tail(e, key, st):
-    """The entry's pre-rendered cells for sheet `key` if they were made with the same style indexes."""
-    r = e.rendered
-    if r and r.get("sig") == st.signature:
+def rendered(obj, key, st):
+    """The pre-rendered cells of obj (an Entry or FileRecord) for `key`, if made with the same style
+    indexes and while obj still looks as it did then (see summary.prerender); else None."""
+    r = obj.rendered
+    if r and r.get("sig") == st.signature and r.get("key") == obj.render_key():
         return r.get(key)
     return None
 
 
-def title_rows(ws, st, title, ncols, note=None):
-    """Row 0: the sheet's title; row 1: an optional note. Returns the next free row."""
+# A4 landscape with 0.4" side margins: 10.89" = 1045 px at 96 dpi; a column of width w takes 7w+5 px.
+PAGE_PX = 1045
+
+
+def first_page_columns(widths):
+    """How many columns, from the left, print on the first page (at 100 %)."""
+    px = 0
+    for i, w in enumerate(widths):
+        px += int(w * 7 + 5)
+        if px > PAGE_PX:
+            return max(i, 1)
+    return len(widths)
+
+
+def title_rows(ws, st, title, ncols, note=None, widths=None):
+    """Row 0: the sheet's title; row 1: an optional note. Returns the next free row.
+
+    With `widths`, the title and note span only the columns of the first printed page, so a wide
+    sheet never prints them cut across two pages."""
+    last = max(ncols - 1, 1)
+    if widths:
+        last = max(min(last, first_page_columns(widths) - 1), 1)
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, max(ncols - 1, 1), title, st.title)
+    ws.merge_range(0, 0, 0, last, title, st.title)
     if note is None:
         return 1
-    ws.merge_range(1, 0, 1, max(ncols - 1, 1), note, st.note)
+    ws.set_row(1, row_height([(note, sum(widths[:last + 1]) if widths else 100)]))
+    ws.merge_range(1, 0, 1, last, note, st.note)
     return 2
 
 
@@ -87,16 +115,24 @@ def finish_table(ws, header_row_index, last_row, ncols, freeze_cols=0):
     ws.autofilter(header_row_index, 0, max(last_row, header_row_index), ncols - 1)
 
 
-def page_setup(ws, landscape=True, repeat_rows=None, fit_width=True):
+FOOTER = "&L&A&C第 &P 页"
+
+
+def page_setup(ws, landscape=True, repeat_rows=None, fit_width=True, repeat_cols=None):
+    """A4, header rows (and identifying columns) on every page, pages numbered from 1 on each sheet
+    with the sheet's name (a workbook-wide "共 N 页" counts every sheet's pages)."""
     ws.set_paper(9)                         # A4
     if landscape:
         ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat_rows is not None:
         ws.repeat_rows(*repeat_rows)
+    if repeat_cols is not None:
+        ws.repeat_columns(*repeat_cols)
     if fit_width:
         ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_start_page(1)
+    ws.set_footer(FOOTER)
 
 
 def field_header(f):
@@ -119,39 +155,6 @@ def field_width(f):
     if f.type == "date":
         return 12
     return 11
-
-
-def link_target(path, base_dir):
-    """Target of a hyperlink from the summary in base_dir to path: relative when possible."""
-    try:
-        rel = os.path.relpath(path, base_dir)
-    except ValueError:                      # another drive on Windows
-        rel = path
-    return rel
-
-
-def sheet_anchor(sheet, cell):
-    return "'%s'!%s" % (sheet.replace("'", "''"), cell)
-
-
-class Links:
-    """Writes hyperlinks to source files, up to Excel's per-sheet limit; plain text after that."""
-
-    def __init__(self, ws, st, base_dir):
-        self.ws, self.st, self.base_dir, self.n = ws, st, base_dir, 0
-
-    def write(self, row, col, path, shown, sheet=None, cell=None):
-        target = link_target(path, self.base_dir)
-        if sheet and cell:
-            target += "#" + sheet_anchor(sheet, cell)
-        ok = (self.n < MAX_LINKS and "#" not in path and len(target) < MAX_URL
-              and not any(ord(ch) < 32 for ch in target))
-        if ok:
-            self.n += 1
-            if self.ws.write_url(row, col, "external:" + target, self.st.link, shown, "打开源文件") == 0:
-                return
-            self.n -= 1
-        self.ws.write_string(row, col, shown, self.st.text)
 
 
 def display_width(text):

@@ -1,26 +1,34 @@
 """The hidden sheets that make a summary readable by a later merge: _meta and _data.
 
 _meta holds key/value rows like a template's (kind = "summary"), so read.meta recognises it.
-_data holds one JSON record per merged row: every field value, the recomputed conditions, the
-problems and the provenance (source path, SHA-256, mtime, template version, carriers). A record
-longer than a cell's 32,767 characters is split over consecutive cells.
+_data holds one record per merged row: every field value, the recomputed conditions, the problems
+and the provenance (source file relative to the merged folder, SHA-256, mtime, template version,
+the summaries it came through, also relative). No absolute path is stored: the summary is sent on.
+A record is JSON, deflated and base64-encoded ("z:" first; long texts made it most of the
+workbook, in a hidden sheet so that a summary re-saved by Excel or WPS keeps it), split over
+consecutive cells of 16,000 characters. Plain JSON records (summary version 1) are still read.
 """
+import base64
 import datetime as _dt
 import json
 import math
+import os
 import zipfile
+import zlib
 
 from .. import __version__, spec
 from ..read.meta import META_SHEET, meta_from_calamine
-from .fastrows import FastWorksheet
+from .common import rendered
 from .model import Entry
+from .stream import Body, cell
 
 DATA_SHEET = "_data"
 SUMMARY_KIND = "summary"
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
+PACKED = "z:"
 CHUNK = 16000                     # characters per cell; well under Excel's 32,767 UTF-16 units
 MAX_UNCOMPRESSED = 2 << 30        # a summary of 15,000 rows is about 0.2 GB inflated
-ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel")
+ENTRY_KEYS = ("sha256", "mtime", "size", "template_version", "read_by", "city", "city_source", "rel", "saved")
 
 
 def meta_rows(model):
@@ -65,13 +73,29 @@ def _dec(v):
 
 
 def record(e):
-    """The entry as JSON text (pool workers make it in parallel; see merge.read_file)."""
-    rec = {"kind": e.kind, "path": e.path, "via": list(e.via), "overall": e.overall,
+    """The entry's record, packed (pool workers make it in parallel; see summary.prerender)."""
+    rec = {"kind": e.kind, "path": e.rel or os.path.basename(e.path), "via": list(e.via), "overall": e.overall,
            "conditions": e.conditions, "problems": e.problems,
            "values": {k: _enc(v) for k, v in e.values.items()}}
     for k in ENTRY_KEYS:
         rec[k] = _enc(getattr(e, k))
-    return json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
+    text = json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
+    return PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+
+
+def unpack(text):
+    """The JSON text of a record (packed or plain)."""
+    if text.startswith(PACKED):
+        return zlib.decompress(base64.b64decode(text[len(PACKED):], validate=True)).decode("utf-8")
+    return text
+
+
+def render(e, st=None):
+    """The record's cells after column A (kind): the number of chunks, then the chunks."""
+    text = record(e)
+    chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+    return cell(1, len(chunks)) + "".join(
+        cell(c, chunk) for c, chunk in enumerate(chunks, 2))
 
 
 def write(wb, st, model):
@@ -83,18 +107,18 @@ def write(wb, st, model):
         else:
             meta.write_string(r, 1, str(v))
     meta.hide()
-    ws = wb.add_worksheet(DATA_SHEET, worksheet_class=FastWorksheet)
+    ws = wb.add_worksheet(DATA_SHEET)
     ws.write_string(0, 0, "kind")
     ws.write_string(0, 1, "chunks")
-    ws.write_string(0, 2, "record (JSON, continued in the next cells)")
-    row = 0
-    for e in model.enterprises + model.platforms:
-        text = e.record or record(e)
-        chunks = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
-        row += 1
-        ws.write_cells(row, [(e.kind, None), (len(chunks), None)] + [(c, None) for c in chunks])
+    ws.write_string(0, 2, "record (deflated JSON in base64 after z:, continued in the next cells)")
     ws.hide()
-    return ws
+    entries = model.enterprises + model.platforms
+
+    def rows():
+        for e in entries:
+            yield cell(0, e.kind) + (rendered(e, DATA_SHEET, st) or render(e)), None, None
+
+    return ws, Body(DATA_SHEET, 1, 3, len(entries), rows())
 
 
 class SummaryError(Exception):
@@ -117,13 +141,13 @@ def is_summary(path):
 
 
 def read_meta(path):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     return meta_from_calamine(CalamineWorkbook.from_path(str(path)))
 
 
 def read_summary(path):
     """(meta, [Entry]) of a summary workbook written by this module. Raises SummaryError."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNCOMPRESSED:
@@ -146,8 +170,8 @@ def read_summary(path):
         try:
             chunks = int(row[1])
             text = "".join(str(c) for c in row[2:2 + chunks])
-            entries.append(entry_from_record(json.loads(text)))
-        except (ValueError, TypeError, KeyError, IndexError) as e:
+            entries.append(entry_from_record(json.loads(unpack(text))))
+        except (ValueError, TypeError, KeyError, IndexError, zlib.error) as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
     return meta, entries
 
@@ -166,4 +190,5 @@ def entry_from_record(rec):
     for k in ENTRY_KEYS:
         if k in rec:
             setattr(e, k, _dec(rec[k]))
+    e.rel = e.rel or e.path
     return e

@@ -5,8 +5,8 @@ Verdicts are those the validator recomputed from the values (never the workbook'
 from .. import spec, vocab
 from ..verdicts import all_facts, assess
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
-from .common import finish_table, page_setup, tail, title_rows
-from .fastrows import FastWorksheet
+from .common import finish_table, page_setup, rendered, title_rows
+from .stream import Body, cell
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
@@ -14,7 +14,6 @@ TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一
 LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
 ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
 VERDICT_COLUMNS = ("审查结论\n（符合/待更正/不符合）", "判定依据（所填数据）")
-TAIL_START = 4                     # 总体结论 onwards depends only on the entry itself
 
 
 def verdict(v):
@@ -41,25 +40,32 @@ def reasons(kind, conditions):
     return "；".join(out)
 
 
-def tail_cells(e, st):
-    """The verdict cells of a row (after 统一社会信用代码): overall, each condition, the reasons."""
-    cells = [(overall_text(e.overall), _fmt(st, e.overall))]
-    for c in spec.form(e.kind).conditions:
-        v = e.conditions.get(c.id)
-        cells.append((verdict(v), _fmt(st, v)))
-    cells.append((reasons(e.kind, e.conditions), st.cell))
+def render(e, st):
+    """The cells after 序号: city, name, credit code, overall, each condition, the reasons."""
+    x = st.x
+    uscc = e.uscc or e.values.get("uscc")
+    cells = [cell(1, e.city, x.text), cell(2, e.name, x.text),
+             cell(3, "" if uscc is None else str(uscc), x.text),
+             cell(4, overall_text(e.overall), _fmt(x, e.overall))]
+    c = 5
+    for cond in spec.form(e.kind).conditions:
+        v = e.conditions.get(cond.id)
+        cells.append(cell(c, verdict(v), _fmt(x, v)))
+        c += 1
+    cells.append(cell(c, reasons(e.kind, e.conditions), x.cell))
     a = assess(e.kind, e.values, e.conditions, e.problems)
-    cells.append((a.text, {vocab.ELIGIBLE: st.ok, vocab.INELIGIBLE: st.bad}.get(a.verdict, st.pending)))
-    cells.append((all_facts(e.kind, a), st.cell))
-    return cells
+    cells.append(cell(c + 1, a.text, {vocab.ELIGIBLE: x.ok, vocab.INELIGIBLE: x.bad}.get(a.verdict, x.pending)))
+    cells.append(cell(c + 2, all_facts(e.kind, a), x.cell))
+    return "".join(cells)
 
 
-def _fmt(st, v):
-    return {MET: st.ok, NOT_MET: st.bad}.get(v, st.pending)
+def _fmt(x, v):
+    return {MET: x.ok, NOT_MET: x.bad}.get(v, x.pending)
 
 
 def write(wb, st, model, kind):
-    ws = wb.add_worksheet(SHEETS[kind], worksheet_class=FastWorksheet)
+    sheet = SHEETS[kind]
+    ws = wb.add_worksheet(sheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
     hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"] + list(VERDICT_COLUMNS)
@@ -70,16 +76,12 @@ def write(wb, st, model, kind):
     ws.set_row(head, 48)
     for col, h in enumerate(hdr):
         ws.write_string(head, col, h, st.header)
-    row = head
-    for i, e in enumerate(entries, 1):
-        row += 1
-        uscc = e.uscc or e.values.get("uscc")
-        cells = [(i, st.integer), (e.city, st.text), (e.name, st.text), ("" if uscc is None else str(uscc), st.text)]
-        pre = tail(e, SHEETS[kind], st)
-        if pre:
-            ws.write_cells(row, cells, pre)
-        else:
-            ws.write_cells(row, cells + tail_cells(e, st))
-    finish_table(ws, head, row, len(hdr), freeze_cols=3)
-    page_setup(ws, landscape=True, repeat_rows=(head, head))
-    return ws
+
+    def rows():
+        integer = st.x.integer
+        for i, e in enumerate(entries, 1):
+            yield cell(0, i, integer) + (rendered(e, sheet, st) or render(e, st)), None, None
+
+    finish_table(ws, head, head + len(entries), len(hdr), freeze_cols=3)
+    page_setup(ws, landscape=True, repeat_rows=(head, head), repeat_cols=(0, 2))
+    return ws, Body(sheet, head + 1, len(hdr), len(entries), rows())

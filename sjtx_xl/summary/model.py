@@ -4,22 +4,22 @@ Both are plain data so that the writers do not depend on how the files were read
 either from a filled workbook (via check.check_file) or from a city summary read back by
 summary.data.read_summary, with its provenance carried along.
 """
-import datetime as _dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from .. import reference, spec
+from ..duplicates import time_text as mtime_text  # noqa: F401  (re-export)
 from ..uscc import area_code
+from ..vocab import KIND_TEXT, MERGED, REJECTED, SEVERITY_TEXT, SKIPPED  # noqa: F401  (re-export)
+from ..vocab import MERGE_STATUS_TEXT as STATUS_TEXT  # noqa: F401
 
-MERGED, REJECTED, SKIPPED = "merged", "rejected", "skipped"
-STATUS_TEXT = {MERGED: "已汇总", REJECTED: "拒收", SKIPPED: "跳过"}
-KIND_TEXT = {"enterprise": "企业", "platform": "平台", "summary": "汇总表"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
+_INVALID_CODES = "统一社会信用代码本身无效的（如“暂无”或校验位错误）不作为重复，各自汇总"
 KEEP_RULES = {
-    "newest": "同一统一社会信用代码有多份文件时，保留修改时间最新的一份（修改时间相同时保留路径排序最先的一份），其余列为“跳过”",
-    "first": "同一统一社会信用代码有多份文件时，保留路径排序最先的一份（--keep first），其余列为“跳过”",
+    "newest": "同一统一社会信用代码有多份文件时，保留最新的一份：先比较工作簿自身记录的最后保存时间（文档属性，复制文件不会改变它），"
+              "没有该时间或时间相同时保留修改时间最新的一份（再相同时保留路径排序最先的一份），其余列为“跳过”；" + _INVALID_CODES,
+    "first": "同一统一社会信用代码有多份文件时，保留路径排序最先的一份（--keep first），其余列为“跳过”；" + _INVALID_CODES,
 }
 CITY_SOURCES = {"folder": "子文件夹", "form": "填报的所在市（州）", "uscc": "信用代码登记地", "": "未知"}
 UNKNOWN_CITY = "未知"
@@ -34,12 +34,13 @@ class Entry:
     conditions: dict                       # condition id -> 1 / 0 / 0.5 / 2
     overall: Optional[float]
     problems: list                         # Problem.to_dict() of the source file
-    path: str                              # absolute path of the filled workbook
+    path: str                              # absolute path of the filled workbook (relative when carried)
     sha256: str = ""
     mtime: float = 0.0
     size: int = 0
     template_version: object = None
     read_by: str = ""
+    saved: float = 0.0                     # the workbook's own last-saved time (docProps), 0 when none
     city: str = UNKNOWN_CITY
     city_source: str = ""
     via: Tuple[str, ...] = ()              # summary workbooks that carried this row, innermost first
@@ -47,6 +48,13 @@ class Entry:
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
     record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
     rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
+    decision: object = None                # decisions.Decision carried or defaulted by the merge (推荐决定)
+    city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
+    city_opinion: str = ""
+
+    def render_key(self):
+        """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
 
     @property
     def uscc(self):
@@ -81,9 +89,15 @@ class FileRecord:
     problems: list = field(default_factory=list)
     sha256: str = ""
     mtime: float = 0.0
+    saved: float = 0.0
     size: int = 0
     read_by: str = ""
     entries: list = field(default_factory=list)   # Entry objects this file contributed (before de-duplication)
+    rendered: Optional[dict] = None        # its 校验报告 rows (summary.prerender_file), made in the worker
+
+    def render_key(self):
+        return (self.status, self.reason, self.kind, len(self.problems), self.rel,
+                tuple(e.render_key() for e in self.entries))
 
     @property
     def errors(self):
@@ -100,6 +114,7 @@ class SummaryModel:
     output: str = ""
     carried: list = field(default_factory=list)   # Entry rows read from summary workbooks (after de-dup)
     notices: list = field(default_factory=list)   # warnings about the whole summary (more than 3 platforms)
+    lost_decisions: list = field(default_factory=list)  # decisions.Decision of rows no longer in the summary
 
     @property
     def keep_rule(self):
@@ -118,12 +133,6 @@ class SummaryModel:
 
 
 DUPLICATE_PREFIX = "重复："
-
-
-def mtime_text(ts):
-    if not ts:
-        return ""
-    return _dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
 
 
 CITY_ORDER = {c: i for i, c in enumerate(spec.common.CITIES)}

@@ -1,8 +1,8 @@
 """The notice's two name lists (附件3, 附件4) share one layout: annex label, title, the stamp line,
 a header row as printed, one row per entry, footnotes; A4 landscape with the header repeated."""
 from .. import spec
-from .common import page_setup, row_height
-from .fastrows import FastWorksheet
+from .common import page_setup, rendered, row_height
+from .stream import Body, cell
 
 STAMP = "省级中小企业主管部门：（盖章）"
 HEADER_ROW = 3
@@ -20,9 +20,17 @@ def check_columns(kind, annex, columns, every_field=True):
         raise AssertionError("%s columns miss spec fields %s" % (annex, missing))
 
 
-def write_list(wb, st, sheet, annex, title, columns, entries, heights, notes=()):
-    """Write the list; returns (worksheet, last entry row). `heights` = (title row, header row)."""
-    ws = wb.add_worksheet(sheet, worksheet_class=FastWorksheet)
+def render(e, st, columns):
+    """(cells after 序号, row height) of an entry's row."""
+    texts = ["" if e.values.get(fid) is None else str(e.values.get(fid)) for _, fid, _ in columns[1:]]
+    cells = "".join(cell(c, t, st.x.cell) for c, t in enumerate(texts, 1))
+    return cells, row_height(zip(texts, [w for _, _, w in columns[1:]]))
+
+
+def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, notes=()):
+    """Write the list's skeleton; returns (worksheet, last entry row, Body). `heights` = (title row,
+    header row); `key`: the entries' pre-rendered rows (summary.prerender)."""
+    ws = wb.add_worksheet(sheet)
     n = len(columns)
     for col, (_, _, w) in enumerate(columns):
         ws.set_column(col, col, w)
@@ -33,20 +41,21 @@ def write_list(wb, st, sheet, annex, title, columns, entries, heights, notes=())
     ws.set_row(HEADER_ROW, heights[1])
     for col, (h, _, _) in enumerate(columns):
         ws.write_string(HEADER_ROW, col, h, st.header)
-    row = HEADER_ROW
-    widths = [w for _, _, w in columns[1:]]
-    for i, e in enumerate(entries, 1):
-        row += 1
-        texts = ["" if e.values.get(fid) is None else str(e.values.get(fid)) for _, fid, _ in columns[1:]]
-        ws.set_row(row, row_height(zip(texts, widths)))
-        ws.write_cells(row, [(i, st.cell_center)] + [(t, st.cell) for t in texts])
-    last = row
+    last = HEADER_ROW + len(entries)
+    row = last
     for note in notes:
         row += 1
         ws.merge_range(row, 0, row, n - 1, note, st.note)
+
+    def rows():
+        center = st.x.cell_center
+        for i, e in enumerate(entries, 1):
+            cells, height = rendered(e, key, st) or render(e, st, columns)
+            yield cell(0, i, center) + cells, height, None
+
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, n - 1)
     page_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
     ws.print_area(0, 0, row, n - 1)
     ws.center_horizontally()
-    return ws, last
+    return ws, last, Body(sheet, HEADER_ROW + 1, n, len(entries), rows())

@@ -31,7 +31,7 @@ def _formula(tpl, names):
 
 class _Compiler:
     def __init__(self, kind):
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # late: openpyxl only when a template is built (start-up time)
         spec.compile_checks(kind)
         self.form = spec.form(kind)
         self.lay = spec.layout(kind)
@@ -65,7 +65,7 @@ class _Compiler:
         return self.wb
 
     def name(self, name, ref):
-        from openpyxl.workbook.defined_name import DefinedName
+        from openpyxl.workbook.defined_name import DefinedName  # late: openpyxl (start-up time)
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
     def defined_names(self):
@@ -138,14 +138,14 @@ class _Compiler:
         ws.merge_cells(span)
         first, last = span.split(":")
         (c1, r1), (c2, r2) = _split(first), _split(last)
-        from openpyxl.utils import column_index_from_string as ci
+        from openpyxl.utils import column_index_from_string as ci  # late: openpyxl (start-up time)
         for r in range(r1, r2 + 1):
             for c in range(ci(c1), ci(c2) + 1):
                 if "border" in styles.ROLES[role]:
                     ws.cell(r, c).border = styles.ROLES[role]["border"]
 
     def field(self, fl):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         from openpyxl.worksheet.datavalidation import DataValidation
         ws = self.ws[fl.sheet]
         cell = ws[fl.cell]
@@ -196,53 +196,59 @@ class _Compiler:
             self._merge(ws, x.span, x.style)
 
     def selfcheck_sheet(self):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         ws, lay, names = self.ws["self"], self.lay, self.lay.names
-        ws["A1"] = "申报条件自检（%s，实时计算，仅供参考）" % self.form.title
-        styles.apply(ws["A1"], "title")
-        ws.merge_cells("A1:E1")
-        ws["A2"] = "依据吉工信办联〔2021〕34号 三、申报条件。✔符合 / ✘不符合 / …待填写（相关数据未填或不是数字）。最终以主管部门审核为准。"
-        styles.apply(ws["A2"], "note")
-        ws.merge_cells("A2:E2")
-        for col, head in zip("ABCDE", ("序号", "条件", "依据", "结果", "说明")):
-            ws["%s3" % col] = head
-            styles.apply(ws["%s3" % col], "header")
+        first, last = lay.NO_COL, lay.LAST_COL
+        ws[first + "1"] = "申报条件自检（%s，实时计算，仅供参考）" % self.form.title
+        styles.apply(ws[first + "1"], "title")
+        ws.merge_cells("%s1:%s1" % (first, last))
+        ws[first + "2"] = "依据吉工信办联〔2021〕34号 三、申报条件。✔符合 / ✘不符合 / …待填写（相关数据未填或不是数字）。最终以主管部门审核为准。"
+        styles.apply(ws[first + "2"], "note")
+        ws.merge_cells("%s2:%s2" % (first, last))
+        shown = (lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.VERDICT_COL, lay.DETAIL_COL)
+        for col, head in zip(shown, ("序号", "条件", "依据", "结果", "说明")):
+            cell = "%s%d" % (col, lay.HEADER_ROW)
+            ws[cell] = head
+            styles.apply(ws[cell], "header")
         for i, c in enumerate(self.form.conditions):
             r = lay.condition_rows[c.id]
-            value = "%s%d" % (lay.VALUE_COL, r)
-            ws["A%d" % r], ws["B%d" % r], ws["C%d" % r], ws["E%d" % r] = i + 1, c.label, c.clause, c.detail
-            for col in "ABCE":
+            value, verdict = "%s%d" % (lay.VALUE_COL, r), "%s%d" % (lay.VERDICT_COL, r)
+            for col, text in ((lay.NO_COL, i + 1), (lay.LABEL_COL, c.label), (lay.CLAUSE_COL, c.clause),
+                              (lay.DETAIL_COL, c.detail)):
+                ws["%s%d" % (col, r)] = text
+            for col in (lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.DETAIL_COL):
                 styles.apply(ws["%s%d" % (col, r)], "label")
             ws[value] = "=" + c.rule.excel(names)
-            ws["D%d" % r] = "=" + verdict_excel(value)
-            styles.apply(ws["D%d" % r], "verdict")
+            ws[verdict] = "=" + verdict_excel(value)
+            styles.apply(ws[verdict], "verdict")
             ws.row_dimensions[r].height = 32
         r = lay.overall_row
-        ws["B%d" % r] = "总体结论"
-        styles.apply(ws["B%d" % r], "header")
-        value = "%s%d" % (lay.VALUE_COL, r)
+        ws["%s%d" % (lay.LABEL_COL, r)] = "总体结论"
+        styles.apply(ws["%s%d" % (lay.LABEL_COL, r)], "header")
+        value, verdict = "%s%d" % (lay.VALUE_COL, r), "%s%d" % (lay.VERDICT_COL, r)
         ws[value] = "=" + overall_excel([c.name for c in self.form.conditions])
-        ws["D%d" % r] = "=" + verdict_excel(value, OVERALL_TEXT)
-        ws.merge_cells("D%d:E%d" % (r, r))
-        styles.apply(ws["D%d" % r], "verdict")
+        ws[verdict] = "=" + verdict_excel(value, OVERALL_TEXT)
+        ws.merge_cells("%s:%s%d" % (verdict, lay.DETAIL_COL, r))
+        styles.apply(ws[verdict], "verdict")
         ws.row_dimensions[r].height = 30
-        verdicts = "D%d:D%d" % (lay.SELF_FIRST_ROW, r)
+        top = "%s%d" % (lay.VERDICT_COL, lay.SELF_FIRST_ROW)
+        verdicts = "%s:%s" % (top, verdict)
         for text, dxf in ((VERDICT_TEXT[1][0], styles.CF_PASS), (VERDICT_TEXT[0][0], styles.CF_FAIL),
                           (VERDICT_TEXT[0.5][0], styles.CF_PENDING)):
             ws.conditional_formatting.add(verdicts, Rule(type="expression", dxf=dxf,
-                                                         formula=['LEFT(D%d,1)="%s"' % (lay.SELF_FIRST_ROW, text)]))
+                                                         formula=['LEFT(%s,1)="%s"' % (top, text)]))
         info = self.info_rows()
         for i, (label, formula) in enumerate(info):
             rr = lay.info_first_row + i
-            ws["B%d" % rr] = label
-            styles.apply(ws["B%d" % rr], "label")
-            ws["D%d" % rr] = formula
-            styles.apply(ws["D%d" % rr], "echo")
+            ws["%s%d" % (lay.LABEL_COL, rr)] = label
+            styles.apply(ws["%s%d" % (lay.LABEL_COL, rr)], "label")
+            ws["%s%d" % (lay.VERDICT_COL, rr)] = formula
+            styles.apply(ws["%s%d" % (lay.VERDICT_COL, rr)], "echo")
         for i, (h, tpl) in enumerate(lay.helpers):
             cell = lay.helper_cell(i)
-            ws["J%d" % _split(cell)[1]] = h
+            ws["%s%d" % (lay.HELPER_COLS[0], _split(cell)[1])] = h
             ws[cell] = "=" + _formula(tpl, names)
-        for col in ("F", "G", "H", "I", "J", "K"):
+        for col in lay.HIDDEN_COLS:
             ws.column_dimensions[col].hidden = True
         ws.protection.sheet = True
 
@@ -260,7 +266,7 @@ class _Compiler:
         return rows
 
     def page_setup(self):
-        from openpyxl.worksheet.properties import PageSetupProperties
+        from openpyxl.worksheet.properties import PageSetupProperties  # late: openpyxl (start-up time)
         for s in self.form.sheets:
             ws = self.ws[s.key]
             if s.hidden:

@@ -4,8 +4,9 @@ Streams written (2.2):
 
 * ``PROJECT``          project properties as text (2.3.1)
 * ``PROJECTwm``        module name map, uncompressed (2.3.3)
-* ``VBA/_VBA_PROJECT`` version 0xFFFF, no performance cache (2.3.4.1): the
-                       host must compile from source, which is what we want
+* ``VBA/_VBA_PROJECT`` version 0xFFFF, Reserved3 0x0001 (as Excel writes it),
+                       no performance cache (2.3.4.1): the host must compile
+                       from source, which is what we want
 * ``VBA/dir``          compressed project information, references and module
                        records (2.3.4.2); every MODULEOFFSET is 0
 * ``VBA/<module>``     compressed module source (2.3.4.3), no p-code
@@ -51,9 +52,11 @@ __all__ = [
 # builds reproducible).
 DEFAULT_PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "sjtx-xl/VBAProject")).upper() + "}"
 
-# _VBA_PROJECT: Reserved1 0x61CC, Version 0xFFFF (= "no cache, compile from
-# source"), Reserved2 0x00, Reserved3 0x0000, PerformanceCache empty.
-VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000)
+# _VBA_PROJECT ([MS-OVBA] 2.3.4.1): Reserved1 0x61CC, Version 0xFFFF (= "no
+# cache, compile from source"), Reserved2 0x00, Reserved3 0x0001 (undefined,
+# but what Excel writes: the spec's example 3.1.1 and every Excel-saved
+# macro*.xlsm), PerformanceCache empty.
+VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
 
 CODE_PAGE = 1252
 LCID = 0x0409

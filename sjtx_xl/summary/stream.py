@@ -1,0 +1,192 @@
+"""The big sheets streamed into the package; XlsxWriter (public API) writes everything else.
+
+XlsxWriter writes a small skeleton workbook in memory: styles, charts, the small sheets, and for
+each big sheet its columns, title and header rows, merges, panes, filter, print setup and any rows
+after the data (notes). Then `write_package` copies the skeleton into the real zip and splices
+each big sheet's data rows into its <sheetData>, as XML made by ooxml's cell writers, straight into
+the deflate stream. Rows arrive as cell XML with ROW standing for the row number (pool workers
+render them without knowing where they will land); the parent only numbers and joins them.
+
+Hyperlinks are written here too (one external relationship each, in the sheet's rels part).
+"""
+import io
+import re
+import zipfile
+
+from .. import ooxml
+from ..limits import MAX_CELL_CHARS
+from ..ooxml import a1, cell_xml, col_row, escape_text
+
+ROW = "\x00"          # stands for the row number in rendered cells (a raw NUL never survives escaping)
+LEVEL = 1             # deflate level: several times faster than 6 on this XML, ~25% larger
+FLUSH = 1 << 20       # characters buffered before a write into the zip
+
+
+
+def column_letters(i):
+    return a1(i, 0)[:-1]
+
+
+_COLS = [column_letters(i) for i in range(1024)]
+_ROW_TAG = re.compile(r'<row r="(\d+)"')
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+_DIMENSION_REF = re.compile(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"/>')
+REL_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def col(i):
+    return _COLS[i] if i < len(_COLS) else column_letters(i)
+
+
+def cell(c, v, style=None):
+    """Column c of the row being rendered, holding v (ooxml.cell_xml; text cut at Excel's 32,767
+    characters, as Excel would refuse it)."""
+    if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+        v = v[:MAX_CELL_CHARS]
+    return cell_xml(col(c) + ROW, v, style)
+
+
+def attr(s):
+    """Text for an attribute in double quotes."""
+    return escape_text(s).replace('"', "&quot;")
+
+
+class Body:
+    """The data rows of one streamed sheet.
+
+    sheet: its name; first: 0-based index of the first data row (the skeleton's rows before it are
+    kept above, those after it below); ncols: columns used; count: how many rows `rows` yields
+    (the sheet's filter and print ranges were set from it); rows: an iterable of
+    (cells, height, link), where cells is the row's cell XML with ROW for the row number, height
+    a row height in points or None, and link None or (column, target, location, tooltip).
+    """
+
+    def __init__(self, sheet, first, ncols, count, rows):
+        self.sheet, self.first, self.ncols, self.count, self.rows = sheet, first, ncols, count, rows
+        self.links = []           # (A1 ref, target, location, tooltip), gathered while streaming
+        self.last = first - 1     # 0-based index of the last data row written
+
+
+def _stream_rows(out, body):
+    parts = []
+    size = 0
+    links = body.links
+    n = body.first
+    for cells, height, link in body.rows:
+        n += 1
+        r = str(n)
+        if height:
+            parts.append('<row r="%s" ht="%g" customHeight="1">' % (r, height))
+        else:
+            parts.append('<row r="%s">' % r)
+        parts.append(cells.replace(ROW, r))
+        parts.append("</row>")
+        size += len(cells) + 30
+        if link is not None:
+            c, target, location, tip = link
+            links.append((col(c) + r, target, location, tip))
+        if size >= FLUSH:
+            out.write("".join(parts).encode("utf-8"))
+            parts.clear()
+            size = 0
+    body.last = n - 1
+    out.write("".join(parts).encode("utf-8"))
+    if n - body.first != body.count:
+        raise AssertionError("%s: %d rows announced, %d written" % (body.sheet, body.count, n - body.first))
+
+
+def _split_sheet(xml, first):
+    """(head, rows before the data, rows after the data, tail) of a skeleton sheet's XML."""
+    start = xml.index("<sheetData")
+    if xml.startswith("<sheetData/>", start):
+        return xml[:start] + "<sheetData>", "", "", "</sheetData>" + xml[start + len("<sheetData/>"):]
+    open_end = xml.index(">", start) + 1
+    close = xml.index("</sheetData>", open_end)
+    data = xml[open_end:close]
+    cut = len(data)
+    for m in _ROW_TAG.finditer(data):
+        if int(m.group(1)) > first + 1:          # 1-based row number past the first data row
+            cut = m.start()
+            break
+    return xml[:open_end], data[:cut], data[cut:], xml[close:]
+
+
+def _hyperlinks_xml(links, first_rid):
+    out, rels = ["<hyperlinks>"], []
+    for i, (a1, target, location, tip) in enumerate(links, first_rid):
+        attrs = ' r:id="rId%d"' % i
+        if location:
+            attrs += ' location="%s"' % attr(location)
+        if tip:
+            attrs += ' tooltip="%s"' % attr(tip)
+        out.append('<hyperlink ref="%s"%s/>' % (a1, attrs))
+        rels.append('<Relationship Id="rId%d" Type="%s" Target="%s" TargetMode="External"/>'
+                    % (i, REL_HYPERLINK, attr(target)))
+    out.append("</hyperlinks>")
+    return "".join(out), "".join(rels)
+
+
+def _insert_hyperlinks(tail, xml):
+    """Put <hyperlinks> where the schema wants it: before printOptions / pageMargins / pageSetup."""
+    for tag in ("<printOptions", "<pageMargins", "<pageSetup", "<headerFooter", "</worksheet>"):
+        i = tail.find(tag)
+        if i >= 0:
+            return tail[:i] + xml + tail[i:]
+    raise ValueError("no place for hyperlinks")
+
+
+def _rels_path(part):
+    d, _, name = part.rpartition("/")
+    return "%s/_rels/%s.rels" % (d, name)
+
+
+_RELS_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">')
+
+
+def write_package(skeleton, path, bodies):
+    """Copy the skeleton workbook (bytes) to `path`, splicing in each Body's rows."""
+    src = zipfile.ZipFile(io.BytesIO(skeleton))
+    parts = {title: part for title, part, _ in ooxml.sheets(src)}
+    by_part = {parts[b.sheet]: b for b in bodies}
+    names = src.namelist()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=LEVEL) as dst:
+        for name in names:
+            body = by_part.get(name)
+            if body is None:
+                if name in {_rels_path(p) for p in by_part}:
+                    continue                           # rewritten with its sheet
+                dst.writestr(src.getinfo(name).filename, src.read(name))
+                continue
+            xml = src.read(name).decode("utf-8")
+            head, before, after, tail = _split_sheet(xml, body.first)
+            with dst.open(zipfile.ZipInfo(name, date_time=src.getinfo(name).date_time), "w",
+                          force_zip64=True) as out:
+                out.write(_dimension(head, body).encode("utf-8"))
+                out.write(before.encode("utf-8"))
+                _stream_rows(out, body)
+                out.write(after.encode("utf-8"))
+                rels_name = _rels_path(name)
+                old = src.read(rels_name).decode("utf-8") if rels_name in names else ""
+                if body.links:
+                    rid = 1 + max([int(x) for x in re.findall(r'Id="rId(\d+)"', old)] + [0])
+                    links_xml, rels_xml = _hyperlinks_xml(body.links, rid)
+                    tail = _insert_hyperlinks(tail, links_xml)
+                    if old:
+                        old = old.replace("</Relationships>", rels_xml + "</Relationships>")
+                    else:
+                        old = _RELS_HEAD + rels_xml + "</Relationships>"
+                out.write(tail.encode("utf-8"))
+            if old:
+                dst.writestr(rels_name, old.encode("utf-8"))
+    return path
+
+
+def _dimension(head, body):
+    """The skeleton's <dimension> widened to the data rows."""
+    m = _DIMENSION_REF.search(head)
+    ncols, nrows = body.ncols, body.first + body.count
+    if m:
+        c, r = col_row(m.group(2) or m.group(1))
+        ncols, nrows = max(ncols, c + 1), max(nrows, r + 1)
+    return _DIMENSION.sub('<dimension ref="A1:%s%d"/>' % (col(max(ncols - 1, 0)), max(nrows, 1)), head, count=1)
