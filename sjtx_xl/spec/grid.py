@@ -126,7 +126,7 @@ class Grid:
         self.row += g.n
 
     def _total(self, t):
-        if self.counter_col and self._section_row:
+        if t.style == "counter" and self.counter_col and self._section_row:
             # an aid like the counters: in their column beside the section heading, so it stays
             # outside the printed form (template.printing)
             self.formulas.append(Formula(self.sheet, "%s%d" % (self.counter_col, self._section_row),

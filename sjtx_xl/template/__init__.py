@@ -60,7 +60,7 @@ class _Compiler:
             self.formula_cell(x)
         self.selfcheck_sheet()
         self.page_setup()
-        printing.apply(self.form, self.ws)
+        self.cached = printing.apply(self.form, self.ws)
         self.wb.active = 1
         return self.wb
 
@@ -289,13 +289,14 @@ class _Compiler:
 
 def build(kind):
     """The template of `kind` as deterministic .xlsx bytes."""
-    wb = _Compiler(kind).run()
+    compiler = _Compiler(kind)
+    wb = compiler.run()
     wb.properties.creator = "sjtx-xl"
     wb.properties.title = spec.form(kind).title
     wb.properties.created = FIXED_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic(buf.getvalue())
+    return _deterministic(printing.with_cached_values(buf.getvalue(), compiler.cached))
 
 
 def _deterministic(data):

@@ -19,15 +19,18 @@ LibreOffice (issue 11 item 1).
 
 Everything is derived from the spec's fields, texts and formulas; no cell address is written here.
 """
+import io
 import math
 import re
 import unicodedata
+import zipfile
 
 from openpyxl.styles import Alignment, Border
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 
-from .. import limits
+from .. import limits, ooxml
 from ..errors import SpecError
 from . import styles
 
@@ -136,6 +139,7 @@ class Printing:
         self.form = form
         self.ws = ws_by_key
         self.fields_at = {(f.sheet, f.cell): f for f in form.fields}
+        self.cached = {}       # sheet title -> {cell: value a blank form shows}: see with_cached_values
         self.by_name = {f.name: f for f in form.fields}
 
     # -- capacity of an input cell -------------------------------------------------------
@@ -190,7 +194,9 @@ class Printing:
             if label is None:
                 raise SpecError("%s: a continued text field needs a label to its left to say %s" % (fl.id, MARK))
             text = label.text.replace('"', '""')
-            self.ws[fl.sheet][label.cell] = '="%s"&IF(%s,"%s","")' % (text, self.overflow_formula(fl), MARK)
+            ws = self.ws[fl.sheet]
+            ws[label.cell] = '="%s"&IF(%s,"%s","")' % (text, self.overflow_formula(fl), MARK)
+            self.cached.setdefault(ws.title, {})[label.cell] = label.text
 
     def appendix(self):
         """The 附页 sheet: one hidden cell joins every continued text with its heading, in form
@@ -241,7 +247,6 @@ class Printing:
         ws["%s2" % hidden] = "=IF(LEN(%s)>%d,%d,%d+INT((LEN(%s)+%d)/%d))" % (
             stream, n * slice_len, first + n, first - 1, stream, slice_len - 1, slice_len)
         title = "'%s'" % ws.title.replace("'", "''")
-        from openpyxl.workbook.defined_name import DefinedName
         ws.defined_names["_xlnm.Print_Area"] = DefinedName(
             "_xlnm.Print_Area", attr_text="OFFSET(%s!$A$1,0,0,%s!%s,1)" % (title, title, used))
 
@@ -371,6 +376,7 @@ class Printing:
         self.print_areas()        # merges shrink first: heights are measured at printed widths
         self.appendix()
         self.fit_rows()
+        return self.cached
 
 
 def _rc(a1):
@@ -387,5 +393,31 @@ def _with_wrap(al):
 
 
 def apply(form, ws_by_key):
-    """Make the compiled sheets of `form` print true (called by the template compiler last)."""
-    Printing(form, ws_by_key).apply()
+    """Make the compiled sheets of `form` print true (called by the template compiler last).
+    Returns the cached values the saved package needs (with_cached_values)."""
+    return Printing(form, ws_by_key).apply()
+
+
+def with_cached_values(data, cached):
+    """The .xlsx bytes `data` with a cached result stored for each label formula: a reader of
+    values (the label fallback, any tool that does not calculate) sees the label as a blank form
+    shows it, as it did when the label was plain text. openpyxl cannot write cached values."""
+    if not cached:
+        return data
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {title: part for title, part, _ in ooxml.sheets(src)}
+    edits = {}
+    for title, cells in cached.items():
+        xml = src.read(parts[title]).decode("utf-8")
+        for ref, value in cells.items():
+            pattern = re.compile(r'<c r="%s"([^>]*)><f>(.*?)</f><v\s*/>(</c>)' % re.escape(ref), re.S)
+            xml, n = pattern.subn(lambda m: '<c r="%s"%s t="str"><f>%s</f><v>%s</v></c>' % (
+                ref, m.group(1), m.group(2), ooxml.escape_text(value)), xml, count=1)
+            if n != 1:
+                raise SpecError("%s!%s: no formula cell to cache a value in" % (title, ref))
+        edits[parts[title]] = xml.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, edits.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
