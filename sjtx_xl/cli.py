@@ -51,17 +51,12 @@ def cmd_fill(args):
 
 
 def cmd_lint(args):
-    from .lint import lint_problems_as_text           # late: only `lint` needs it
     result = app.lint(args.files)
-    for path, found in result.files:
-        if isinstance(found, Exception):
-            print("error: %s" % found, file=sys.stderr)
-        elif found:
-            print("%s: %d problem(s)" % (path, len(found)))
-            for line in lint_problems_as_text(found).splitlines():
-                print("  " + line)
-        else:
-            print("%s: ok" % path)
+    out, err = render.lint_text(result)
+    if out:
+        _out(out)
+    if err:
+        sys.stderr.write(err + "\n")
     return result.exit_code
 
 

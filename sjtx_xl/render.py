@@ -289,3 +289,17 @@ def fields_text(d):
         lines.append("\t".join((o["kind"], o["id"], o["label"], o["sheet"] + "!" + o["cell"], o["texts"]["pass"],
                                 o["texts"]["fail"])))
     return "\n".join(lines)
+
+
+def lint_text(result):
+    """(stdout, stderr) of `sjtx-xl lint`: per file "ok" or its problems; files that cannot be opened."""
+    out, err = [], []
+    for path, found in result.files:
+        if isinstance(found, Exception):
+            err.append("error: %s" % found)
+        elif found:
+            out.append("%s: %d problem(s)" % (path, len(found)))
+            out += ["  %s" % p for p in found]
+        else:
+            out.append("%s: ok" % path)
+    return "\n".join(out), "\n".join(err)

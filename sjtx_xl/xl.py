@@ -179,9 +179,14 @@ def _write_tables(book, tables):
     _write_table(book, SHEET_SUMMARY, summary)
 
 
+def _desktop_excel():
+    """Whether Excel runs on this machine (Windows, macOS), so a workbook can be opened in it."""
+    return sys.platform in ("win32", "darwin")
+
+
 def _open_in_excel(path):
     """Open a workbook in Excel next to the host workbook (Windows and macOS only)."""
-    if sys.platform not in ("win32", "darwin"):
+    if not _desktop_excel():
         return False
     try:
         xw.Book(str(path))

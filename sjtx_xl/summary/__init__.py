@@ -70,7 +70,8 @@ def prerender(e):
     st = detached_styles()
     out = {"sig": st.signature, "key": e.render_key()}
     for sheet, render in _ENTRY_SHEETS[e.kind]:
-        out[sheet] = render(e, st)
+        r = render(e, st)
+        out[sheet] = (r[0].encode("utf-8"), r[1]) if isinstance(r, tuple) else r.encode("utf-8")
     e.rendered = out
     return e
 

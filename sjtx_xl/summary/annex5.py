@@ -3,7 +3,7 @@ import os
 
 from .. import spec
 from .common import field_header, field_width, finish_table, page_setup, rendered, row_height, title_rows
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 SHEET = "附件5 明细"
 TITLE = "吉林省第二批重点“小巨人”企业基本情况表（明细）"
@@ -68,7 +68,7 @@ def write(wb, st, model):
         integer = st.x.integer
         for i, e in enumerate(model.enterprises, 1):
             cells, height = rendered(e, SHEET, st) or render(e, st)
-            yield cell(0, i, integer) + cells, height, None
+            yield lead(i, integer, cells), height, None
 
     n = len(model.enterprises)
     finish_table(ws, head, head + n, len(hdr), freeze_cols=3)

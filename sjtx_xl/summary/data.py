@@ -20,7 +20,7 @@ from .. import __version__, spec
 from ..read.meta import META_SHEET, meta_from_calamine
 from .common import rendered
 from .model import Entry
-from .stream import Body, cell
+from .stream import Body, cell, lead_kind
 
 DATA_SHEET = "_data"
 SUMMARY_KIND = "summary"
@@ -116,7 +116,7 @@ def write(wb, st, model):
 
     def rows():
         for e in entries:
-            yield cell(0, e.kind) + (rendered(e, DATA_SHEET, st) or render(e)), None, None
+            yield lead_kind(e.kind, rendered(e, DATA_SHEET, st) or render(e)), None, None
 
     return ws, Body(DATA_SHEET, 1, 3, len(entries), rows())
 

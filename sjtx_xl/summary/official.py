@@ -2,7 +2,7 @@
 a header row as printed, one row per entry, footnotes; A4 landscape with the header repeated."""
 from .. import spec
 from .common import page_setup, rendered, row_height
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 STAMP = "省级中小企业主管部门：（盖章）"
 HEADER_ROW = 3
@@ -51,7 +51,7 @@ def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, note
         center = st.x.cell_center
         for i, e in enumerate(entries, 1):
             cells, height = rendered(e, key, st) or render(e, st, columns)
-            yield cell(0, i, center) + cells, height, None
+            yield lead(i, center, cells), height, None
 
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, n - 1)
