@@ -96,6 +96,12 @@ def cmd_missing(args):
     return result.exit_code
 
 
+def cmd_submit(args):
+    result = app.submit(args.summary, output=args.output, pdf=not args.no_pdf)
+    _out(render.json_text(result.to_dict()) if args.json else render.submit_text(result))
+    return result.exit_code
+
+
 def cmd_demo(args):
     app.demo(args.dir)
     return EXIT_OK
@@ -152,6 +158,12 @@ def parser():
     sp = add("missing", cmd_missing, "对照企业名单，列出未报送的企业（名单中有、文件夹或汇总表中没有；有未报送时返回1）")
     sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”列")
     sp.add_argument("sources", nargs="+", metavar="FOLDER_OR_XLSX", help="报送文件夹、申报表或汇总表")
+    sp.add_argument("--json", action="store_true")
+    sp = add("submit", cmd_submit, "按汇总表“推荐决定”生成上报材料：附件3、附件4（只含推荐的，按排序）及PDF、"
+             "每家企业的附件5和附件6、推荐请示草稿、未推荐名单")
+    sp.add_argument("summary", metavar="汇总.xlsx")
+    sp.add_argument("-o", "--output", default=None, help="输出文件夹（默认为汇总表旁的“上报材料”）")
+    sp.add_argument("--no-pdf", action="store_true", help="不生成PDF")
     sp.add_argument("--json", action="store_true")
     sp = add("demo", cmd_demo, "生成示例数据并汇总（演示）")
     sp.add_argument("dir", nargs="?", default="demo")
