@@ -14,7 +14,7 @@ from .. import __version__, spec
 from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_RULES, OVERALL_TEXT, VERDICT_TEXT, ShareRule, _required_if_excel,
                      overall_excel, size_rows, verdict_excel)
-from . import styles
+from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
 GUIDE_TITLE_ROWS = 2
@@ -60,6 +60,7 @@ class _Compiler:
             self.formula_cell(x)
         self.selfcheck_sheet()
         self.page_setup()
+        self.cached = printing.apply(self.form, self.ws)
         self.wb.active = 1
         return self.wb
 
@@ -288,13 +289,14 @@ class _Compiler:
 
 def build(kind):
     """The template of `kind` as deterministic .xlsx bytes."""
-    wb = _Compiler(kind).run()
+    compiler = _Compiler(kind)
+    wb = compiler.run()
     wb.properties.creator = "sjtx-xl"
     wb.properties.title = spec.form(kind).title
     wb.properties.created = FIXED_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic(buf.getvalue())
+    return _deterministic(printing.with_cached_values(buf.getvalue(), compiler.cached))
 
 
 def _deterministic(data):
