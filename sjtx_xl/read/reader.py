@@ -287,6 +287,27 @@ def _workbook_rels(data, wb_part):
     return targets, rels
 
 
+_WB_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)workbook\b[^>]*>")
+_WB_KEEP = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)(sheets|definedNames|workbookPr)\b[^>]*?(?:/>|>.*?</\1\2>)", re.S)
+
+
+def _workbook_key(data):
+    """The workbook part cut to what the reader takes from it (sheets, defined names, the date
+    system) in its root element, so that files which differ only in window settings, calculation
+    properties or file versions share one parse (_memo); the rest of the part is not read. A
+    truncated part, or anything that could hide markup from these byte scans (a comment, CDATA, a
+    DTD, a processing instruction after the prolog), keeps the whole part."""
+    if b"<!" in data or data.count(b"<?") > 1:
+        return data
+    root = _WB_ROOT.search(data)
+    if root is None or root.group(0).endswith(b"/>"):
+        return data
+    end = b"</" + root.group(1) + b"workbook>"
+    if not data.rstrip(b" \t\r\n").endswith(end):           # truncated: the whole part, to be refused
+        return data
+    return root.group(0) + b"".join(m.group(0) for m in _WB_KEEP.finditer(data, root.end())) + end
+
+
 def _workbook_xml(data):
     """([(sheet title, relationship id, state)], {defined name: (sheet title, A1)}, date1904) of
     workbook.xml; only global single-cell names."""
@@ -367,7 +388,7 @@ class Xlsx:
         if wb_part not in self._members or wb_part in OTHER_PACKAGES:
             raise FileProblem("not-a-workbook", "：" + self._other_package(wb_part))
         targets, self._rels = _memo(_workbook_rels, self.part(ooxml.rels_part(wb_part)), wb_part)
-        sheets, self.names, self.date1904 = _memo(_workbook_xml, self.part(wb_part))
+        sheets, self.names, self.date1904 = _memo(_workbook_xml, _workbook_key(self.part(wb_part)))
         self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}
