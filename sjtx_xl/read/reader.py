@@ -5,16 +5,20 @@
 * `Xlsx(data)` opens an .xlsx/.xlsm package after the zip-bomb guard has looked at the central
   directory (declared sizes and compression ratios, before anything is inflated). It reads
   `<sheetData>` of the sheets it is asked for straight from the XML (the engine was chosen by
-  measurement: bench/read_bench.py), so it sees what a spreadsheet library hides or mangles:
-  whether a cell holds a formula (never trusting its cached result), whether a number was typed as
-  text, and the cell's style (dates). It ignores `<dimension>`, which WPS often writes wrong, and
-  tolerates cells and rows without `r` attributes and namespace prefixes (Strict OOXML too).
-* Speed (bench/merge_bench.py): a sheet in the plain form every known writer uses is not parsed
-  into a tree: its cells are found by byte scans (read/scan.py), and expat, the parser
-  ElementTree uses, checks it unless its bytes show it must be well-formed; any other form is
-  parsed into a tree as before. Both give the same cells and the same problems
-  (tests/test_read_fast.py). Parts that repeat byte for byte across files
-  (workbook, relationships, styles of one template) are parsed once per process (_memo).
+  measurement: bench/read_bench.py; python-calamine would still need this XML for formulas and
+  number formats), so it sees what a spreadsheet library hides or mangles: whether a cell holds a
+  formula (and the result its program cached), whether a number was typed as text, what its
+  number format shows (a date, in the workbook's date system, or a percentage). It ignores
+  `<dimension>`, which WPS often writes wrong, and tolerates cells and rows without `r` attributes
+  and namespace prefixes (Strict OOXML too). Word, PowerPoint and OpenDocument packages are named.
+  tests/test_excel_oracle.py reads 300 workbooks Excel saved, cell by cell, as openpyxl does.
+* Speed (bench/read_bench.py, bench/merge_bench.py): a sheet in the plain form every known writer
+  uses is not parsed into a tree: its cells are found by byte scans (read/scan.py), and expat, the
+  parser ElementTree uses, checks it unless its bytes show it must be well-formed; any other form
+  is parsed into a tree as before. Both give the same cells and the same problems
+  (tests/test_read_fast.py). Shared strings are checked and converted one by one, when a cell asks
+  for them. The workbook part (cut to its sheets, names and date system), relationships and number
+  formats are parsed once per process for all files that share them (_memo), whoever saved them.
 
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
