@@ -446,7 +446,25 @@ def main():
         summary[w] = run_workload(w.strip(), a, base, workers)
     (base / "results.json").write_text(json.dumps(dict(n=a.n, workers=workers, results=summary), indent=2,
                                                   default=str), encoding="utf-8")
+    print("\n" + markdown(a.n, summary))
     return 0
+
+
+def markdown(n, summary):
+    """The README's table, from one run."""
+    out = ["| Workload, %s files | merge (read / write) | naive pandas | ratio | read ÷ floor (pool) | write ÷ zlib floor "
+           "| peak tree memory |" % format(n, ","), "|---|---|---|---|---|---|---|"]
+    for w, r in summary.items():
+        mg = r["merge"]
+        naive = r.get("naive-pandas")
+        pool = r.get("floor-pool")
+        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB |" % (
+            w, mg["wall"], mg["read_phase"], mg["write"],
+            "~%.0f s" % naive["extrapolated"] if naive else "—",
+            "%.1f×" % (naive["extrapolated"] / mg["wall"]) if naive else "—",
+            "%.1f×" % (mg["read_phase"] / pool["internal"]) if pool else "—",
+            mg["write"] / r["zlib_floor"], r["peak"] / 2**20))
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
