@@ -30,12 +30,12 @@ import io
 import os
 import site
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 import xlsxwriter
 
+from .fsutil import atomic_write_bytes
 from .render import FILE_REPORT_HEADERS, SUMMARY_HEADERS  # noqa: F401  (the result sheets' headers)
 from .vba.project import (
     VBAModule,
@@ -269,28 +269,6 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def build_workbook(
     path: PathLike,
     bas_dir: Optional[PathLike] = None,
@@ -309,7 +287,7 @@ def build_workbook(
     if target.suffix.lower() != ".xlsm":
         raise ValueError(f"host workbook must be a .xlsm file, got {target.name}")
     data = workbook_bytes(vba_modules(bas_dir), interpreter=interpreter, pythonpath=pythonpath)
-    _atomic_write(target, data)
+    atomic_write_bytes(target, data)  # one atomic writer: a workbook open in Excel gets the Chinese message
     return target
 
 
