@@ -28,7 +28,7 @@ import lo  # noqa: E402  (tests/lo.py, importable from every test module)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that needs the ``calc`` fixture as ``lo``."""
+    """Mark every test that needs a LibreOffice fixture (``calc``, ``calc_zh``, ``calc_in``) as ``lo``."""
     for item in items:
         if {"calc", "calc_zh", "calc_in"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lo)

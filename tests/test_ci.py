@@ -59,3 +59,15 @@ def test_an_unmarked_test_cannot_start_libreoffice(tmp_path):
     assert "test_unmarked starts LibreOffice but is not marked lo" in run.stdout
     assert "test_unmarked_subprocess starts LibreOffice but is not marked lo" in run.stdout
     assert "2 failed, 2 passed" in run.stdout
+
+
+def test_no_test_measures_time():
+    """Timings belong in bench/, never in an assertion: no test reads a stopwatch (deadlines that
+    wait for a process, with time.monotonic, are fine)."""
+    stopwatch = re.compile(r"\b(perf_counter|process_time|thread_time|timeit)\b|\btime\.time\(")
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if stopwatch.search(line.split("#")[0]) and "stopwatch = re.compile" not in line:
+                found.append(f"{path.name}:{n}: {line.strip()}")
+    assert not found, "move timings to bench/:\n" + "\n".join(found)
