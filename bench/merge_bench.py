@@ -1,30 +1,32 @@
-"""Wall time and peak memory of `sjtx-xl merge` against a naive loop and the unzip floor.
+"""Wall time and peak memory of `sjtx-xl merge` on four workloads, against naive pandas and the floors.
 
-    python bench/merge_bench.py [--n 1000] [--dir DIR] [--workers W] [--naive-sample K]
-    python bench/merge_bench.py --n 15000
+    python bench/merge_bench.py [--n 1000] [--workloads bench,client,errors,long] [--naive-sample K]
+    python bench/merge_bench.py --n 15000 --skip-naive
 
-Generates N filled enterprise workbooks in city sub-folders (sjtx_xl.demo.generate_bulk: realistic
-values, a fifth with one mistake each; kept in DIR and reused when N and the seed match), then runs
-each variant in its own process and prints, in one run:
+Workloads (N enterprise workbooks each, in city sub-folders, kept in DIR and reused when N matches):
+  bench    the bench's own forms (sjtx_xl.demo.generate_bulk: written by `fill`, a fifth with one mistake)
+  client   client-saved forms: a few bench forms saved by LibreOffice (shared strings, its own styles and
+           window settings, as Excel and WPS write them), then copied with new names and credit codes
+  errors   error-heavy forms: only 企业名称 and 统一社会信用代码 filled (~93 problems each)
+  long     every long text (longtext fields) at its length limit
 
-  merge          `sjtx-xl merge DIR/in --recursive -o OUT` end to end (interpreter start included),
-                 and its read phase (discovery + read + validate on the process pool), from its output
-  naive-openpyxl a plain loop: openpyxl.load_workbook(data_only=True) per file, every field read by
-                 its sheet and cell, then pandas.DataFrame(rows).to_excel(OUT)
-  naive-pandas   a plain loop: pandas.read_excel(sheet_name=None) per file, every field picked by
-                 position, then DataFrame.to_excel(OUT)
-  floor          only open each zip and inflate the parts a reader needs (workbook, its rels, the
-                 sheets holding inputs, styles, shared strings if any), serially and on a pool of the
-                 same size and kind as merge's (concurrent.futures, same chunks); compared with
-                 merge's read phase, both timed inside the process
+For each workload, each variant runs in its own process and prints:
+  merge          `sjtx-xl merge DIR --recursive -o OUT` end to end (interpreter start included), its read
+                 phase (discovery + read + validate on the process pool) and write phase, from its output
+  naive-pandas   pandas.read_excel(p, sheet_name=None, header=None, engine="openpyxl") per file, nothing
+                 else; on the first K files, extrapolated to N (marked "~")
+  floor          only open each zip and inflate the parts a reader needs (workbook, its rels, the sheets
+                 holding inputs, styles, shared strings if any), serially and on a pool of the same size
+                 and kind as merge's
+  zlib floor     deflating (level 1, as the writer does) the summary's uncompressed parts once: the least
+                 any writer of that workbook must spend; "write / zlib floor" is the writer's overhead
 
 Memory: the process tree of each variant is sampled every 20 ms from /proc (sum of RSS, and sum of
-PSS, which counts pages shared after fork once); "max RSS" is the largest single process
-(wait4 rusage). With --naive-sample K < N the naive loops read the first K files and their times
-are extrapolated to N (marked "~"). Goals (issue 4) are printed with the measured figures; they
-are not asserted anywhere.
+PSS, which counts pages shared after fork once). Goals (issue 13) are printed beside the figures;
+they are not asserted anywhere.
 """
 import argparse
+import io
 import json
 import os
 import re
@@ -130,40 +132,11 @@ def _paths(list_file):
     return Path(list_file).read_text(encoding="utf-8").split("\n")
 
 
-def _fields():
-    from sjtx_xl import spec
-    lay = spec.layout("enterprise")
-    return [(f.id, lay.sheet_title[f.sheet], f.cell) for f in spec.form("enterprise").fields]
-
-
-def naive_openpyxl(list_file, out):
-    import openpyxl
+def naive_pandas(list_file):
+    """The baseline of issue 13: read every sheet of every file with pandas, nothing else."""
     import pandas as pd
-    fields = _fields()
-    rows = []
     for p in _paths(list_file):
-        wb = openpyxl.load_workbook(p, data_only=True)
-        rows.append({fid: wb[sheet][cell].value for fid, sheet, cell in fields})
-        wb.close()
-    pd.DataFrame(rows).to_excel(out, index=False)
-
-
-def naive_pandas(list_file, out):
-    import pandas as pd
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-    fields = []
-    for fid, sheet, cell in _fields():
-        col, row = coordinate_from_string(cell)
-        fields.append((fid, sheet, row - 1, column_index_from_string(col) - 1))
-    rows = []
-    for p in _paths(list_file):
-        frames = pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl")
-        rec = {}
-        for fid, sheet, r, c in fields:
-            df = frames[sheet]
-            rec[fid] = df.iat[r, c] if r < df.shape[0] and c < df.shape[1] else None
-        rows.append(rec)
-    pd.DataFrame(rows).to_excel(out, index=False)
+        pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl")
 
 
 _SHEET = re.compile(rb'<sheet\b[^>]*>')
@@ -220,21 +193,153 @@ def floor(list_file, workers):
     print("inflated %d bytes in %.4f s" % (total, time.perf_counter() - t))
 
 
+# --------------------------------------------------------------------------- workloads
+
+def _bench_forms(folder, n, seed):
+    from sjtx_xl import demo
+    return demo.generate_bulk(folder, n, seed)
+
+
+def _named(folder, i, name):
+    from sjtx_xl import reference
+    city = reference.cities()[i % 9]
+    (folder / city).mkdir(parents=True, exist_ok=True)
+    return folder / city / ("%05d-%s.xlsx" % (i, re.sub(r'[\\/:*?"<>|]', "_", name)))
+
+
+def _values(i, seed):
+    import random
+
+    from sjtx_xl import demo, reference
+    rng = random.Random(seed * 1000003 + i)
+    city = reference.cities()[i % 9]
+    area, area_name = rng.choice(demo._areas_by_city()[city])
+    return demo.enterprise_values(rng, i + 1, city, area, area_name, set())
+
+
+def _one_error_heavy(args):
+    folder, i, seed, tpl = args
+    from sjtx_xl.fill import fill_bytes
+    v = _values(i, seed)
+    path = _named(Path(folder), i, v["name"])
+    path.write_bytes(fill_bytes(tpl, {"name": v["name"], "uscc": v["uscc"]}, "enterprise"))
+    return str(path)
+
+
+def _one_long(args):
+    folder, i, seed, tpl = args
+    from sjtx_xl import demo, spec
+    from sjtx_xl.fill import fill_bytes
+    v = _values(i, seed)
+    for f in spec.form("enterprise").fields:
+        if f.type == "longtext" and f.max_len:
+            v[f.id] = demo._long_text(None, f.max_len)
+    path = _named(Path(folder), i, v["name"])
+    path.write_bytes(fill_bytes(tpl, v, "enterprise"))
+    return str(path)
+
+
+def _pooled(fn, folder, n, seed):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sjtx_xl import template
+    tpl = template.build("enterprise")
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(fn, [(str(folder), i, seed, tpl) for i in range(n)], chunksize=64))
+
+
+CLIENT_ORIGINALS = 12
+
+
+def _client_forms(folder, n, seed):
+    """A few bench forms saved by LibreOffice, copied with new names and credit codes in every part."""
+    import shutil
+
+    from sjtx_xl import demo
+    work = folder.parent / "client-originals"
+    shutil.rmtree(work, ignore_errors=True)
+    originals = [Path(p) for p in demo.generate_bulk(work / "in", CLIENT_ORIGINALS, seed)]
+    saved = work / "saved"
+    saved.mkdir(parents=True)
+    profile = (work / "profile").as_uri()
+    subprocess.run(["soffice", "-env:UserInstallation=" + profile, "--headless", "--norestore",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved)]
+                   + [str(p) for p in originals], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sources = []
+    for p in originals:
+        q = saved / p.name
+        if not q.exists():
+            raise SystemExit("LibreOffice did not save %s" % p.name)
+        with zipfile.ZipFile(p) as z:
+            blob = b"".join(z.read(m) for m in z.namelist() if m.endswith(".xml"))
+        name = re.search(rb"^\d{5}-(.*)\.xlsx$", p.name.encode()).group(1)
+        code = re.search(rb"9[0-9A-Z]{17}", blob)
+        sources.append((q.read_bytes(), name, code.group(0)))
+    out = []
+    for i in range(n):
+        data, name, code = sources[i % len(sources)]
+        new_name = name + ("%d" % i).encode()
+        new_code = demo.uscc_for(code[2:8].decode(), 200000 + i).encode()
+        path = _named(folder, i, new_name.decode())
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename.endswith(".xml"):
+                    body = body.replace(name, new_name).replace(code, new_code)
+                dst.writestr(info, body)
+        out.append(str(path))
+    return out
+
+
+WORKLOADS = {
+    "bench": _bench_forms,
+    "client": _client_forms,
+    "errors": lambda folder, n, seed: _pooled(_one_error_heavy, folder, n, seed),
+    "long": lambda folder, n, seed: _pooled(_one_long, folder, n, seed),
+}
+
+
+def zlib_floor(summary):
+    """Seconds to deflate the summary's parts at level 1, once (the writer's floor), and their size."""
+    import zlib
+    with zipfile.ZipFile(summary) as z:
+        parts = [z.read(m) for m in z.namelist()]
+    t = time.perf_counter()
+    for body in parts:
+        c = zlib.compressobj(1, zlib.DEFLATED, -15)
+        c.compress(body)
+        c.flush()
+    return time.perf_counter() - t, sum(map(len, parts))
+
+
+def report_rows(summary):
+    """Data rows of the summary's 校验报告 sheets."""
+    sys.path.insert(0, str(HERE.parent))
+    from sjtx_xl import ooxml
+    n = 0
+    with zipfile.ZipFile(summary) as z:
+        for title, part, _ in ooxml.sheets(z):
+            if title.startswith("校验报告"):
+                n += len(re.findall(rb"<row ", z.read(part))) - 4
+    return n
+
+
+# --------------------------------------------------------------------------- driver
 # --------------------------------------------------------------------------- driver
 
-def generate(folder, n, seed):
-    from sjtx_xl import demo
+def generate(workload, folder, n, seed):
     marker = folder / ".bench"
-    want = "n=%d seed=%d" % (n, seed)
+    want = "workload=%s n=%d seed=%d" % (workload, n, seed)
     if marker.exists() and marker.read_text() == want:
         return sorted(str(p) for p in folder.rglob("*.xlsx"))
     if folder.exists():
         import shutil
         shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     t = time.perf_counter()
-    paths = demo.generate_bulk(folder, n, seed)
+    paths = WORKLOADS[workload](folder, n, seed)
     marker.write_text(want)
-    print("generated %d workbooks in %.1f s" % (n, time.perf_counter() - t), flush=True)
+    print("generated %d %s workbooks in %.1f s" % (n, workload, time.perf_counter() - t), flush=True)
     return sorted(paths)
 
 
@@ -242,87 +347,101 @@ def mb(x):
     return x / 2**20
 
 
+def run_workload(workload, a, base, workers):
+    folder = base / workload / "in"
+    paths = generate(workload, folder, a.n, a.seed)
+    size = sum(os.path.getsize(p) for p in paths)
+    lists = {}
+    for name, chosen in (("all", paths), ("sample", paths[: min(a.naive_sample, len(paths))])):
+        lists[name] = base / workload / ("%s.txt" % name)
+        lists[name].write_text("\n".join(chosen), encoding="utf-8")
+    py = sys.executable
+    me = str(Path(__file__).resolve())
+    print("\n== %s: %d workbooks, %.0f MB; load average %s"
+          % (workload, len(paths), mb(size), " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
+    results = {}
+
+    def run(key, cmd, files):
+        wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key))
+        results[key] = dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text)
+        print("  %-14s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB"
+              % (key, wall, 1000 * wall / files, mb(rss), mb(pss), mb(maxrss)), flush=True)
+
+    out = base / workload / "汇总.xlsx"
+    run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
+    m = re.search(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）",
+                  results["merge"]["text"])
+    total, disc, read, nproc, write = (float(x) for x in m.groups())
+    mg = results["merge"]
+    mg.update(read_phase=disc + read, write=write, internal=total)
+    print("    inside merge: discover %.2f s, read+validate %.2f s on %d processes, write %.2f s; start-up and "
+          "exit %.2f s" % (disc, read, nproc, write, mg["wall"] - total))
+    zf, raw = zlib_floor(out)
+    rows = report_rows(out)
+    print("    summary: %.0f MB on disk, %.0f MB of XML; zlib level-1 floor %.2f s; 校验报告 %d rows"
+          % (mb(os.path.getsize(out)), mb(raw), zf, rows))
+    run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
+    run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
+    for key in ("floor-serial", "floor-pool"):
+        r = results[key]
+        r["internal"] = float(re.search(r"in ([\d.]+) s", r["text"]).group(1))
+    if not a.skip_naive:
+        k = min(a.naive_sample, len(paths))
+        run("naive-pandas", [py, me, "--_child", "naive-pandas", str(lists["sample"])], k)
+        r = results["naive-pandas"]
+        r["extrapolated"] = r["wall"] * len(paths) / k
+        if k < len(paths):
+            print("    naive-pandas: ~%.0f s extrapolated to %d files from %d" % (r["extrapolated"], len(paths), k))
+    lines = []
+    if "naive-pandas" in results:
+        ratio = results["naive-pandas"]["extrapolated"] / mg["wall"]
+        lines.append(("naive pandas / merge end to end", "%.1fx" % ratio, ">= 25x at 1,000", ratio >= 25))
+    ratio = mg["read_phase"] / results["floor-pool"]["internal"]
+    lines.append(("merge read phase / floor on the same pool", "%.1fx" % ratio, "<= 2x", ratio <= 2))
+    ratio = mg["read_phase"] / results["floor-serial"]["internal"]
+    lines.append(("merge read phase / floor serial", "%.1fx" % ratio, "", None))
+    lines.append(("merge write / zlib floor", "%.1fx" % (write / zf), "", None))
+    if workload == "errors":
+        lines.append(("校验报告 rows written", "%d in %.2f s" % (rows, write), "93,000 in <= 2 s",
+                      write <= 2 * max(rows, 1) / 93000))
+    if workload == "bench" and len(paths) >= 15000:
+        lines.append(("end to end at %d" % len(paths), "%.1f s" % mg["wall"], "<= 15 s", mg["wall"] <= 15))
+    peak = max(mg["rss"], mg["pss"])
+    lines.append(("peak tree memory (max of RSS, PSS sums)", "%.0f MB" % mb(peak), "<= 500 MB at 15,000",
+                  mb(peak) <= 500))
+    for label, value, goal, ok in lines:
+        print("  %-42s %14s   %s%s" % (label, value, goal, "" if ok is None else ("  met" if ok else "  NOT met")))
+    return {k: {kk: vv for kk, vv in v.items() if kk != "text"} for k, v in results.items()} | {
+        "zlib_floor": zf, "xml_bytes": raw, "report_rows": rows, "peak": peak}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workloads", default="bench,client,errors,long")
     ap.add_argument("--dir", default=None, help="where the workbooks are kept (default: a temp folder per N)")
-    ap.add_argument("--naive-sample", type=int, default=1000, help="files the naive loops read (extrapolated to N)")
+    ap.add_argument("--naive-sample", type=int, default=100, help="files naive pandas reads (extrapolated to N)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
         what, *rest = a._child
-        {"naive-openpyxl": naive_openpyxl, "naive-pandas": naive_pandas, "floor": floor}[what](*rest)
+        {"naive-pandas": naive_pandas, "floor": floor}[what](*rest)
         return 0
 
     from sjtx_xl.merge import default_workers
     workers = default_workers()                # merge sizes its pool the same way
     base = Path(a.dir or os.path.join(tempfile.gettempdir(), "sjtx-merge-bench-%d" % a.n))
     base.mkdir(parents=True, exist_ok=True)
-    folder = base / "in"
-    paths = generate(folder, a.n, a.seed)
-    size = sum(os.path.getsize(p) for p in paths)
-    lists = {}
-    for name, chosen in (("all", paths), ("sample", paths[: min(a.naive_sample, len(paths))])):
-        lists[name] = base / ("%s.txt" % name)
-        lists[name].write_text("\n".join(chosen), encoding="utf-8")
-    py = sys.executable
-    me = str(Path(__file__).resolve())
-    env_note = "load average before: %s" % " ".join("%.2f" % x for x in os.getloadavg())
-    print("%d workbooks, %.0f MB, in %s; %d CPUs, pool of %d; Python %s; %s"
-          % (len(paths), mb(size), folder, os.cpu_count(), workers, sys.version.split()[0], env_note), flush=True)
-
-    results = {}
-
-    def run(key, cmd, files):
-        wall, rss, pss, maxrss, text = measure(cmd, base / ("%s.log" % key))
-        results[key] = dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text)
-        print("  %-16s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB"
-              % (key, wall, 1000 * wall / files, mb(rss), mb(pss), mb(maxrss)), flush=True)
-
-    out = base / "汇总.xlsx"
-    run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
-    m = re.search(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）",
-                  results["merge"]["text"])
-    total, disc, read, nproc, write = (float(x) for x in m.groups())
-    results["merge"].update(read_phase=disc + read, write=write, internal=total)
-    print("    inside merge: discover %.2f s, read+validate %.2f s on %d processes, write %.2f s; "
-          "start-up and exit %.2f s" % (disc, read, nproc, write, results["merge"]["wall"] - total))
-    run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
-    run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
-    if not a.skip_naive:
-        k = min(a.naive_sample, len(paths))
-        for key in ("naive-openpyxl", "naive-pandas"):
-            run(key, [py, me, "--_child", key, str(lists["sample"]), str(base / ("%s.xlsx" % key))], k)
-            r = results[key]
-            r["extrapolated"] = r["wall"] * len(paths) / k
-            if k < len(paths):
-                print("    %s: ~%.0f s extrapolated to %d files from %d" % (key, r["extrapolated"], len(paths), k))
-
-    for key in ("floor-serial", "floor-pool"):
-        r = results[key]
-        r["internal"] = float(re.search(r"in ([\d.]+) s", r["text"]).group(1))
-        print("    %s: inflate loop %.2f s (the rest is interpreter start-up)" % (key, r["internal"]))
-    mg = results["merge"]
-    print("\nratios (N = %d)" % len(paths))
-    lines = []
-    for key in ("naive-openpyxl", "naive-pandas"):
-        if key in results:
-            ratio = results[key]["extrapolated"] / mg["wall"]
-            lines.append(("%s / merge end to end" % key, ratio, ">= 20", ratio >= 20))
-    for key in ("floor-pool", "floor-serial"):
-        ratio = mg["read_phase"] / results[key]["internal"]
-        lines.append(("merge read phase / %s loop" % key, ratio, "<= 3", ratio <= 3))
-    for label, ratio, goal, ok in lines:
-        print("  %-40s %6.1fx   goal %s  %s" % (label, ratio, goal, "met" if ok else "NOT met"))
-    peak = max(mg["rss"], mg["pss"])
-    print("  merge end to end: %.1f s (goal < 60 s at 15,000), peak tree RSS %.0f MB / PSS %.0f MB "
-          "(goal < 1536 MB)" % (mg["wall"], mb(mg["rss"]), mb(mg["pss"])))
-    print("load average after: %s" % " ".join("%.2f" % x for x in os.getloadavg()))
-    summary = {k: {kk: vv for kk, vv in v.items() if kk != "text"} for k, v in results.items()}
-    (base / "results.json").write_text(json.dumps(dict(n=len(paths), workers=workers, results=summary,
-                                                       peak=peak), indent=2), encoding="utf-8")
+    print("%s; N = %d; %d CPUs, pool of %d; Python %s; load average %s"
+          % (time.strftime("%Y-%m-%d %H:%M"), a.n, os.cpu_count(), workers, sys.version.split()[0],
+             " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
+    summary = {}
+    for w in a.workloads.split(","):
+        summary[w] = run_workload(w.strip(), a, base, workers)
+    (base / "results.json").write_text(json.dumps(dict(n=a.n, workers=workers, results=summary), indent=2,
+                                                  default=str), encoding="utf-8")
     return 0
 
 

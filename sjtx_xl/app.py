@@ -2,6 +2,7 @@
 
     check(paths, official_list=None, feedback=None)        -> CheckResult
     merge(folder, output=None, ..., enterprise_list=None)  -> merge.MergeResult (.missing, .frames())
+    submit(summary, output=None, pdf=True)                  -> submit.SubmitResult  (the package to send)
     templates(folder, enterprise_list=None)                -> TemplatesResult   (blank + pre-filled)
     missing(enterprise_list, sources)                      -> MissingResult     (未报送)
     summary_frames(path)                                   -> {table: DataFrame} of a summary workbook
@@ -147,6 +148,15 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     if listed is not None:
         result.missing = _missing(enterprise_list, listed, result.model.enterprises, [folder])
     return result
+
+
+def submit(summary, output=None, pdf=True):
+    """The submission package of a decided summary (submit.build): 附件3/4 of the recommended rows in
+    rank order, each enterprise's 附件5/6, PDFs where LibreOffice is installed, the 推荐请示 draft
+    and the list of those not recommended. Default folder: 上报材料 beside the summary."""
+    from .submit import build                          # late: XlsxWriter, python-docx (start-up time)
+    summary = Path(summary)
+    return build(summary, Path(output) if output else summary.with_name("上报材料"), pdf=pdf)
 
 
 def summary_frames(path):

@@ -32,7 +32,8 @@ from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_o
 from .rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_OK, NOT_MET, PENDING, UNDETERMINED,
                     check_field, is_blank, overall)
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
+                  ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
 FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old-template-version",
               "legacy-xls", "too-large", "empty"}
 # Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
@@ -79,7 +80,7 @@ class FileReport:
         """符合/待更正/不符合 with the facts behind it (verdicts.assess); None when nothing was read."""
         if self.kind not in spec.KINDS or not self.conditions:
             return None
-        from .verdicts import assess
+        from .verdicts import assess  # late: verdicts loads the rules of every condition (start-up time)
         return assess(self.kind, self.values, self.conditions, self.problems)
 
     def to_dict(self, values=False):
@@ -183,7 +184,9 @@ def _check_bytes(rep, data, official):
         if kind == "xls":
             return _check_legacy(rep, data, official)
         if kind == "doc":
-            raise FileProblem("not-a-workbook", "：这是Word文档")
+            raise FileProblem("not-a-workbook", "：这是Word文档（.doc），不是Excel工作簿")
+        if kind == "ppt":
+            raise FileProblem("not-a-workbook", "：这是PowerPoint演示文稿（.ppt），不是Excel工作簿")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
     book = Xlsx(data)
     saved = last_saved(book.zf)
@@ -279,7 +282,7 @@ def _take_cells(rep, book, kind, cells):
 
 
 def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:
@@ -319,7 +322,7 @@ def _check_by_label(rep, data, official, book=None, kinds=None, legacy=False):
 
 
 def _check_legacy(rep, data, official):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: only label-read and .xls files need calamine
     from .read.meta import meta_from_calamine
     kinds = None
     try:
@@ -456,7 +459,11 @@ def _official(rep, form, official):
 # --- many files -----------------------------------------------------------------------------
 
 def discover(paths, recursive=True):
-    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path."""
+    """[(Path, skip reason or None)] for every file found; raises UsageError for a missing path.
+
+    Sub-folders are walked when `recursive` (else each is listed as skipped); symbolic links to
+    folders are followed, and a link to a folder already walked (a loop, or the same folder
+    twice) is listed as skipped, so everything found is in the list once."""
     out, seen = [], set()
 
     def add(p, why):
@@ -472,15 +479,21 @@ def discover(paths, recursive=True):
         if p.is_file():
             add(p, skip_reason(p, explicit=True))
             continue
-        for root, dirs, files in os.walk(p):
+        walked = {os.path.realpath(p)}
+        for root, dirs, files in os.walk(p, followlinks=True):
             dirs.sort()
             kept = []
             for d in dirs:
+                full = Path(root) / d
                 if d.startswith("."):
-                    add(Path(root) / d, "隐藏文件夹，未检查")
+                    add(full, "隐藏文件夹，未检查")
                 elif not recursive:
-                    add(Path(root) / d, "子文件夹（未指定递归检查）")
+                    add(full, "子文件夹（未指定递归检查）")
+                elif os.path.realpath(full) in walked:
+                    loop = Path(os.path.realpath(root)).is_relative_to(os.path.realpath(full))
+                    add(full, "链接指向已检查的文件夹（%s），未再检查" % ("循环链接" if loop else "重复"))
                 else:
+                    walked.add(os.path.realpath(full))
                     kept.append(d)
             dirs[:] = kept
             for name in sorted(files):

@@ -51,17 +51,12 @@ def cmd_fill(args):
 
 
 def cmd_lint(args):
-    from .lint import lint_problems_as_text           # late: only `lint` needs it
     result = app.lint(args.files)
-    for path, found in result.files:
-        if isinstance(found, Exception):
-            print("error: %s" % found, file=sys.stderr)
-        elif found:
-            print("%s: %d problem(s)" % (path, len(found)))
-            for line in lint_problems_as_text(found).splitlines():
-                print("  " + line)
-        else:
-            print("%s: ok" % path)
+    out, err = render.lint_text(result)
+    if out:
+        _out(out)
+    if err:
+        sys.stderr.write(err + "\n")
     return result.exit_code
 
 
@@ -101,6 +96,12 @@ def cmd_missing(args):
     return result.exit_code
 
 
+def cmd_submit(args):
+    result = app.submit(args.summary, output=args.output, pdf=not args.no_pdf)
+    _out(render.json_text(result.to_dict()) if args.json else render.submit_text(result))
+    return result.exit_code
+
+
 def cmd_demo(args):
     app.demo(args.dir)
     return EXIT_OK
@@ -136,7 +137,8 @@ def parser():
     sp.add_argument("-o", "--output", default="workbook/sjtx_xl.xlsm")
     sp = add("install-workbook", cmd_install_workbook, "把宏工作簿复制到用户目录并配置 Python 解释器")
     sp.add_argument("--dest", default=None)
-    sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）")
+    sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）；"
+                                 "给出文件夹时总是包括其子文件夹（merge 只在加 --recursive 时包括）")
     sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--feedback", metavar="DIR", help="为每个文件生成一份反馈工作簿，便于退回企业修改")
@@ -144,7 +146,8 @@ def parser():
     sp = add("merge", cmd_merge, "把文件夹中所有已填写的申报表汇总为附件3、4、5、6等汇总表（同宏工作簿“合并汇总”）")
     sp.add_argument("folder")
     sp.add_argument("-o", "--output", default=None, help="汇总工作簿路径（默认 FOLDER/汇总.xlsx）")
-    sp.add_argument("--recursive", action="store_true", help="包括子文件夹（按市州分文件夹时使用）")
+    sp.add_argument("--recursive", action="store_true",
+                    help="包括子文件夹（按市州分文件夹时使用；不加时子文件夹在汇总中列为“跳过”。check 总是包括子文件夹）")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
     sp.add_argument("--official-list", metavar="XLSX")
@@ -155,6 +158,12 @@ def parser():
     sp = add("missing", cmd_missing, "对照企业名单，列出未报送的企业（名单中有、文件夹或汇总表中没有；有未报送时返回1）")
     sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”列")
     sp.add_argument("sources", nargs="+", metavar="FOLDER_OR_XLSX", help="报送文件夹、申报表或汇总表")
+    sp.add_argument("--json", action="store_true")
+    sp = add("submit", cmd_submit, "按汇总表“推荐决定”生成上报材料：附件3、附件4（只含推荐的，按排序）及PDF、"
+             "每家企业的附件5和附件6、推荐请示草稿、未推荐名单")
+    sp.add_argument("summary", metavar="汇总.xlsx")
+    sp.add_argument("-o", "--output", default=None, help="输出文件夹（默认为汇总表旁的“上报材料”）")
+    sp.add_argument("--no-pdf", action="store_true", help="不生成PDF")
     sp.add_argument("--json", action="store_true")
     sp = add("demo", cmd_demo, "生成示例数据并汇总（演示）")
     sp.add_argument("dir", nargs="?", default="demo")

@@ -57,7 +57,7 @@ def entry_key(e):
 
 
 def verdict_of(e):
-    from .verdicts import assess
+    from .verdicts import assess  # late: the verdict rules load the spec (start-up time)
     return assess(e.kind, e.values, e.conditions, e.problems).verdict
 
 

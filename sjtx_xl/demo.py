@@ -343,7 +343,7 @@ PLATFORM_MISTAKES = {
 
 def other_template_bytes():
     """A hand-made workbook that is not from our template (an 'unknown-template')."""
-    import xlsxwriter
+    import xlsxwriter  # late: only the extra sample files need XlsxWriter
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.set_properties({"created": BASE_TIME})          # deterministic bytes
@@ -511,7 +511,7 @@ def _bulk_one(args):
 
 def generate_bulk(root, n, seed=SEED, processes=None):
     """n enterprise workbooks in city sub-folders (a fifth with one mistake each), in parallel."""
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # late: only bulk generation uses a pool
     root = Path(root)
     for c in reference.cities():
         (root / c).mkdir(parents=True, exist_ok=True)
@@ -541,7 +541,7 @@ def prepare_dir(d):
 
 
 def run_demo(d, seed=SEED, out=sys.stdout):
-    from .merge import merge
+    from .merge import merge  # late: merge loads the summary writers (start-up time)
     from .template import write_templates
     d = prepare_dir(d)
     write_templates(d / TEMPLATE_DIR)

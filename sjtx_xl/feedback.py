@@ -29,7 +29,7 @@ def feedback_name(file_report):
 
 def write_feedback(file_report, out_path):
     """Write the feedback workbook of one FileReport to `out_path` (atomically)."""
-    import xlsxwriter
+    import xlsxwriter  # late: XlsxWriter only when feedback is asked for (start-up time)
     r = file_report
     with atomic_path(out_path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), OPTIONS)

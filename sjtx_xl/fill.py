@@ -18,7 +18,7 @@ from .fsutil import atomic_write_bytes
 
 def template_kind(data):
     """(kind, version) from the template's _meta sheet."""
-    from .read.meta import read_meta
+    from .read.meta import read_meta  # late: calamine only when the kind is not given
     meta = read_meta(data)
     if meta.get("kind") not in spec.KINDS:
         raise UsageError("不是本系统的模板（缺少 _meta 工作表）")

@@ -371,24 +371,11 @@ def lint_problems_as_text(problems):
 
 
 def main(argv=None):
-    """`sjtx-xl lint FILE...`: print each file's problems; 1 if any, 2 on usage error, else 0."""
+    """`python -m sjtx_xl.lint FILE...`: the same as `sjtx-xl lint FILE...` (exit codes of vocab.py)."""
+    from .cli import main as cli_main  # late: the command line reaches this module through app.py
+    from .vocab import EXIT_USAGE
     paths = list(sys.argv[1:] if argv is None else argv)
     if not paths:
         print("usage: sjtx-xl lint FILE.xlsx...", file=sys.stderr)
-        return 2
-    status = 0
-    for path in paths:
-        try:
-            problems = lint_xlsx(path)
-        except UsageError as e:
-            print("error: %s" % e, file=sys.stderr)
-            status = 2
-            continue
-        if problems:
-            status = status or 1
-            print("%s: %d problem(s)" % (path, len(problems)))
-            for line in lint_problems_as_text(problems).splitlines():
-                print("  " + line)
-        else:
-            print("%s: ok" % path)
-    return status
+        return EXIT_USAGE
+    return cli_main(["lint"] + paths)

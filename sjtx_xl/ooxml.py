@@ -8,11 +8,13 @@ is the caller's business: functions here that take an element never parse bytes 
 """
 import datetime as _dt
 import functools
+import io
 import math
 import numbers
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -130,7 +132,7 @@ _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]{1,64})</dcterms:modifie
 def last_saved(source):
     """When the package says it was last saved (docProps/core.xml dcterms:modified), as a naive UTC
     datetime, or None. `source` is a path, bytes or an open zipfile.ZipFile; never raises."""
-    import io
+    import io  # late: only last_saved opens a package itself
     import zipfile
     try:
         if isinstance(source, zipfile.ZipFile):

@@ -137,6 +137,30 @@ def decisions_lines(d):
     return lines
 
 
+def submit_lines(r):
+    """What the submission package holds, and what the official should look at before stamping."""
+    lines = ["上报材料：%s" % r.output,
+             "推荐企业 %d 家、平台 %d 个（按推荐排序，序号从1起）；未推荐 %d 个，见“未推荐名单”。"
+             % (len(r.enterprises), len(r.platforms), len(r.not_recommended)),
+             "各市（州）：%s" % ("；".join("%s 企业%d家、平台%d个" % c for c in r.counts) or "无")]
+    if r.pdf_note:
+        lines.append("PDF：%s" % r.pdf_note)
+    else:
+        made = sum(1 for v in r.pdfs.values() if not str(v).endswith(".xlsx") and "未能" not in str(v))
+        lines.append("PDF：已生成 %d 个（LibreOffice）" % made)
+    if r.attachments:
+        lines.append("超出单元格的长文字 %d 处，已续印在附页（单元格中注明“见附页”）" % r.attachments)
+    for p in r.warnings:
+        lines.append("⚠ %s（%s）" % (p["message"], p["hint"]) if p.get("hint") else "⚠ %s" % p["message"])
+    if r.kept:
+        lines.append("原有的上报材料已另存为 %s" % Path(r.kept).name)
+    return lines
+
+
+def submit_text(r):
+    return "\n".join(submit_lines(r) + ["文件：%s" % f for f in r.files])
+
+
 def merge_counts(c):
     return ("共发现文件%d个：已汇总%d，拒收%d，跳过%d（其中重复%d）；企业%d家、平台%d个；有错误的文件%d个；"
             % (c["found"], c["merged"], c["rejected"], c["skipped"], c["duplicates"], c["enterprises"],
@@ -289,3 +313,17 @@ def fields_text(d):
         lines.append("\t".join((o["kind"], o["id"], o["label"], o["sheet"] + "!" + o["cell"], o["texts"]["pass"],
                                 o["texts"]["fail"])))
     return "\n".join(lines)
+
+
+def lint_text(result):
+    """(stdout, stderr) of `sjtx-xl lint`: per file "ok" or its problems; files that cannot be opened."""
+    out, err = [], []
+    for path, found in result.files:
+        if isinstance(found, Exception):
+            err.append("error: %s" % found)
+        elif found:
+            out.append("%s: %d problem(s)" % (path, len(found)))
+            out += ["  %s" % p for p in found]
+        else:
+            out.append("%s: ok" % path)
+    return "\n".join(out), "\n".join(err)

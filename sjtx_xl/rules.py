@@ -273,7 +273,7 @@ class UsccRule(FieldRule):
             ref, uscc_authority_excel(ref), ref, cs, total)
 
     def check(self, f, v, lists):
-        from .uscc import check_uscc
+        from .uscc import check_uscc  # late: uscc loads its area codes on first use
         code = _num_text(v)
         r = check_uscc(code)
         if r.ok:
@@ -579,7 +579,7 @@ class ValidUscc(NamedRule):
                 .format(n=n, s=names["H_uscc_sum"], a=names["H_uscc_auth"], cs=names["charset"]))
 
     def value(self, values):
-        from .uscc import check_uscc
+        from .uscc import check_uscc  # late: uscc loads its area codes on first use
         v = values.get(self.fid)
         if is_blank(v):
             return PENDING
@@ -672,7 +672,7 @@ def size_rows():
     """
     global _SIZE_ROWS
     if _SIZE_ROWS is None:
-        from .size import size_table
+        from .size import size_table  # late: the size tables load on first use
         _SIZE_ROWS = {r.code: dict(zip(SIZE_COLUMNS, (v or 0 for v in r[2:])))
                       for r in size_table() if r.group_name}
     return _SIZE_ROWS

@@ -55,7 +55,7 @@ def typical(f, lists, seed=0):
 def fill_required(form, v, seed=0):
     """Give every field that is required now (required, or required_if met) and still blank its
     `typical` value: a field added to the spec is filled without any change here."""
-    from .rules import required_now
+    from .rules import required_now  # late: rules compiles the spec's formulas (start-up time)
     for f in form.fields:
         if v.get(f.id) is None and required_now(f, v):
             v[f.id] = typical(f, form.lists, seed)
@@ -79,7 +79,7 @@ def _enterprise(rng, seed):
     division = _industrial_division(rng)
     employees = rng.randint(20, 999)
     revenue = round(rng.uniform(300, 39000), 1)
-    from .rules import SizeMatches
+    from .rules import SizeMatches  # late: rules compiles the spec's formulas (start-up time)
     sizer = next(c.rule for c in form.conditions if isinstance(c.rule, SizeMatches))
     product = rng.choice(PRODUCTS)
     v = {
@@ -170,7 +170,7 @@ def _platform(rng, seed):
         "goal_y2_quant": "服务“小巨人”企业50户、200次。",
     }
     v["served_times"] = v["served_firms"] * rng.randint(1, 4)
-    from .spec.platform import SERVICES
+    from .spec.platform import SERVICES  # late: only platform samples need the service list
     for fid, _ in SERVICES:
         v[fid] = rng.choice(("是", "否"))
     v[SERVICES[0][0]] = "是"

@@ -112,7 +112,7 @@ def default_bas_dir() -> Path:
 
 
 def _xlwings_dir() -> Path:
-    import xlwings
+    import xlwings  # late: only this function needs the installed xlwings
 
     return Path(xlwings.__file__).resolve().parent
 

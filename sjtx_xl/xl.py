@@ -13,6 +13,9 @@ Macros (called by the buttons through ``RunPython "import sjtx_xl.xl as x; x.<ma
     build_templates()  blank templates into the folder ``out_path``; with ``enterprise_list``
                        also one pre-filled enterprise template per listed enterprise
     check_file()       check the file (or every file of the folder) named in ``src_folder``
+    find_missing()     the enterprises of ``enterprise_list`` with no form in ``src_folder`` (未报送;
+                       no button yet: 合并汇总 with a list reports them too; run it from VBA with
+                       ``RunPython "import sjtx_xl.xl as x; x.find_missing()"``)
 
 Each macro writes a one-line status into ``status`` and never lets an exception reach xlwings
 (which would show a traceback box): errors become a message starting with "✘".
@@ -176,9 +179,14 @@ def _write_tables(book, tables):
     _write_table(book, SHEET_SUMMARY, summary)
 
 
+def _desktop_excel():
+    """Whether Excel runs on this machine (Windows, macOS), so a workbook can be opened in it."""
+    return sys.platform in ("win32", "darwin")
+
+
 def _open_in_excel(path):
     """Open a workbook in Excel next to the host workbook (Windows and macOS only)."""
-    if sys.platform not in ("win32", "darwin"):
+    if not _desktop_excel():
         return False
     try:
         xw.Book(str(path))

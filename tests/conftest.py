@@ -33,6 +33,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.lo)
 
 
+@pytest.fixture(autouse=True)
+def _soffice_only_in_the_lo_tier(request, monkeypatch):
+    """Keep the tiers honest: a test without the ``lo`` marker that starts soffice fails at once."""
+    if request.node.get_closest_marker("lo") is None:
+        def refuse(office):
+            pytest.fail(f"{request.node.nodeid} starts LibreOffice but is not marked lo: use the calc "
+                        "fixture or @pytest.mark.lo, so that pytest -m 'not lo' stays fast", pytrace=False)
+        monkeypatch.setattr(lo._Office, "start", refuse)
+
+
 def _session_calc(locale):
     reason = lo.unavailable_reason()
     if reason:

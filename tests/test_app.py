@@ -233,3 +233,23 @@ def test_check_result_frames(tmp_path, blank):
     f = app.check([tmp_path]).frames()["问题"]
     assert list(f.columns[:3]) == ["序号", "文件", "结果"] and "not" not in "".join(map(str, f["严重程度"]))
     assert (f["填写值"] == "三百").any()
+
+
+def test_rows_carried_by_a_city_summary_keep_their_saved_time(tmp_path, blank):
+    """The province merges a city's summary and a later file of the same enterprise: the row that
+    came through the summary keeps its saved time, so the newer save wins although the older file
+    was touched last."""
+    city = tmp_path / "长春市报送"
+    put(city / "初稿.xlsx", saved_as(enterprise(blank, 0), "2021-08-01T09:00:00Z"), mtime=1_700_000_000)
+    put(city / "其他.xlsx", enterprise(blank, 1))
+    province = tmp_path / "省"
+    app.merge(city, output=province / "长春市" / "长春市汇总.xlsx")
+    put(province / "吉林市" / "更正稿.xlsx", saved_as(enterprise(blank, 0, employees=321), "2021-08-05T09:00:00Z"),
+        mtime=1_600_000_000)
+    r = app.merge(province, output=tmp_path / "省汇总.xlsx", recursive=True)
+    code = samples.complete("enterprise", 0)["uscc"]
+    kept = [e for e in r.model.enterprises if e.uscc == code]
+    assert [e.values["employees"] for e in kept] == [321]
+    carried = next(e for f in r.model.files if f.kind == "summary" for e in f.entries if e.uscc == code)
+    assert carried.dropped and "工作簿保存时间（文档属性）" in carried.dropped, carried.dropped
+    assert carried.saved == pytest.approx(1627808400.0)                   # 2021-08-01T09:00:00Z

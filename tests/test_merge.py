@@ -35,9 +35,18 @@ def snapshot(root):
     return out
 
 
+def sheets_rows(path, firsts):
+    """{sheet: rows from its first row on} for {sheet: first}; one read-only load (values only)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {sheet: [list(r) for r in wb[sheet].iter_rows(min_row=first, values_only=True)]
+                for sheet, first in firsts.items()}
+    finally:
+        wb.close()
+
+
 def sheet_rows(path, sheet, first):
-    ws = openpyxl.load_workbook(path)[sheet]
-    return [list(r) for r in ws.iter_rows(min_row=first, values_only=True)]
+    return sheets_rows(path, {sheet: first})[sheet]
 
 
 @pytest.fixture(scope="module")
@@ -211,13 +220,9 @@ def test_duplicates_newest_wins_unless_keep_first(tmp_path):
 
 def comparable(path):
     """The rows of the summary's sheets, minus the columns that name where the file was found."""
-    out = {}
-    for sheet, first in ((annex3.SHEET, 5), (annex5.SHEET, 4), (annex6.SHEET, 6),
-                         (eligibility.SHEETS["enterprise"], 4), (eligibility.SHEETS["platform"], 4)):
-        rows = sheet_rows(path, sheet, first)
-        if sheet == annex5.SHEET:
-            rows = [r[:-1] for r in rows]                       # 来源文件: relative to each merge's folder
-        out[sheet] = rows
+    out = sheets_rows(path, {annex3.SHEET: 5, annex5.SHEET: 4, annex6.SHEET: 6,
+                             eligibility.SHEETS["enterprise"]: 4, eligibility.SHEETS["platform"]: 4})
+    out[annex5.SHEET] = [r[:-1] for r in out[annex5.SHEET]]     # 来源文件: relative to each merge's folder
     meta, entries = read_summary(path)
     # files are named relative to the folder each merge read (never absolutely): compare by file name
     out["provenance"] = sorted((Path(e.path).name, e.sha256, e.mtime, e.template_version) for e in entries)

@@ -108,3 +108,37 @@ def test_use_cases_and_core_do_not_import_the_front_ends():
     for path in (PKG / "check.py", PKG / "merge.py"):
         text = path.read_text(encoding="utf-8")
         assert "from .cli" not in text and "EXIT_" not in text, path
+
+
+def late_imports():
+    """(path, line number, text) of every import inside a function, with whether it says why:
+    a comment on its line or the line above, or on the first import of the run it belongs to."""
+    out = []
+    for path in sorted(PKG.rglob("*.py")):
+        src = path.read_text(encoding="utf-8").splitlines()
+        late = set()
+        for node in ast.walk(ast.parse("\n".join(src))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                late.update(sub.lineno for sub in ast.walk(node) if isinstance(sub, (ast.Import, ast.ImportFrom)))
+        for n in sorted(late):
+            first = n
+            while True:                                   # back over the run of imports (blank lines too)
+                j = first - 1
+                while j >= 1 and not src[j - 1].strip():
+                    j -= 1
+                if j not in late:
+                    break
+                first = j
+            run = range(first, n + 1)
+            said = any("#" in src[i - 1] for i in run) or (first > 1 and src[first - 2].strip().startswith("#"))
+            out.append((path.relative_to(PKG.parent), n, src[n - 1].strip(), said))
+    return out
+
+
+def test_every_late_import_says_why():
+    """Imports inside functions are for start-up time or optional libraries, and say so (issue 9)."""
+    found = late_imports()
+    assert any(p.name == "app.py" for p, *_ in found)                 # the scan sees app's late imports
+    silent = ["%s:%d %s" % (p, n, text) for p, n, text, said in found if not said]
+    assert silent == [], "add a short comment why this import is late (start-up time, optional library):\n" + \
+        "\n".join(silent)

@@ -348,7 +348,7 @@ def test_cell_xml_round_trips_every_kind_of_value(tmp_path):
     ix = xf_index(date)                          # fixed before the skeleton is written, as Styles does
     wb.close()
     cells = "".join(stream.cell(c, v, ix if isinstance(v, _dt.date) else None)
-                    for c, v in enumerate(values))
+                    for c, v in enumerate(values)).encode("utf-8")
     rows = [(cells, None, (0, "a b%.xlsx", "'s'!A1", "打开")), (cells, 30, None)]
     body = stream.Body("s", 1, len(values), 2, iter(rows))
     stream.write_package(buf.getvalue(), tmp_path / "f.xlsx", [body])
@@ -451,3 +451,9 @@ def test_every_problem_type_has_a_chinese_title():
     from sjtx_xl import problems
     assert set(problems.TITLES) == set(problems.TYPES)
     assert all(not any("a" <= ch <= "z" for ch in t) for t in problems.TITLES.values())
+
+
+def test_every_part_is_deflated(written):
+    model, out = written
+    with zipfile.ZipFile(out) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}

@@ -253,10 +253,10 @@ def test_merge_opens_summary_in_excel_on_windows(caller, folder, monkeypatch):
 
         caller = staticmethod(lambda: book)
 
-    monkeypatch.setattr(xl.sys, "platform", "win32")
+    monkeypatch.setattr(xl, "_desktop_excel", lambda: True)     # not sys.platform: multiprocessing reads it
     monkeypatch.setattr(xw, "Book", Book)
     xl.merge_folder()
-    assert opened == [str(folder / "汇总.xlsx")] and "（已打开）" in book.status
+    assert opened == [str(folder / "汇总.xlsx")] and "（已打开）" in book.status, book.status
 
 
 @pytest.mark.parametrize("case, expected", [

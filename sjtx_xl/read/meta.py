@@ -17,7 +17,7 @@ def meta_from_calamine(wb):
 
 def read_meta(source):
     """_meta of a workbook given as bytes, a path or a zipfile.ZipFile."""
-    import io
+    import io  # late: calamine loads only when a _meta is read this way
     import zipfile
 
     from python_calamine import CalamineWorkbook

@@ -45,6 +45,11 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 MAIN_NAMESPACES = ooxml.MAIN_NAMESPACES
 REL_SUFFIX = {"sharedStrings": "/sharedStrings", "styles": "/styles"}
+OTHER_PACKAGES = {                        # main part of an Office package that is not a workbook
+    "word/document.xml": "这是Word文档（.docx），不是Excel工作簿",
+    "ppt/presentation.xml": "这是PowerPoint演示文稿（.pptx），不是Excel工作簿",
+    "xl/workbook.bin": "二进制工作簿（.xlsb）不受支持",
+}
 
 
 class FileProblem(Exception):
@@ -109,8 +114,9 @@ def describe_other(data):
 
 
 def cfb_kind(data):
-    """'encrypted' (password-protected OOXML), 'xls' (BIFF workbook) or 'other' for an OLE file."""
-    import olefile
+    """'encrypted' (password-protected OOXML), 'xls' (BIFF workbook), 'doc', 'ppt' or 'other' for an
+    OLE file."""
+    import olefile  # late: only OLE files (encrypted .xlsx, .xls) need olefile
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as e:   # olefile raises OSError and others on damaged files
@@ -125,6 +131,8 @@ def cfb_kind(data):
         return "xls"
     if "WordDocument" in streams:
         return "doc"
+    if "PowerPoint Document" in streams:
+        return "ppt"
     return "other"
 
 
@@ -288,7 +296,7 @@ def _workbook_xml(data):
 def _number_formats(data):
     """(date styles, percent styles): frozensets of the cellXfs indexes in styles.xml whose number
     format shows a date or a percentage (only numFmts and cellXfs are read)."""
-    from .normalise import is_date_format, is_percent_format
+    from .normalise import is_date_format, is_percent_format  # late: only date and percent fields need the format rules
     dates, percents = set(), set()
     custom = {}
     m = _NUMFMTS.search(data)
@@ -340,17 +348,27 @@ class Xlsx:
         if "_rels/.rels" in self._members:
             named = _memo(_office_document, self.part("_rels/.rels"))
             wb_part = wb_part if named is None else named
-        if wb_part not in self._members:
-            if "xl/workbook.bin" in self._members:
-                raise FileProblem("not-a-workbook", "：二进制工作簿（.xlsb）不受支持")
-            if "word/document.xml" in self._members:
-                raise FileProblem("not-a-workbook", "：这是Word文档")
-            raise FileProblem("not-a-workbook", "：压缩包中没有工作簿")
+        if wb_part not in self._members or wb_part in OTHER_PACKAGES:
+            raise FileProblem("not-a-workbook", "：" + self._other_package(wb_part))
         targets, self._rels = _memo(_workbook_rels, self.part(ooxml.rels_part(wb_part)), wb_part)
         sheets, self.names, self.date1904 = _memo(_workbook_xml, self.part(wb_part))
         self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}
+
+    def _other_package(self, wb_part):
+        """What a zip package that holds no workbook is, by its main part (a Word file renamed
+        .xlsx is a zip too, with word/document.xml), or by the OpenDocument mimetype member."""
+        for part, what in OTHER_PACKAGES.items():
+            if part == wb_part or part in self._members:
+                return what
+        if "mimetype" in self._members and self.zf.getinfo("mimetype").file_size < 200:
+            mime = self.part("mimetype").strip()
+            if mime == b"application/vnd.oasis.opendocument.spreadsheet":
+                return "这是OpenDocument电子表格（.ods），本系统只读取 .xlsx，请在WPS或LibreOffice中另存为 .xlsx"
+            if mime.startswith(b"application/vnd.oasis.opendocument."):
+                return "这是OpenDocument文档（%s），不是电子表格" % mime.rsplit(b".", 1)[-1].decode("ascii", "replace")
+        return "压缩包中没有工作簿"
 
     # -- raw parts --------------------------------------------------------------------------
     def part(self, name):
@@ -537,17 +555,18 @@ class Xlsx:
 
     def value(self, c):
         """The value a spreadsheet shows for Cell `c` as Python: a number in a date format as a
-        datetime (in the workbook's date system), a formula as its cached result, else c.value."""
+        datetime (in the workbook's date system; a time of day when under one day, as openpyxl
+        reads it), a formula as its cached result, else c.value."""
         if c.kind == "n" or c.cached == "n":
             if c.style in self.date_styles():
                 d = ooxml.from_serial(c.value, self.date1904)
                 if d is not None:
-                    return d
+                    return d.time() if c.value < 1 else d
         return c.value
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
-        from .meta import META_SHEET
+        from .meta import META_SHEET  # late: the _meta name only when a workbook is asked for it
         if META_SHEET not in self.parts:
             return {}
         out = {}

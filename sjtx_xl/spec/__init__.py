@@ -151,7 +151,7 @@ class Layout:
 
     def outputs(self):
         """The 自检 output cells: one per condition plus the overall verdict."""
-        from ..rules import VERDICT_TEXT
+        from ..rules import VERDICT_TEXT  # late: rules imports spec
         out = []
         for c in self.form.conditions:
             r = self.condition_rows[c.id]
@@ -215,7 +215,7 @@ def spec_hash(kind):
 
 def compile_checks(kind):
     """Every Excel limit and internal reference, checked before anything is written."""
-    from ..rules import data_validation
+    from ..rules import data_validation  # late: rules imports spec, and compiling is needed only here
     f, lay = form(kind), layout(kind)
     problems = []
     for s in f.sheets:
@@ -260,7 +260,7 @@ def _cut(text, n):
 
 def prompt_texts(fl):
     """Input prompt and stop-alert texts of a field; limits are checked in compile_checks."""
-    from ..rules import FIELD_RULES
+    from ..rules import FIELD_RULES  # late: rules imports spec, and compiling is needed only here
     rule = FIELD_RULES[fl.type]
     what = rule.describe(fl)
     required = "必填" if fl.required else ("条件必填" if fl.required_if else "选填")

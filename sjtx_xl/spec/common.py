@@ -49,7 +49,7 @@ GOALS = (
 def goal_rows(clause, help_text):
     """四(二)7 and 8: goals after one and two years, qualitative and quantitative, as layout rows
     (spec.grid.Row) each form places where its layout wants them."""
-    from .grid import Row
+    from .grid import Row  # late: the grid only when goal rows are laid out
     return tuple(Row(label, dict(id=fid, label=label, type="longtext", max_len=5000, form_part=clause, clause=clause,
                                  help=help_text + ("定量描述请给出可考核的数字指标。" if fid.endswith("quant") else "")))
                  for fid, label in GOALS)

@@ -134,10 +134,14 @@ class Form:
     instructions: Tuple[str, ...] = ()
 
     def field(self, fid):
-        for f in self.fields:
-            if f.id == fid:
-                return f
-        raise KeyError(fid)
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:                      # an index, made once: the verdicts look fields up per row
+            by_id = {f.id: f for f in self.fields}
+            object.__setattr__(self, "_by_id", by_id)
+        try:
+            return by_id[fid]
+        except KeyError:
+            raise KeyError(fid) from None
 
     def sheet(self, key):
         for s in self.sheets:

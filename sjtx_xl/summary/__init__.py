@@ -32,7 +32,7 @@ def sheet_names(model=None):
 
 
 def write_workbook(path, model):
-    import xlsxwriter
+    import xlsxwriter  # late: XlsxWriter only when a summary is written (start-up time)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, OPTIONS)
     wb.set_properties({"title": annex3.TITLE, "author": "sjtx-xl", "comments": "sjtx-xl merge"})
@@ -70,7 +70,8 @@ def prerender(e):
     st = detached_styles()
     out = {"sig": st.signature, "key": e.render_key()}
     for sheet, render in _ENTRY_SHEETS[e.kind]:
-        out[sheet] = render(e, st)
+        r = render(e, st)
+        out[sheet] = (r[0].encode("utf-8"), r[1]) if isinstance(r, tuple) else r.encode("utf-8")
     e.rendered = out
     return e
 

@@ -1,7 +1,9 @@
 """附件5 明细: one row per enterprise with every field of 附件5 基本情况表 (columns from the spec)."""
+import os
+
 from .. import spec
 from .common import field_header, field_width, finish_table, page_setup, rendered, row_height, title_rows
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 SHEET = "附件5 明细"
 TITLE = "吉林省第二批重点“小巨人”企业基本情况表（明细）"
@@ -47,7 +49,6 @@ def render(e, st):
 
 def source_text(e):
     """The source file as shown: relative to the merged folder, never an absolute path."""
-    import os
     return e.rel or os.path.basename(e.path)
 
 
@@ -67,7 +68,7 @@ def write(wb, st, model):
         integer = st.x.integer
         for i, e in enumerate(model.enterprises, 1):
             cells, height = rendered(e, SHEET, st) or render(e, st)
-            yield cell(0, i, integer) + cells, height, None
+            yield lead(i, integer, cells), height, None
 
     n = len(model.enterprises)
     finish_table(ws, head, head + n, len(hdr), freeze_cols=3)

@@ -5,7 +5,7 @@ fields (spec.enterprise.indicators() gives the order and the printed labels).
 """
 from .. import spec
 from .common import finish_table, page_setup, rendered, title_rows
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 SHEET = "附件6 目标"
 TITLE = "吉林省第二批重点“小巨人”企业目标表（汇总）"
@@ -65,7 +65,7 @@ def write(wb, st, model):
     def rows():
         integer = st.x.integer
         for i, e in enumerate(model.enterprises, 1):
-            yield cell(0, i, integer) + (rendered(e, SHEET, st) or render(e, st)), None, None
+            yield lead(i, integer, rendered(e, SHEET, st) or render(e, st)), None, None
 
     n = len(model.enterprises)
     finish_table(ws, head, head + n, ncols, freeze_cols=2)

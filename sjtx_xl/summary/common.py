@@ -60,7 +60,7 @@ class Styles:
 @functools.lru_cache(maxsize=None)
 def detached_styles():
     """Styles of a scratch workbook, for rendering cells away from the real one (pool workers)."""
-    import io
+    import io  # late: a scratch workbook only for detached styles
 
     import xlsxwriter
     wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})

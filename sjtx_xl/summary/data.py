@@ -18,8 +18,9 @@ import zlib
 
 from .. import __version__, spec
 from ..read.meta import META_SHEET, meta_from_calamine
+from .common import rendered
 from .model import Entry
-from .stream import Body, cell
+from .stream import Body, cell, lead_kind
 
 DATA_SHEET = "_data"
 SUMMARY_KIND = "summary"
@@ -114,9 +115,8 @@ def write(wb, st, model):
     entries = model.enterprises + model.platforms
 
     def rows():
-        from .common import rendered
         for e in entries:
-            yield cell(0, e.kind) + (rendered(e, DATA_SHEET, st) or render(e)), None, None
+            yield lead_kind(e.kind, rendered(e, DATA_SHEET, st) or render(e)), None, None
 
     return ws, Body(DATA_SHEET, 1, 3, len(entries), rows())
 
@@ -141,13 +141,13 @@ def is_summary(path):
 
 
 def read_meta(path):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     return meta_from_calamine(CalamineWorkbook.from_path(str(path)))
 
 
 def read_summary(path):
     """(meta, [Entry]) of a summary workbook written by this module. Raises SummaryError."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNCOMPRESSED:

@@ -12,7 +12,7 @@ sees them again carries them back.
 """
 from .. import vocab
 from ..decisions import KIND_OF_TEXT, KIND_TEXT, MAX_OPINION, Decision, key, of
-from ..verdicts import assess, deciding_facts
+from ..verdicts import deciding_facts
 from .common import page_setup, title_rows
 
 SHEET = "推荐决定"
@@ -31,7 +31,7 @@ def rows(model):
     """(entry or None, Decision, verdict text, facts) for the table, then the lost decisions."""
     out = []
     for e in model.enterprises + model.platforms:
-        a = assess(e.kind, e.values, e.conditions, e.problems)
+        a = e.assess()                    # made in the pool worker (verdicts.assess)
         out.append((e, of(e), a.label, deciding_facts(e.kind, e.conditions, a)))
     return out
 
@@ -154,7 +154,7 @@ def read_rows(rows):
 
 def read(path):
     """{key: Decision} typed on the 推荐决定 sheet of a summary; {} when it has none (older summaries)."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when decisions are read back
     wb = CalamineWorkbook.from_path(str(path))
     if SHEET not in wb.sheet_names:
         return {}

@@ -55,7 +55,7 @@ def _shown(v):
 
 
 def _grids(source):
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # late: calamine only when edits are compared
     wb = CalamineWorkbook.from_path(str(source))
     return {name: wb.get_sheet_by_name(name).to_python() for name in _name_columns() if name in wb.sheet_names}
 

@@ -3,10 +3,10 @@
 Verdicts are those the validator recomputed from the values (never the workbook's cached 自检).
 """
 from .. import spec, vocab
-from ..verdicts import all_facts, assess
+from ..verdicts import all_facts
 from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
 from .common import finish_table, page_setup, rendered, title_rows
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
@@ -53,7 +53,7 @@ def render(e, st):
         cells.append(cell(c, verdict(v), _fmt(x, v)))
         c += 1
     cells.append(cell(c, reasons(e.kind, e.conditions), x.cell))
-    a = assess(e.kind, e.values, e.conditions, e.problems)
+    a = e.assess()
     cells.append(cell(c + 1, a.text, {vocab.ELIGIBLE: x.ok, vocab.INELIGIBLE: x.bad}.get(a.verdict, x.pending)))
     cells.append(cell(c + 2, all_facts(e.kind, a), x.cell))
     return "".join(cells)
@@ -80,7 +80,7 @@ def write(wb, st, model, kind):
     def rows():
         integer = st.x.integer
         for i, e in enumerate(entries, 1):
-            yield cell(0, i, integer) + (rendered(e, sheet, st) or render(e, st)), None, None
+            yield lead(i, integer, rendered(e, sheet, st) or render(e, st)), None, None
 
     finish_table(ws, head, head + len(entries), len(hdr), freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), repeat_cols=(0, 2))

@@ -12,6 +12,7 @@ from typing import Optional, Tuple
 from .. import reference, spec
 from ..duplicates import time_text as mtime_text  # noqa: F401  (re-export)
 from ..uscc import area_code
+from ..verdicts import assess
 from ..vocab import KIND_TEXT, MERGED, REJECTED, SEVERITY_TEXT, SKIPPED  # noqa: F401  (re-export)
 from ..vocab import MERGE_STATUS_TEXT as STATUS_TEXT  # noqa: F401
 
@@ -52,9 +53,19 @@ class Entry:
     city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
     city_opinion: str = ""
 
+    _assessed: Optional[tuple] = field(default=None, repr=False, compare=False)
+
     def render_key(self):
         """What pre-rendered cells depend on besides the values: when it changes, they are stale."""
-        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped)
+        return (len(self.problems), self.city, self.city_source, self.via, self.rel, self.overall, self.dropped,
+                tuple(sorted(self.conditions.items())))
+
+    def assess(self):
+        """verdicts.assess of this row, made once (in the pool worker that read it) while the row is unchanged."""
+        key = self.render_key()
+        if self._assessed is None or self._assessed[0] != key:
+            self._assessed = (key, assess(self.kind, self.values, self.conditions, self.problems))
+        return self._assessed[1]
 
     @property
     def uscc(self):

@@ -1,8 +1,8 @@
 """The notice's two name lists (附件3, 附件4) share one layout: annex label, title, the stamp line,
 a header row as printed, one row per entry, footnotes; A4 landscape with the header repeated."""
 from .. import spec
-from .common import page_setup, row_height
-from .stream import Body, cell
+from .common import page_setup, rendered, row_height
+from .stream import Body, cell, lead
 
 STAMP = "省级中小企业主管部门：（盖章）"
 HEADER_ROW = 3
@@ -30,7 +30,6 @@ def render(e, st, columns):
 def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, notes=()):
     """Write the list's skeleton; returns (worksheet, last entry row, Body). `heights` = (title row,
     header row); `key`: the entries' pre-rendered rows (summary.prerender)."""
-    from .common import rendered
     ws = wb.add_worksheet(sheet)
     n = len(columns)
     for col, (_, _, w) in enumerate(columns):
@@ -52,7 +51,7 @@ def write_list(wb, st, sheet, annex, title, columns, entries, heights, key, note
         center = st.x.cell_center
         for i, e in enumerate(entries, 1):
             cells, height = rendered(e, key, st) or render(e, st, columns)
-            yield cell(0, i, center) + cells, height, None
+            yield lead(i, center, cells), height, None
 
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, n - 1)

@@ -9,7 +9,7 @@ import os
 from ..vocab import READ_BY_TEXT
 from .common import finish_table, page_setup, rendered, title_rows
 from .model import KIND_TEXT, MERGED, mtime_text
-from .stream import Body, cell
+from .stream import Body, cell, lead
 
 SHEET = "数据来源"
 COLUMNS = (("序号", 6), ("类型", 8), ("名称", 30), ("统一社会信用代码", 21), ("所在市（州）", 12), ("文件", 44),
@@ -68,7 +68,7 @@ def write(wb, st, model, linker):
             else:
                 cells = rendered(e, SHEET, st) or render(e, st)
             target = linker.target(f) if (e is None or not e.via) else None
-            yield cell(0, i, x.integer) + cells, None, ((5, target, None, "打开源文件") if target else None)
+            yield lead(i, x.integer, cells), None, ((5, target, None, "打开源文件") if target else None)
 
     finish_table(ws, head, head + len(chosen), n, freeze_cols=3)
     page_setup(ws, landscape=True, repeat_rows=(head, head), fit_width=False, repeat_cols=(0, 2))

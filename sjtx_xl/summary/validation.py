@@ -7,9 +7,9 @@ import os
 
 from .. import limits
 from ..problems import title as problem_title
-from .common import MAX_LINKS, MAX_URL, finish_table, page_setup, rendered, title_rows
+from .common import MAX_LINKS, MAX_URL, finish_table, first_page_columns, page_setup, rendered, title_rows
 from .model import KIND_TEXT, MERGED, SEVERITY_TEXT, STATUS_TEXT
-from .stream import Body, cell
+from .stream import Body, lead, text
 
 SHEET = "校验报告"
 COLUMNS = (
@@ -64,22 +64,30 @@ def count_rows(f):
 
 
 def render(f, st):
-    """(rows, link location): each row's cells after 文件序号, and where the file's link points."""
+    """(rows, link location): each row's cells after 文件序号 (UTF-8), and where the file's link points."""
     x = st.x
     out = []
     location = None
+    same = {}                  # the cells a file's rows share, made once
+    ptext = x.text
+    tail = 8 + len(PROBLEM_COLUMNS)
     for shown, status, reason, kind, name, p in file_rows(f):
         p = p or {}
         sev = p.get("severity")
         if location is None and p.get("sheet") and p.get("cell"):
             location = "'%s'!%s" % (p["sheet"].replace("'", "''"), p["cell"])
-        cells = [cell(1, shown, x.link if not out else x.text), cell(2, status, x.text),
-                 cell(3, reason, x.text), cell(4, kind, x.text), cell(5, name, x.text),
-                 cell(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else x.text),
-                 cell(7, problem_title(p.get("type")), x.text)]
-        cells += [cell(c, _text(p.get(key)), x.text) for c, key in enumerate(PROBLEM_COLUMNS, 8)]
-        cells.append(cell(8 + len(PROBLEM_COLUMNS), _text(p.get("type")), x.text))
-        out.append("".join(cells))
+        key = (shown, status, reason, kind, name)
+        common = same.get(key)
+        if common is None:
+            common = same[key] = "".join((text(2, status, ptext), text(3, reason, ptext), text(4, kind, ptext),
+                                          text(5, name, ptext)))
+        ptype = p.get("type")
+        cells = [text(1, shown, x.link if not out else ptext), common,
+                 text(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else ptext),
+                 text(7, problem_title(ptype), ptext)]
+        cells += [text(c, _text(p.get(k)), ptext) for c, k in enumerate(PROBLEM_COLUMNS, 8)]
+        cells.append(text(tail, _text(ptype), ptext))
+        out.append("".join(cells).encode("utf-8"))
     return out, location
 
 
@@ -150,7 +158,7 @@ def _rows(model, st, linker):
     integer = st.x.integer
     for i, f in enumerate(model.files, 1):
         lines, location = rendered(f, SHEET, st) or render(f, st)
-        num = cell(0, i, integer)
+        num = lead(i, integer, b"")
         target = linker.target(f)
         for j, cells in enumerate(lines):
             link = (1, target, location, "打开源文件") if (j == 0 and target) else None
@@ -183,5 +191,4 @@ def _sheet(wb, st, model, name, count, k, nsheets):
 
 
 def title_rows_last(widths):
-    from .common import first_page_columns
     return first_page_columns(widths) - 1

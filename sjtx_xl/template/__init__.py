@@ -10,9 +10,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from .. import __version__, spec
+from .. import __version__, spec, vocab
 from ..fsutil import atomic_write_bytes
-from .. import vocab
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
                      NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
                      field_state_excel, overall_excel, overall_verdict_excel, size_rows, verdict_excel)
@@ -33,7 +32,7 @@ def _formula(tpl, names):
 
 class _Compiler:
     def __init__(self, kind):
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # late: openpyxl only when a template is built (start-up time)
         spec.compile_checks(kind)
         self.form = spec.form(kind)
         self.lay = spec.layout(kind)
@@ -66,7 +65,7 @@ class _Compiler:
         return self.wb
 
     def name(self, name, ref):
-        from openpyxl.workbook.defined_name import DefinedName
+        from openpyxl.workbook.defined_name import DefinedName  # late: openpyxl (start-up time)
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
     def defined_names(self):
@@ -146,14 +145,14 @@ class _Compiler:
         ws.merge_cells(span)
         first, last = span.split(":")
         (c1, r1), (c2, r2) = _split(first), _split(last)
-        from openpyxl.utils import column_index_from_string as ci
+        from openpyxl.utils import column_index_from_string as ci  # late: openpyxl (start-up time)
         for r in range(r1, r2 + 1):
             for c in range(ci(c1), ci(c2) + 1):
                 if "border" in styles.ROLES[role]:
                     ws.cell(r, c).border = styles.ROLES[role]["border"]
 
     def field(self, fl):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         from openpyxl.worksheet.datavalidation import DataValidation
         ws = self.ws[fl.sheet]
         cell = ws[fl.cell]
@@ -204,7 +203,7 @@ class _Compiler:
             self._merge(ws, x.span, x.style)
 
     def selfcheck_sheet(self):
-        from openpyxl.formatting.rule import Rule
+        from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
         ws, lay = self.ws["self"], self.lay
         names = lay.cond_names
         first, last = lay.NO_COL, lay.LAST_COL
@@ -339,7 +338,7 @@ class _Compiler:
         return rows
 
     def page_setup(self):
-        from openpyxl.worksheet.properties import PageSetupProperties
+        from openpyxl.worksheet.properties import PageSetupProperties  # late: openpyxl (start-up time)
         for s in self.form.sheets:
             ws = self.ws[s.key]
             if s.hidden:

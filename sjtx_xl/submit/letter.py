@@ -1,0 +1,90 @@
+"""A draft of the recommendation letter (推荐请示) as a Word document (python-docx).
+
+It holds what the package holds: the counts per city, the recommended enterprises and platforms
+in rank order, and blanks for the document number (文号) and the date, which the office fills in.
+"""
+from .. import spec
+
+TITLE = "关于推荐第二批国家支持“专精特新”和公共服务示范平台项目的请示"
+NOTICE_TITLE = "《关于推荐申报第二批国家支持“专精特新”和公共服务示范平台项目的通知》"
+ADDRESSEE = "吉林省工业和信息化厅、吉林省财政厅："
+NUMBER = "〔    〕    号"
+DATE = "        年    月    日"
+
+
+def _counts(enterprises, platforms):
+    """[(city, enterprises, platforms)] in the notice's city order, cities with none left out."""
+    out = []
+    for city in list(spec.common.CITIES) + sorted({e.city for e in enterprises + platforms} - set(spec.common.CITIES)):
+        ne = sum(1 for e in enterprises if e.city == city)
+        np_ = sum(1 for e in platforms if e.city == city)
+        if ne or np_:
+            out.append((city, ne, np_))
+    return out
+
+
+def write_letter(path, enterprises, platforms, sender="（工信部门）　　　　（财政部门）"):
+    """enterprises, platforms: the recommended Entry rows in rank order."""
+    from docx import Document                    # lazy: python-docx loads lxml
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    doc = Document()
+    cp = doc.core_properties
+    cp.author, cp.last_modified_by, cp.title, cp.comments = "", "", TITLE, ""
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "仿宋", Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+
+    def para(text, align=None, bold=False, size=None):
+        p = doc.add_paragraph()
+        r = p.add_run(text)
+        r.bold = bold
+        if size:
+            r.font.size = Pt(size)
+        if align:
+            p.alignment = align
+        return p
+
+    para("（草稿）", WD_ALIGN_PARAGRAPH.RIGHT)
+    para(NUMBER, WD_ALIGN_PARAGRAPH.CENTER)
+    para(TITLE, WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=18)
+    para(ADDRESSEE)
+    n_e, n_p = len(enterprises), len(platforms)
+    para("　　根据%s（%s）要求，经企业和平台申报、对申报材料真实性审核和择优，现推荐重点“小巨人”企业%d家、"
+         "中小企业公共服务示范平台%d个，推荐情况如下。" % (NOTICE_TITLE, spec.common.NOTICE, n_e, n_p))
+    para("　　一、各市（州）推荐数量", bold=True)
+    counts = _counts(enterprises, platforms)
+    t = doc.add_table(rows=1, cols=3)
+    t.style = "Table Grid"
+    for cell, h in zip(t.rows[0].cells, ("市（州）", "重点“小巨人”企业（家）", "公共服务示范平台（个）")):
+        cell.text = h
+    for city, ne, np_ in counts + [("合计", n_e, n_p)]:
+        row = t.add_row().cells
+        row[0].text, row[1].text, row[2].text = city, str(ne), str(np_)
+    para("　　二、推荐的重点“小巨人”企业（按推荐排序）", bold=True)
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for cell, h in zip(t.rows[0].cells, ("序号", "企业名称", "所在市（州）", "批次")):
+        cell.text = h
+    for i, e in enumerate(enterprises, 1):
+        row = t.add_row().cells
+        row[0].text, row[1].text, row[2].text = str(i), e.name, e.city
+        row[3].text = str(e.values.get("batch") or "")
+    para("　　三、推荐的中小企业公共服务示范平台（按推荐排序）", bold=True)
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for cell, h in zip(t.rows[0].cells, ("序号", "平台机构名称", "所在市（州）", "认定文号")):
+        cell.text = h
+    for i, e in enumerate(platforms, 1):
+        row = t.add_row().cells
+        row[0].text, row[1].text, row[2].text = str(i), e.name, e.city
+        row[3].text = str(e.values.get("cert_doc_no") or "")
+    para("　　附件：1.吉林省第二批重点“小巨人”企业名单汇总表（附件3）")
+    para("　　　　　2.吉林省第二批支持国家（或省级）中小企业公共服务示范平台名单汇总表（附件4）")
+    para("　　　　　3.各推荐企业基本情况表和目标表（附件5、附件6，每家企业单独装订）")
+    para("　　妥否，请批示。")
+    para(sender + "（盖章）", WD_ALIGN_PARAGRAPH.RIGHT)
+    para(DATE, WD_ALIGN_PARAGRAPH.RIGHT)
+    doc.save(str(path))
+    return counts

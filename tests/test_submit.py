@@ -1,0 +1,217 @@
+"""`sjtx-xl submit` (issue 10 item 4): the package holds exactly what was decided, in rank order,
+numbered from 1; long texts printed in full; the letter's counts; no local paths in any file."""
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sjtx_xl import cli, demo, samples, spec, template, vocab
+from sjtx_xl.fill import fill_bytes
+from sjtx_xl.merge import merge
+from sjtx_xl.submit import ANNEX3_FILE, ANNEX4_FILE, FORMS_DIR, LETTER_FILE, OTHERS_FILE, build, pdf
+
+from decide import table, type_decisions
+
+LONG_INTRO = "".join("第%d句：平台为“小巨人”企业提供技术创新、知识产权和数字化改造服务，累计服务%d户次。" % (i, i * 7)
+                     for i in range(1, 200))[:2950]
+
+
+def decided(tmp_path, n=10, n_platforms=2):
+    """A merged demo folder (plus a platform with a 2,950-character 简介) and typed decisions:
+    every other 符合 enterprise recommended with ranks in reverse order, one typed 不推荐."""
+    src = tmp_path / "申报材料"
+    demo.generate(src, seed=4, n_enterprises=n, n_platforms=n_platforms, mistake_share=0, extras=False)
+    values = dict(samples.complete("platform", 1), intro=LONG_INTRO)
+    (src / "长春市" / "平台-长文字.xlsx").write_bytes(fill_bytes(template.build("platform"), values))
+    out = tmp_path / "汇总.xlsx"
+    merge(src, output=out, recursive=True)
+    rows = table(out)
+    ok = [r for r in rows if r["类别"] == "企业" and r["资格审查"] == "符合"]
+    assert len(ok) >= 4
+    pick = ok[::2]
+    rank = {r["名称"]: len(pick) - i for i, r in enumerate(pick)}          # reverse of summary order
+    refused = ok[1]["名称"]
+    platforms = [r["名称"] for r in rows if r["类别"] == "平台" and r["资格审查"] == "符合"]
+    assert values["platform_name"] in platforms
+
+    def decide(row):
+        if row["类别"] == "企业":
+            if row["名称"] in rank:
+                return {"推荐决定": vocab.RECOMMEND, "推荐排序": rank[row["名称"]], "推荐意见": "建议推荐"}
+            if row["名称"] == refused:
+                return {"推荐决定": vocab.NOT_RECOMMEND, "推荐意见": "本年度研发投入下降，暂不推荐"}
+            return {"推荐决定": vocab.UNDECIDED, "推荐排序": None}
+        if row["名称"] == values["platform_name"]:
+            return {"推荐决定": vocab.RECOMMEND, "推荐排序": 1}
+        return {"推荐决定": vocab.NOT_RECOMMEND, "推荐排序": None}
+    type_decisions(out, decide)
+    expected = sorted(rank, key=rank.get)
+    return src, out, expected, refused, values
+
+
+def data_rows(path, sheet=None):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    return wb, rows
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("submit")
+    src, out, expected, refused, platform = decided(tmp)
+    result = build(out, tmp / "上报材料", pdf=False)
+    return tmp, src, out, expected, refused, platform, result
+
+
+def test_annex3_holds_exactly_the_recommended_rows_in_rank_order_numbered_from_1(package):
+    tmp, src, out, expected, refused, platform, r = package
+    _, rows = data_rows(r.output / ANNEX3_FILE)
+    assert [row[1] for row in rows] == expected
+    assert [row[0] for row in rows] == list(range(1, len(expected) + 1))
+    by_name = {e.name: e for e in r.enterprises}
+    for row in rows:
+        e = by_name[row[1]]
+        assert row[2:] == tuple(str(e.values[f]) for f in ("batch", "industry", "advanced_desc"))
+
+
+def test_annex4_prints_a_long_text_in_full_on_an_attached_page(package):
+    tmp, src, out, expected, refused, platform, r = package
+    wb, rows = data_rows(r.output / ANNEX4_FILE)
+    assert [row[1] for row in rows] == [platform["platform_name"]] and rows[0][0] == 1
+    cell = rows[0][2]
+    assert cell.endswith("（全文见附页1）") and LONG_INTRO.startswith(cell[:-len("……（全文见附页1）")])
+    pages = [c for row in wb["附页"].iter_rows(values_only=True) for c in row if c]
+    assert pages[0].startswith("附页1") and "".join(pages[1:]).replace("\n", "") == LONG_INTRO
+
+
+def test_one_file_per_recommended_enterprise_in_the_official_layout(package):
+    tmp, src, out, expected, refused, platform, r = package
+    files = sorted((r.output / FORMS_DIR).glob("*.xlsx"))
+    assert [f.name for f in files] == ["%02d %s.xlsx" % (i, n) for i, n in enumerate(expected, 1)]
+    lay = spec.layout("enterprise")
+    form = spec.form("enterprise")
+    wb = openpyxl.load_workbook(files[0])
+    assert wb.sheetnames[:2] == [lay.sheet_title["a5"], lay.sheet_title["a6"]]
+    e = r.enterprises[0]
+    for f in form.fields:
+        if f.sheet in ("a5", "a6") and not f.aid and isinstance(e.values.get(f.id), (str, int, float)):
+            got = wb[lay.sheet_title[f.sheet]][f.cell].value
+            assert got == e.values[f.id] or str(got).startswith(str(e.values[f.id])[:20]), f.id
+    # nothing the forms did not ask for: no aid or 报送信息 fields, no 自检
+    shown = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    for f in form.fields:
+        if f.sheet not in ("a5", "a6") and isinstance(e.values.get(f.id), str) and len(e.values[f.id]) > 6:
+            assert e.values[f.id] not in shown, f.id
+    assert "自检" not in wb.sheetnames
+
+
+def test_letter_counts_equal_the_recommended_rows(package):
+    from docx import Document
+    tmp, src, out, expected, refused, platform, r = package
+    doc = Document(str(r.output / LETTER_FILE))
+    counts, ents, plats = doc.tables
+    total = [c.text for c in counts.rows[-1].cells]
+    assert total == ["合计", str(len(expected)), "1"]
+    assert sum(int(row.cells[1].text) for row in counts.rows[1:-1]) == len(expected)
+    assert [row.cells[1].text for row in ents.rows[1:]] == expected
+    assert [row.cells[1].text for row in plats.rows[1:]] == [platform["platform_name"]]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "〔    〕" in text and "年    月    日" in text
+
+
+def test_not_recommended_each_with_a_reason(package):
+    tmp, src, out, expected, refused, platform, r = package
+    rows = list(openpyxl.load_workbook(r.output / OTHERS_FILE).worksheets[0].iter_rows(min_row=3, values_only=True))
+    everyone = {row["名称"] for row in table(out)}
+    assert {row[3] for row in rows} == everyone - set(expected) - {platform["platform_name"]}
+    assert all(row[7] for row in rows)
+    assert next(row for row in rows if row[3] == refused)[7].startswith("本年度研发投入下降")
+
+
+def _members(path):
+    """The bytes of a file and, for a zip package (xlsx, docx), of every member inflated."""
+    data = path.read_bytes()
+    out = [data]
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            out += [z.read(n) for n in z.namelist()]
+    return out
+
+
+def _no_local_paths(root, *paths):
+    needles = set()
+    for p in paths:
+        s = str(Path(p).resolve())
+        needles |= {s.encode("utf-8"), s.encode("utf-16-le"), Path(s).as_uri().encode()}
+    needles.add(b"/tmp/")
+    for f in root.rglob("*"):
+        if f.is_file():
+            for blob in _members(f):
+                for n in needles:
+                    assert n not in blob, (f, n)
+
+
+def test_privacy_no_local_path_in_any_file(package):
+    tmp, src, out, expected, refused, platform, r = package
+    _no_local_paths(r.output, src, tmp, r.output)
+
+
+def test_cli_json_and_a_kept_earlier_package(package, capsys):
+    tmp, src, out, expected, refused, platform, r = package
+    assert cli.main(["submit", str(out), "-o", str(r.output), "--no-pdf", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [x["name"] for x in d["enterprises"]] == expected
+    assert d["kept"] and Path(d["kept"]).is_dir() and (Path(d["kept"]) / ANNEX3_FILE).is_file()
+    assert cli.main(["submit", str(tmp / "无此文件.xlsx"), "-o", str(tmp / "x")]) == 2
+
+
+def test_an_edited_visible_cell_is_reported(tmp_path):
+    src = tmp_path / "in"
+    demo.generate(src, seed=2, n_enterprises=3, n_platforms=0, mistake_share=0, extras=False)
+    out = tmp_path / "s.xlsx"
+    merge(src, output=out, recursive=True)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["附件3 名单汇总表"]
+    ws["E5"] = "改过的说明"
+    wb.save(out)
+    r = build(out, tmp_path / "pkg", pdf=False)
+    hits = [p for p in r.warnings if p["type"] == "summary-edited"]
+    assert len(hits) == 1 and hits[0]["cell"] == "E5" and "改过的说明" in hits[0]["message"]
+
+
+def _pdf_text(path):
+    return subprocess.run(["pdftotext", str(path), "-"], stdout=subprocess.PIPE, check=True).stdout.decode()
+
+
+def _squash(text):
+    text = re.sub(r"附件\d附页\s*第\s*\d+\s*页，共\s*\d+\s*页|附件\d\s*第\s*\d+\s*页，共\s*\d+\s*页", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.lo
+def test_pdfs_print_every_character(tmp_path):
+    if pdf.unavailable():
+        pytest.skip(pdf.unavailable())
+    src, out, expected, refused, platform = decided(tmp_path, n=6, n_platforms=1)
+    r = build(out, tmp_path / "pkg")
+    assert r.pdf_note is None
+    a4 = r.output / ANNEX4_FILE.replace(".xlsx", ".pdf")
+    a3 = r.output / ANNEX3_FILE.replace(".xlsx", ".pdf")
+    assert a3.is_file() and a4.is_file()
+    assert _squash(LONG_INTRO) in _squash(_pdf_text(a4))
+    text3 = _squash(_pdf_text(a3))
+    for e in r.enterprises:
+        assert _squash(e.values["advanced_desc"]) in text3 and _squash(e.name) in text3
+    pdfs = sorted((r.output / FORMS_DIR).glob("*.pdf"))
+    assert len(pdfs) == len(expected)
+    first = _squash(_pdf_text(pdfs[0]))
+    e = r.enterprises[0]
+    for fid in ("profile_management", "profile_products", "profile_innovation", "uscc"):
+        assert _squash(str(e.values[fid])) in first, fid
+    _no_local_paths(r.output, src, tmp_path, r.output)
