@@ -10,40 +10,26 @@
                 ask Calc's validation verdict (tests/lo.py, tests/test_lo_harness.py)
 """
 import argparse
-import io
 import os
 import sys
 import tempfile
 import time
-import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(1, os.path.join(HERE, "..", "tests"))  # the test suite's builders and LibreOffice harness
 
-from sjtx_xl import samples, spec, template  # noqa: E402
 from sjtx_xl.check import check_file  # noqa: E402
-from sjtx_xl.fill import fill_bytes  # noqa: E402
 from sjtx_xl.read import scan  # noqa: E402
 from sjtx_xl.read.reader import Xlsx  # noqa: E402
 
 
 def bomb(mb=60):
-    """A filled enterprise form whose 附件5 sheet part is `mb` MB of compressible, well-formed XML."""
-    good = fill_bytes(template.build("enterprise"), samples.complete("enterprise", 1))
-    part = Xlsx(good).parts[spec.layout("enterprise").sheet_title["a5"]]
-    src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != part:
-                dst.writestr(info.filename, src.read(info.filename))
-                continue
-            with dst.open(part, "w", force_zip64=True) as fh:
-                fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-                chunk = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 20000
-                for _ in range(mb * 2**20 // len(chunk) + 1):
-                    fh.write(chunk)
-                fh.write(b"</sheetData></worksheet>")
-    return out.getvalue()
+    """The hostile-input test's bomb: a filled enterprise form whose 附件5 part inflates to `mb` MB."""
+    from test_hostile import A5, bomb as make_bomb, filled  # tests/test_hostile.py
+
+    good = filled(1)
+    return make_bomb(good, Xlsx(good).parts[A5], mb)
 
 
 def timed(fn, repeat=5):
@@ -56,7 +42,6 @@ def timed(fn, repeat=5):
 
 
 def lo_cycle(cases=200):
-    sys.path.insert(0, os.path.join(HERE, "..", "tests"))
     import lo  # tests/lo.py
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation

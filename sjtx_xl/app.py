@@ -125,7 +125,7 @@ def missing(enterprise_list, sources, recursive=True):
         src = Path(src)
         found = [p for p, why in discover([src], recursive) if not why]
         root = (src if src.is_dir() else src.parent).absolute()
-        for rec in read_all(found, root, workers=1):
+        for rec in read_all(found, root):
             if rec.status == MERGED:
                 rows.extend(rec.entries)
     return _missing(enterprise_list, listed, rows, sources)

@@ -276,8 +276,8 @@ def _take_cells(rep, book, kind, cells):
             continue
         if f.type == "date":
             value = c.value + ooxml.DAYS_1904 if book.date1904 else c.value
-            rep.raw[fid] = (value, c.style in book.date_styles())
-        elif f.type in PERCENT_TYPES and c.style in book.percent_styles():
+            rep.raw[fid] = (value, book.shows(c.style) == "date")
+        elif f.type in PERCENT_TYPES and book.shows(c.style) == "percent":
             rep.raw[fid] = (c.value, "percent")
 
 

@@ -28,6 +28,7 @@ from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
+from .summary import spill as summary_spill
 from .summary import decisions as decision_sheet
 from .summary.edits import find_edits
 from .summary.annex4 import MAX_PLATFORMS, warning_text
@@ -46,9 +47,10 @@ _ROOT = None
 _OFFICIAL = None
 
 
-def _init_worker(root, official):
+def _init_worker(root, official, spill_folder=None):
     global _ROOT, _OFFICIAL
     _ROOT, _OFFICIAL = root, official
+    summary_spill.use(spill_folder)
 
 
 def _folder_parts(path, root):
@@ -175,8 +177,17 @@ class Progress:
             self.stream.flush()
 
 
-def read_all(paths, root, official=None, workers=None, progress=None):
-    """FileRecords for `paths`, in order, read on a process pool of `workers` (default: all CPUs)."""
+def read_all(paths, root, official=None, workers=None, progress=None, spill_folder=None):
+    """FileRecords for `paths`, in order, read on a process pool of `workers` (default: all CPUs).
+    With `spill_folder` (a summary.spill.Store's), rendered rows and long texts wait there."""
+    summary_spill.use(spill_folder)
+    try:
+        return _read_all(paths, root, official, workers, progress, spill_folder)
+    finally:
+        summary_spill.use(None)
+
+
+def _read_all(paths, root, official, workers, progress, spill_folder):
     n = len(paths)
     workers = min(workers or default_workers(), n) if n else 0
     progress = progress or Progress(n, enabled=False)
@@ -193,7 +204,7 @@ def read_all(paths, root, official=None, workers=None, progress=None):
     chunk = max(1, min(16, n // (workers * 8)))
     # Not multiprocessing.Pool: its worker-handler thread also waits on the result pipe and spins
     # while a large result is still being read, taking a tenth of a core from the workers.
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), _init_worker, (str(root), official))
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), _init_worker, (str(root), official, spill_folder))
     done = False
     try:
         for i, rec in pool.map(_work, enumerate(map(str, paths[1:]), 1), chunksize=chunk):
@@ -362,8 +373,10 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
             todo.append(i)
     t_found = time.monotonic()
     progress = progress if progress is not None else Progress(len(todo))
+    store = summary_spill.Store()             # rows and long texts wait on disk until the summary is written
     try:
-        for i, rec in zip(todo, read_all([found[i][0] for i in todo], root, official, workers, progress)):
+        for i, rec in zip(todo, read_all([found[i][0] for i in todo], root, official, workers, progress,
+                                         store.folder)):
             records[i] = rec
     finally:
         progress.close()
@@ -382,7 +395,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     enterprises.sort(key=sort_key)
     platforms.sort(key=sort_key)
     model = SummaryModel(enterprises=enterprises, platforms=platforms, files=records, keep=keep, root=str(root),
-                         carried=carried)
+                         carried=carried, spill=store)
     lost = decisions.apply(enterprises + platforms, prev)
     model.lost_decisions = lost
     for d in lost:

@@ -132,8 +132,6 @@ _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]{1,64})</dcterms:modifie
 def last_saved(source):
     """When the package says it was last saved (docProps/core.xml dcterms:modified), as a naive UTC
     datetime, or None. `source` is a path, bytes or an open zipfile.ZipFile; never raises."""
-    import io  # late: only last_saved opens a package itself
-    import zipfile
     try:
         if isinstance(source, zipfile.ZipFile):
             zf = source

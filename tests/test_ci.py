@@ -1,7 +1,9 @@
-"""CI entry point: .ci/run is the README's test command, and only pytest's exit 0 passes."""
+"""CI and tiers: .ci/run is the README's test command, only pytest's exit 0 passes, setup.sh installs
+what the tests need, and the fast tier cannot start LibreOffice."""
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,22 @@ def test_setup_installs_what_the_tests_need():
     setup = (ROOT / "setup.sh").read_text()
     pkgs = re.search(r"^for pkg in (.*); do$", setup, re.M).group(1).split()
     assert {"python3-uno", "fonts-wqy-zenhei", "poppler-utils"} <= set(pkgs)
+
+
+def test_an_unmarked_test_cannot_start_libreoffice(tmp_path):
+    """The fast tier stays free of soffice: tests/conftest.py fails an unmarked test that starts it,
+    and lets a test marked lo through to the (here stubbed) start."""
+    for name in ("conftest.py", "lo.py"):
+        shutil.copy2(ROOT / "tests" / name, tmp_path / name)
+    (tmp_path / "test_probe.py").write_text(
+        "import pytest\nimport lo\n\n"
+        "def test_unmarked():\n    lo._Office('soffice', 1).start()\n\n"
+        "@pytest.mark.lo\ndef test_marked(monkeypatch):\n"
+        "    monkeypatch.setattr(lo._Office, 'start', lambda self: 'started')  # stands in for soffice\n"
+        "    assert lo._Office('soffice', 1).start() == 'started'\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    lo: starts LibreOffice\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_probe.py"],
+                         cwd=str(tmp_path), capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout
+    assert "test_unmarked starts LibreOffice but is not marked lo" in run.stdout
+    assert "1 failed, 1 passed" in run.stdout

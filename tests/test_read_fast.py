@@ -432,7 +432,9 @@ def test_shared_strings_prolog(head):
 def test_odd_shared_strings_are_read_by_the_tree(item):
     data = sst_book([SST_PLAIN[0], item, SST_PLAIN[1]], n=3)
     assert_same(data)
-    assert isinstance(Xlsx(data).shared_strings(), list)
+    book = Xlsx(data)
+    book.cells("S")                        # the odd item is found when a cell asks for it
+    assert isinstance(book.shared_strings(), list)
 
 
 @pytest.mark.parametrize("item", SST_BROKEN, ids=range(len(SST_BROKEN)))
@@ -538,3 +540,22 @@ def test_skipping_expat_never_accepts_what_expat_rejects():
 def test_what_only_a_parser_rejects_is_still_rejected(root, cells):
     got, _ = assert_same(package(sheet(cells, root=root)))
     assert got["S"][1] == "corrupt"
+
+
+def test_strings_no_cell_asks_for_are_not_checked():
+    """Lazy: a damaged string that no cell uses costs nothing and rejects nothing; one a cell uses does."""
+    unused = package(sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), shared=sst([SST_PLAIN[0], SST_BROKEN[1]]))
+    book = Xlsx(unused)
+    assert book.cells("S")["A1"].value == "甲" and isinstance(book.shared_strings(), scan.SharedStrings)
+    used = package(sheet(b'<row r="1"><c r="A1" t="s"><v>1</v></c></row>'), shared=sst([SST_PLAIN[0], SST_BROKEN[1]]))
+    with pytest.raises(FileProblem) as e:
+        Xlsx(used).cells("S")
+    assert e.value.type == "corrupt"
+
+
+@pytest.mark.parametrize("hidden", [b"<![CDATA[<si>]]>", b"<!-- <si> -->", b"<?pi <si> ?>"])
+def test_an_item_hidden_in_markup_does_not_shift_the_strings(hidden):
+    items = [SST_PLAIN[0], b"<si><t>a" + hidden + b"</t></si>" if not hidden.startswith(b"<!--") and not hidden.startswith(b"<?")
+             else b"<si><t>a</t>" + hidden + b"</si>", b"<si><t>z</t></si>"]
+    got, _ = assert_same(sst_book(items, n=3))
+    assert got["S"]["C1"].value == "z"

@@ -142,3 +142,16 @@ def test_every_late_import_says_why():
     silent = ["%s:%d %s" % (p, n, text) for p, n, text, said in found if not said]
     assert silent == [], "add a short comment why this import is late (start-up time, optional library):\n" + \
         "\n".join(silent)
+
+
+def test_pandas_is_imported_only_when_frames_are_asked_for():
+    """Everything but the xlwings adapter (xlwings itself imports pandas when it is installed)."""
+    import subprocess
+    import sys
+    code = ("import pkgutil, importlib, sys, sjtx_xl\n"
+            "for m in pkgutil.walk_packages(sjtx_xl.__path__, 'sjtx_xl.'):\n"
+            "    if m.name != 'sjtx_xl.xl':\n"
+            "        importlib.import_module(m.name)\n"
+            "sjtx_xl.merge_folder, sjtx_xl.summary_frames\n"
+            "assert 'pandas' not in sys.modules, 'imported pandas'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(PKG.parent))

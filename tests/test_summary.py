@@ -457,3 +457,39 @@ def test_every_part_is_deflated(written):
     model, out = written
     with zipfile.ZipFile(out) as z:
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
+def test_rows_and_long_texts_parked_on_disk_write_the_same_summary(tmp_path):
+    """merge's workers park rendered rows and long texts in a spill folder (the parent keeps offsets)."""
+    import gc
+    import os
+    import pickle
+
+    from sjtx_xl.summary import prerender, prerender_file, spill
+    model = make_model(tmp_path, n=5, n_platforms=1)
+    text = "长文本，" * 1000
+    model.enterprises[0].values["profile_products"] = text
+    plain = write_summary(tmp_path / "plain.xlsx", model)
+    store = spill.Store()
+    spill.use(store.folder)
+    try:
+        for e in model.enterprises + model.platforms:
+            prerender(e)
+        for f in model.files:
+            prerender_file(f)
+    finally:
+        spill.use(None)
+    values = model.enterprises[0].values
+    assert isinstance(values, spill.SpilledValues) and "profile_products" not in dict.keys(values)
+    assert values["profile_products"] == values.get("profile_products") == text and "profile_products" in values
+    assert pickle.loads(pickle.dumps(values)) == values and dict(values)["profile_products"] == text
+    assert isinstance(model.files[0].rendered[validation.SHEET][0], spill.RowsRef)
+    parked = write_summary(tmp_path / "parked.xlsx", model)
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(parked) as b:
+        sheets = [n for n in a.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and all(a.read(n) == b.read(n) for n in sheets)
+    folder = store.folder
+    assert os.listdir(folder)
+    del store, values, model
+    gc.collect()
+    assert not os.path.exists(folder)                     # gone with the last row that needed it

@@ -61,8 +61,8 @@ class FakeRange:
 
 
 class FakeFrameRange:
-    """`range.options(pd.DataFrame, index=False)`: assigning a DataFrame writes its header row and
-    its values as xlwings' pandas converter does (missing values -> empty cells)."""
+    """`range.options(pd.DataFrame, index=False)`: assigning a DataFrame writes what xlwings' own
+    pandas converter makes of it (header row, then the values; missing values -> empty cells)."""
 
     def __init__(self, rng, index, header):
         self.rng, self.index, self.header = rng, index, header
@@ -74,10 +74,10 @@ class FakeFrameRange:
     @value.setter
     def value(self, df):
         import pandas as pd
+        from xlwings.conversion.pandas_conv import PandasDataFrameConverter
         assert isinstance(df, pd.DataFrame)
-        rows = [list(df.columns)] if self.header else []
-        rows += [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
-                 for r in df.itertuples(index=self.index, name=None)]
+        rows = PandasDataFrameConverter.write_value(df, {"index": self.index, "header": self.header})
+        rows = [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in r] for r in rows]
         if rows:
             self.rng.value = rows
 

@@ -262,10 +262,10 @@ def _wellformed(data, what):
         raise FileProblem("corrupt", "%s的XML无法解析（%s）" % (what, e))
 
 
-def _accepted(root_tag):
-    """Does expat accept a worksheet's root tag (unprefixed) with nothing inside?"""
+def _accepted(root_tag, name=b"worksheet"):
+    """Does expat accept a root tag (unprefixed) with nothing inside?"""
     try:
-        expat.ParserCreate(None, "}").Parse(root_tag + b"</worksheet>", True)
+        expat.ParserCreate(None, "}").Parse(root_tag + b"</" + name + b">", True)
     except expat.ExpatError:
         return False
     return True
@@ -293,34 +293,50 @@ def _workbook_xml(data):
     return ooxml.workbook_info(_parse(data, "工作簿"))
 
 
-def _number_formats(data):
-    """(date styles, percent styles): frozensets of the cellXfs indexes in styles.xml whose number
-    format shows a date or a percentage (only numFmts and cellXfs are read)."""
-    from .normalise import is_date_format, is_percent_format  # late: only date and percent fields need the format rules
-    dates, percents = set(), set()
-    custom = {}
-    m = _NUMFMTS.search(data)
-    if m:
-        for nf in _NUMFMT.finditer(m.group(0)):
-            attrs = dict(_ATTR.findall(nf.group(0)))
-            try:
-                code = attrs.get(b"formatCode", b"").decode("utf-8")
-                custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
-            except ValueError:
-                pass
-    m = _CELLXFS.search(data)
-    if m:
-        for i, xf in enumerate(_XF.finditer(m.group(0))):
-            attrs = dict(_ATTR.findall(xf.group(0)))
-            try:
-                fid = int(attrs.get(b"numFmtId", b"0"))
-            except ValueError:
-                continue
-            if is_date_format(fid, custom.get(fid)):
-                dates.add(i)
-            elif is_percent_format(fid, custom.get(fid)):
-                percents.add(i)
-    return frozenset(dates), frozenset(percents)
+class NumberFormats:
+    """What the number format of each cellXfs entry of styles.xml shows: "date", "percent" or None.
+    Only numFmts and cellXfs are read, and an entry is looked at when a cell of that style is: a
+    styles part differs from file to file (fonts, colours), its number formats hardly do."""
+
+    def __init__(self, data):
+        self._custom = {}
+        m = _NUMFMTS.search(data)
+        if m:
+            for nf in _NUMFMT.finditer(m.group(0)):
+                attrs = dict(_ATTR.findall(nf.group(0)))
+                try:
+                    code = attrs.get(b"formatCode", b"").decode("utf-8")
+                    self._custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
+                except ValueError:
+                    pass
+        m = _CELLXFS.search(data)
+        self._xfs = _XF.findall(m.group(0)) if m else []
+        self._kinds = {}
+
+    def kind(self, style):
+        hit = self._kinds.get(style, self)
+        if hit is self:
+            hit = self._kinds[style] = self._kind(style)
+        return hit
+
+    def _kind(self, style):
+        from .normalise import is_date_format, is_percent_format  # late: normalise imports reference data (start-up time)
+        if not 0 <= style < len(self._xfs):
+            return None
+        m = _NUMFMT_ID.search(self._xfs[style])
+        try:
+            fid = int(m.group(1)) if m else 0
+        except ValueError:
+            return None
+        if is_date_format(fid, self._custom.get(fid)):
+            return "date"
+        if is_percent_format(fid, self._custom.get(fid)):
+            return "percent"
+        return None
+
+
+_NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"([^"]*)"')
+_NO_FORMATS = NumberFormats(b"")
 
 
 class Xlsx:
@@ -387,6 +403,8 @@ class Xlsx:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
 
     def shared_strings(self):
+        """The strings of the sharedStrings part: a lazy scan.SharedStrings when its envelope is
+        plain, else (or once an item proves not plain) a list read from the tree."""
         if self._sst is None:
             part = self._rels.get("sharedStrings")
             if not part or part not in self._members:
@@ -394,31 +412,40 @@ class Xlsx:
             else:
                 data = self.part(part)
                 fast = None if _has_dtd(data) else scan.shared_strings(data, _ooxml_unescape)
-                if fast is None:
-                    self._sst = [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
+                if fast is None or not _memo(_accepted, fast[1], b"sst"):
+                    self._sst = self._tree_strings(data)
                 else:
-                    _wellformed(data, "共享字符串")      # as _parse would, without a tree
-                    self._sst = fast                        # strings converted when asked for
+                    self._sst = fast[0]                     # strings checked and converted when asked for
                 if len(self._sst) > MAX_SHARED_STRINGS:
                     raise FileProblem("too-large", "共享字符串%d个" % len(self._sst))
         return self._sst
 
-    def _number_formats(self):
+    def _tree_strings(self, data=None):
+        if data is None:
+            data = self.part(self._rels["sharedStrings"])
+        return [_ooxml_unescape(_text_of(si)) for si in _parse(data, "共享字符串")]
+
+    def shared_string(self, i):
+        sst = self.shared_strings()
+        try:
+            return sst[i]
+        except scan.NotPlain:                               # an odd item: the whole part as a tree
+            self._sst = self._tree_strings()
+            return self._sst[i]
+
+    def number_formats(self):
+        """NumberFormats of the styles part (one per process for styles that repeat byte for byte)."""
         if self._formats is None:
             part = self._rels.get("styles")
             if part and part in self._members:
-                self._formats = _memo(_number_formats, self.part(part))
+                self._formats = _memo(NumberFormats, self.part(part))
             else:
-                self._formats = frozenset(), frozenset()
+                self._formats = _NO_FORMATS
         return self._formats
 
-    def date_styles(self):
-        """Indexes of cellXfs whose number format shows a date (only numFmts and cellXfs are read)."""
-        return self._number_formats()[0]
-
-    def percent_styles(self):
-        """Indexes of cellXfs whose number format shows a percentage (1 shows as 100%)."""
-        return self._number_formats()[1]
+    def shows(self, style):
+        """"date", "percent" or None: what the number format of cell style `style` shows."""
+        return self.number_formats().kind(style)
 
     # -- cells -------------------------------------------------------------------------------
     def has_sheet(self, title):
@@ -530,7 +557,7 @@ class Xlsx:
             return "blank", None
         if t == "s":
             try:
-                return "s", self.shared_strings()[int(v)]
+                return "s", self.shared_string(int(v))
             except (ValueError, IndexError):
                 raise FileProblem("corrupt", "单元格 %s!%s 引用了不存在的共享字符串" % (title, a1))
         if t == "str":
@@ -558,7 +585,7 @@ class Xlsx:
         datetime (in the workbook's date system; a time of day when under one day, as openpyxl
         reads it), a formula as its cached result, else c.value."""
         if c.kind == "n" or c.cached == "n":
-            if c.style in self.date_styles():
+            if self.shows(c.style) == "date":
                 d = ooxml.from_serial(c.value, self.date1904)
                 if d is not None:
                     return d.time() if c.value < 1 else d

@@ -10,14 +10,16 @@ reader parses the fragment with ElementTree as before. The reader still runs the
 over the same bytes, so a fragment is accepted or rejected exactly as before: this module only
 decides how the values are found, never whether the XML is good.
 
-The same holds for the sharedStrings part: its plain form is read lazily, one string when a
-cell asks for it, after expat has checked the whole part.
+The sharedStrings part is read lazily: its envelope is checked once, and each string is checked
+(the grammar, and the bytes expat would refuse) and converted only when a cell asks for it; an
+item that is not plain sends the reader to the tree for the whole part.
 
     index(fragment) -> (number of cells, {"A1": piece}) or None
     parts(piece) -> (t, s, formula, v, inline), as reader.Xlsx._cell takes them
-    shared_strings(data, convert) -> SharedStrings (a lazy list) or None
+    shared_strings(data, convert) -> (SharedStrings (a lazy list), root tag) or None
 """
 import re
+from xml.parsers import expat
 
 _S = rb"[ \t\r\n]*"
 _TEXT = rb"[^<]*"
@@ -139,50 +141,103 @@ def parts(piece):
             None if is_ is None else _text(text) or "")
 
 
-# --- shared strings -------------------------------------------------------------------------
+# --- shared strings ---------------------------------------------------------------------------
 # The plain sharedStrings part: <si> items of a <t>, rich-text runs <r> (with <rPr> of empty
 # formatting elements) and phonetic hints <rPh>/<phoneticPr>, in that order, after an optional
 # UTF-8 XML declaration. Attribute values here are never read, so any double-quoted value will do.
+# Only the envelope is checked for the whole part (a root tag expat accepts, then <si>...</si>
+# items with nothing between them, then </sst>); an item is checked against the grammar, and for
+# what expat would refuse, when a cell first asks for it. A Chinese form's part holds every label
+# of the template (~100 KB) and a form needs a few of its strings.
 _ANY_ATTRS = rb'(?: [\w.:-]+="[^"<]*")* ?'
 _T = rb"<t" + _ANY_ATTRS + rb"(?:/>|>" + _TEXT + rb"</t>)" + _S
-_SI = (rb"<si>" + _S + rb"(?:" + _T + rb")?"
-       + rb"(?:<r>" + _S + rb"(?:<rPr>" + _S + rb"(?:<[A-Za-z]+" + _ANY_ATTRS + rb"/>" + _S + rb")*</rPr>"
-       + _S + rb")?" + _T + rb"</r>" + _S + rb")*"
-       + rb"(?:<rPh" + _ANY_ATTRS + rb">" + _S + _T + rb"</rPh>" + _S + rb")*"
-       + rb"(?:<phoneticPr" + _ANY_ATTRS + rb"/>" + _S + rb")?</si>")
-_SST = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encoding="(?:UTF|utf)-8")?'
-                  rb'(?: standalone="(?:yes|no)")? ?\?>)?' + _S
-                  + rb"<sst" + _ANY_ATTRS + rb"(?:/>|>" + _S + rb"(?:" + _atomic(_SI) + _S + rb")*</sst>)" + _S)
-MAX_STRINGS = 50000
+_SI_BODY = re.compile(
+    _S + rb"(?:" + _T + rb")?"
+    + rb"(?:<r>" + _S + rb"(?:<rPr>" + _S + rb"(?:<[A-Za-z]+" + _ANY_ATTRS + rb"/>" + _S + rb")*</rPr>"
+    + _S + rb")?" + _T + rb"</r>" + _S + rb")*"
+    + rb"(?:<rPh" + _ANY_ATTRS + rb">" + _S + _T + rb"</rPh>" + _S + rb")*"
+    + rb"(?:<phoneticPr" + _ANY_ATTRS + rb"/>" + _S + rb")?</si>" + _S + rb"(?:</sst>" + _S + rb")?")
+_SST_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encoding="(?:UTF|utf)-8")?'
+                       rb'(?: standalone="(?:yes|no)")? ?\?>)?' + _S + rb"(<sst" + _ANY_ATTRS + rb">)" + _S)
+_SST_EMPTY = re.compile(_SST_HEAD.pattern[:-len(rb"(<sst" + _ANY_ATTRS + rb">)" + _S)]
+                        + rb"<sst" + _ANY_ATTRS + rb"/>" + _S)
+_BETWEEN = re.compile(rb"</si>(?!" + _S + rb"(?:<si>|</sst>))")
+MAX_STRINGS = 500000
 _SI_TEXT = re.compile(rb'<t(?: [\w.:-]+="[^"]*")* ?(?:/>|>([^<]*)</t>)')
 
 
-class SharedStrings:
-    """The strings of a plain sharedStrings part, each converted when first asked for; indexes
-    behave as a list's."""
+class NotPlain(Exception):
+    """An item of a sharedStrings part is not in the plain form: read the part as a tree."""
 
-    def __init__(self, pieces, convert):
-        self._pieces, self._convert, self._done = pieces, convert, {}
+
+class SharedStrings:
+    """The strings of a plain sharedStrings part, each checked and converted when first asked
+    for; indexes behave as a list's. Raises NotPlain for an item that is not plain."""
+
+    def __init__(self, pieces, convert, root=b"<sst>"):
+        self._pieces, self._convert, self._root, self._done = pieces, convert, root, {}
 
     def __len__(self):
         return len(self._pieces)
 
     def __getitem__(self, i):
-        piece = self._pieces[i]
         hit = self._done.get(i)
         if hit is None:
-            hit = self._done[i] = self._convert(_si_text(piece))
+            piece = self._pieces[i]
+            key = (self._root, piece, self._convert)
+            hit = _ITEMS.get(key)
+            if hit is None:
+                if not (_SI_BODY.fullmatch(piece) and _expat_accepts(
+                        self._root + b"<si>" + piece[:piece.rfind(b"</si>") + 5] + b"</sst>")):
+                    raise NotPlain(i)
+                hit = self._convert(_si_text(piece))
+                if len(piece) <= MAX_ITEM_BYTES:
+                    if len(_ITEMS) >= MAX_ITEMS:
+                        _ITEMS.clear()
+                    _ITEMS[key] = hit
+            self._done[i] = hit
         return hit
 
 
+# Items that passed, by their bytes (and root tag): labels and choices repeat in every form of a
+# template, whoever saved it. A pure cache, bounded.
+_ITEMS = {}
+MAX_ITEMS, MAX_ITEM_BYTES = 20000, 1024
+
+
+def _expat_accepts(doc):
+    """The parser ElementTree uses, created as it creates it, accepts `doc` (one item in its root)."""
+    try:
+        expat.ParserCreate(None, "}").Parse(doc, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
 def shared_strings(data, convert):
-    """SharedStrings of a plain sharedStrings part (convert: applied to each item's text, as the
-    tree reader does), else None."""
-    if data.count(b"<si>") > MAX_STRINGS or not _SST.fullmatch(data):
+    """(SharedStrings, root tag) of a sharedStrings part whose envelope is plain, else None; the
+    caller has expat check the root tag."""
+    if _SST_EMPTY.fullmatch(data):
+        return SharedStrings([], convert), b"<sst>"
+    head = _SST_HEAD.match(data)
+    if head is None or not data.rstrip(b" \t\r\n").endswith(b"</sst>"):
         return None
-    pieces = data.split(b"<si>")
+    body = data[head.end():]
+    if b"<!" in body or b"<?" in body:         # CDATA, a comment or a PI could hide "<si>": the tree
+        return None
+    pieces = body.split(b"<si>")
+    if pieces[0] or len(pieces) > MAX_STRINGS + 1:
+        return None
     del pieces[0]
-    return SharedStrings(pieces, convert)
+    n = len(pieces)
+    if not pieces[-1].rstrip(b" \t\r\n")[:-6].rstrip(b" \t\r\n").endswith(b"</si>"):
+        return None
+    # every item but the last ends where the next begins (as Excel, WPS and LibreOffice write
+    # them), or, with blanks between, every </si> is followed by <si> or </sst> and there is one
+    # per item: so the pieces are exactly the root's <si> children, in order
+    if body.count(b"</si><si>") != n - 1 and (body.count(b"</si>") != n or _BETWEEN.search(body)):
+        return None
+    return SharedStrings(pieces, convert, head.group(1)), head.group(1)
 
 
 def _si_text(piece):

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 from ..fsutil import atomic_path
-from . import annex3, annex4, annex5, annex6, data, decisions, eligibility, sources, stats, stream, validation
+from . import annex3, annex4, annex5, annex6, data, decisions, eligibility, sources, spill, stats, stream, validation
 from .common import Styles, detached_styles
 from .model import Entry, FileRecord, SummaryModel  # noqa: F401  (re-export)
 
@@ -69,17 +69,26 @@ def prerender(e):
     """Render the entry's rows of every per-entry sheet (run in pool workers, in parallel)."""
     st = detached_styles()
     out = {"sig": st.signature, "key": e.render_key()}
+    sheets, blobs, heights = [], [], []
     for sheet, render in _ENTRY_SHEETS[e.kind]:
         r = render(e, st)
-        out[sheet] = (r[0].encode("utf-8"), r[1]) if isinstance(r, tuple) else r.encode("utf-8")
+        cells, height = r if isinstance(r, tuple) else (r, False)
+        sheets.append(sheet)
+        blobs.append(cells.encode("utf-8"))
+        heights.append(height)
+    e.assess()                                           # made here, used by 推荐决定 in the parent
+    for sheet, blob, height in zip(sheets, spill.put_many(blobs), heights):
+        out[sheet] = blob if height is False else (blob, height)
     e.rendered = out
+    e.values = spill.park_values(e.values)              # long texts wait on disk, not in the parent
     return e
 
 
 def prerender_file(rec):
     """Render the file's 校验报告 rows (after its entries were pre-rendered)."""
     st = detached_styles()
-    rec.rendered = {"sig": st.signature, "key": rec.render_key(), validation.SHEET: validation.render(rec, st)}
+    rows, location = validation.render(rec, st)
+    rec.rendered = {"sig": st.signature, "key": rec.render_key(), validation.SHEET: (spill.park_rows(rows), location)}
     return rec
 
 

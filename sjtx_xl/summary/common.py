@@ -8,6 +8,7 @@ a formula, whatever its first character.
 import functools
 import types
 
+from . import spill
 from .xwinternals import xf_index
 
 FONT = "宋体"
@@ -74,7 +75,7 @@ def rendered(obj, key, st):
     indexes and while obj still looks as it did then (see summary.prerender); else None."""
     r = obj.rendered
     if r and r.get("sig") == st.signature and r.get("key") == obj.render_key():
-        return r.get(key)
+        return spill.resolve(r.get(key))
     return None
 
 

@@ -80,7 +80,7 @@ def record(e):
     for k in ENTRY_KEYS:
         rec[k] = _enc(getattr(e, k))
     text = json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
-    return PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+    return PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
 
 
 def unpack(text):

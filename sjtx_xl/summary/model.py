@@ -126,6 +126,7 @@ class SummaryModel:
     carried: list = field(default_factory=list)   # Entry rows read from summary workbooks (after de-dup)
     notices: list = field(default_factory=list)   # warnings about the whole summary (more than 3 platforms)
     lost_decisions: list = field(default_factory=list)  # decisions.Decision of rows no longer in the summary
+    spill: object = field(default=None, repr=False, compare=False)   # summary.spill.Store holding rendered rows
 
     @property
     def keep_rule(self):

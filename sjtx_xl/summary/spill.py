@@ -1,0 +1,204 @@
+"""Rendered rows and long texts parked on disk while a merge runs (issue 13: the parent's memory
+must not grow with text length). Pool workers append blobs to a file of their own and send back
+only references; the parent keeps the references and sort keys, and reads each blob when the
+summary is written.
+
+    store = Store()                     # in the parent; its folder goes when the store is collected
+    use(store.folder)                   # in each process that reads files (merge's pool initializer)
+    ref = put(b"...")                   # a Ref, or None when no folder is in use (rows stay in memory)
+    resolve(x)                          # x with every Ref in it replaced by its bytes
+
+Entry values longer than LONG characters move into the spill too (SpilledValues), read back when
+asked for, so an entry's values still hold every character typed.
+"""
+import json
+import os
+import shutil
+import tempfile
+import weakref
+from collections import namedtuple
+
+LONG = 256            # characters: longer texts are parked
+ROWS = b"\x01"        # separates rows in one blob (a raw U+0001 never survives cell escaping)
+
+_STORES = weakref.WeakValueDictionary()      # folder -> Store, in the process that made it
+_writer = None
+_last = (None, None)                         # (Ref, its long values): the last ones read
+
+
+class Store:
+    """A temporary folder of blob files; removed when the store (held by the model and by every
+    spilled value) is collected, or at exit."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="sjtx-spill-")
+        self._files = {}
+        _STORES[self.folder] = self
+        self._finalizer = weakref.finalize(self, _remove, self.folder, self._files)
+
+    def read(self, name, offset, length):
+        fh = self._files.get(name)
+        if fh is None:
+            fh = self._files[name] = open(os.path.join(self.folder, name), "rb")
+        fh.seek(offset)
+        return fh.read(length)
+
+
+def _remove(folder, files):
+    for fh in files.values():
+        fh.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Writer:
+    def __init__(self, folder):
+        self.folder = folder
+        self.name = "%d.bin" % os.getpid()
+        self.fh = open(os.path.join(folder, self.name), "ab")
+
+    def put(self, data):
+        offset = self.fh.seek(0, os.SEEK_END)
+        self.fh.write(data)
+        self.fh.flush()                      # the parent may read it as soon as the reference arrives
+        return Ref(self.folder, self.name, offset, len(data))
+
+
+def use(folder):
+    """Park blobs in `folder` from now on in this process (None: keep everything in memory)."""
+    global _writer
+    if _writer is not None and (folder is None or _writer.folder != folder or _writer.name != "%d.bin" % os.getpid()):
+        _writer.fh.close()
+        _writer = None
+    if folder is not None and _writer is None:
+        _writer = _Writer(folder)
+
+
+def active():
+    return _writer is not None
+
+
+def put(data):
+    return _writer.put(data) if _writer is not None else None
+
+
+class Ref(namedtuple("Ref", "folder name offset length")):
+    """Where a blob is: the spill folder, the file in it, offset and length."""
+
+    def read(self):
+        store = _STORES.get(self.folder)
+        if store is not None:
+            return store.read(self.name, self.offset, self.length)
+        with open(os.path.join(self.folder, self.name), "rb") as fh:
+            fh.seek(self.offset)
+            return fh.read(self.length)
+
+
+class RowsRef(Ref):
+    """A blob of rows joined by ROWS."""
+
+    def read(self):
+        return Ref.read(self).split(ROWS)
+
+
+def put_many(blobs):
+    """Refs of several blobs written at once (or the blobs themselves when nothing is spilled)."""
+    if _writer is None:
+        return list(blobs)
+    whole = _writer.put(b"".join(blobs))
+    out, at = [], whole.offset
+    for b in blobs:
+        out.append(Ref(whole.folder, whole.name, at, len(b)))
+        at += len(b)
+    return out
+
+
+def resolve(x):
+    if isinstance(x, Ref):
+        return x.read()
+    if isinstance(x, tuple):
+        return tuple(resolve(v) for v in x)
+    return x
+
+
+def park_rows(rows):
+    """A list of row blobs as one RowsRef (or the list itself when nothing is spilled)."""
+    if _writer is None:
+        return rows
+    r = _writer.put(ROWS.join(rows))
+    return RowsRef(*r)
+
+
+class SpilledValues(dict):
+    """An entry's values with the long texts parked: a dict of the short ones, which reads the
+    long ones from the spill when they are asked for (every access reads them anew)."""
+
+    def __init__(self, short, ref=None, long_keys=()):
+        dict.__init__(self, short)
+        self._ref, self._long_keys = ref, tuple(long_keys)
+        self._store = _STORES.get(ref.folder) if ref is not None else None   # keeps the folder alive
+
+    def _long(self):
+        global _last
+        if self._ref is None:
+            return {}
+        if _last[0] != self._ref:                        # one entry's texts at a time: field by field is cheap
+            _last = (self._ref, json.loads(self._ref.read().decode("utf-8")))
+        return _last[1]
+
+    def __reduce__(self):
+        return (SpilledValues, ({k: dict.__getitem__(self, k) for k in dict.keys(self)}, self._ref,
+                                self._long_keys))
+
+    def __missing__(self, key):
+        if key in self._long_keys:
+            return self._long()[key]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if key in self._long_keys:
+            return self._long()[key]
+        return default
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self._long_keys
+
+    def full(self):
+        out = {k: dict.__getitem__(self, k) for k in dict.keys(self)}
+        out.update(self._long())
+        return out
+
+    def keys(self):
+        return self.full().keys()
+
+    def items(self):
+        return self.full().items()
+
+    def values(self):
+        return self.full().values()
+
+    def __iter__(self):
+        return iter(self.full())
+
+    def __len__(self):
+        return dict.__len__(self) + len(self._long_keys)
+
+    def __eq__(self, other):
+        return self.full() == (other.full() if isinstance(other, SpilledValues) else other)
+
+    __hash__ = None
+
+    def copy(self):
+        return self.full()
+
+
+def park_values(values):
+    """values with texts longer than LONG parked (SpilledValues), or values itself."""
+    if _writer is None:
+        return values
+    long = {k: v for k, v in values.items() if isinstance(v, str) and len(v) > LONG}
+    if not long:
+        return values
+    ref = _writer.put(json.dumps(long, ensure_ascii=False).encode("utf-8"))
+    return SpilledValues({k: v for k, v in values.items() if k not in long}, ref, long)
