@@ -20,7 +20,6 @@ import says so.
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
@@ -332,10 +331,26 @@ def install_workbook(dest=None):
 class DemoResult:
     folder: Path
     merged: object              # merge.MergeResult
-    manifest: object
+    manifest: object            # demo.Manifest: every file generated, with its role and mistake
+
+    @property
+    def templates(self):
+        from .demo import TEMPLATE_DIR                # late: the demo generator (start-up time)
+        return self.folder / TEMPLATE_DIR
+
+    @property
+    def inputs(self):
+        from .demo import INPUT_DIR                   # late: the demo generator (start-up time)
+        return self.folder / INPUT_DIR
+
+    @property
+    def summary(self):
+        from .demo import SUMMARY_NAME                # late: the demo generator (start-up time)
+        return self.folder / SUMMARY_NAME
 
 
-def demo(folder, out=None):
-    from .demo import run_demo                        # late: the demo generator and merge (start-up time)
-    merged, manifest = run_demo(folder, out=out or sys.stdout)
-    return DemoResult(Path(folder), merged, manifest)
+def demo(folder, seed=None):
+    """Sample templates, filled forms (with the usual mistakes and odd files) and their summary."""
+    from .demo import SEED, run_demo                  # late: the demo generator and merge (start-up time)
+    d, merged, manifest = run_demo(folder, seed=SEED if seed is None else seed)
+    return DemoResult(Path(d), merged, manifest)

@@ -103,7 +103,7 @@ def cmd_submit(args):
 
 
 def cmd_demo(args):
-    app.demo(args.dir)
+    _out(render.demo_text(app.demo(args.dir)))
     return EXIT_OK
 
 

@@ -15,7 +15,6 @@ import os
 import random
 import re
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -540,20 +539,13 @@ def prepare_dir(d):
     return d
 
 
-def run_demo(d, seed=SEED, out=sys.stdout):
+def run_demo(d, seed=SEED):
+    """Templates, generated filled forms and their summary in the folder `d` (emptied first);
+    (folder, merge.MergeResult, Manifest). The command line shows it through render.demo_text."""
     from .merge import merge  # late: merge loads the summary writers (start-up time)
     from .template import write_templates
     d = prepare_dir(d)
     write_templates(d / TEMPLATE_DIR)
     manifest = generate(d / INPUT_DIR, seed=seed)
     result = merge(d / INPUT_DIR, output=d / SUMMARY_NAME, recursive=True)
-    c = result.counts
-    out.write("模板：%s\n" % (d / TEMPLATE_DIR).resolve())
-    out.write("示例申报材料：%s（%d 家企业、%d 个平台，分市州子文件夹，含常见填写错误和异常文件）\n"
-              % ((d / INPUT_DIR).resolve(), len(manifest.by_role("enterprise")), len(manifest.by_role("platform"))))
-    out.write("汇总表：%s\n" % result.output)
-    out.write("共发现文件 %d 个：已汇总 %d 个，拒收 %d 个，跳过 %d 个；汇总企业 %d 家、平台 %d 个；有错误的文件 %d 个。\n"
-              % (c["found"], c["merged"], c["rejected"], c["skipped"], c["enterprises"], c["platforms"],
-                 c["files_with_errors"]))
-    out.write("重新汇总：sjtx-xl merge %s --recursive -o %s\n" % (d / INPUT_DIR, d / SUMMARY_NAME))
-    return result, manifest
+    return d, result, manifest

@@ -327,3 +327,16 @@ def lint_text(result):
         else:
             out.append("%s: ok" % path)
     return "\n".join(out), "\n".join(err)
+
+
+def demo_text(r):
+    """What `sjtx-xl demo` made, and the command that merges it again."""
+    c = r.merged.counts
+    return "\n".join((
+        "模板：%s" % r.templates.resolve(),
+        "示例申报材料：%s（%d 家企业、%d 个平台，分市州子文件夹，含常见填写错误和异常文件）"
+        % (r.inputs.resolve(), len(r.manifest.by_role("enterprise")), len(r.manifest.by_role("platform"))),
+        "汇总表：%s" % r.merged.output,
+        "共发现文件 %d 个：已汇总 %d 个，拒收 %d 个，跳过 %d 个；汇总企业 %d 家、平台 %d 个；有错误的文件 %d 个。"
+        % (c["found"], c["merged"], c["rejected"], c["skipped"], c["enterprises"], c["platforms"], c["files_with_errors"]),
+        "重新汇总：sjtx-xl merge %s --recursive -o %s" % (r.inputs, r.summary)))

@@ -30,8 +30,9 @@ Typing through Calc's own input path (``Book.enter``)
     General cell -> 0.85 with a percent format; in a cell already formatted
     as a percentage, "85" stays 85 and shows as 8500.00%).  This path once
     crashed soffice 7.4 while detective circles were on the sheet, so
-    ``enter`` removes them first (``clearArrows``).  Headless, a "Stop"
-    validation alert does not refuse the entry (no dialog); ask ``is_valid``.
+    ``enter`` removes them first (``clearArrows``).  A "Stop" validation
+    alert does not refuse the entry: it is switched off while typing (headless,
+    its asynchronous dialog aborted soffice 7.4 from a timer); ask ``is_valid``.
 
 Locale (``Calc(locale=...)``)
     The throw-away profile sets ``ooSetupSystemLocale`` (the locale Calc
@@ -301,6 +302,10 @@ _PROFILE_SETTINGS = [
     # recalculate xlsx/ods formulas on load, as Excel does for openpyxl files
     ("/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"),
     ("/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"),
+    # no idle-time spell checking or AutoInput completion in the document views that Book.enter
+    # types into: one of those timers aborted soffice 7.4 ("Unspecified Application Error")
+    ("/org.openoffice.Office.Linguistic/SpellChecking", "IsSpellAuto", "false"),
+    ("/org.openoffice.Office.Calc/Input", "AutoInput", "false"),
     # VBA in .xlsm: load it and let it run (only with Calc.open(macros=True))
     ("/org.openoffice.Office.Calc/Filter/Import/VBA", "Load", "true"),
     ("/org.openoffice.Office.Calc/Filter/Import/VBA", "Executable", "true"),
@@ -749,6 +754,7 @@ class Book:
         self._formatter = None
         self._fmt_types: Dict[int, int] = {}
         self._dispatcher: Any = None
+        self._toolkit: Any = None
 
     # -- lifecycle
     def close(self) -> None:
@@ -869,13 +875,44 @@ class Book:
         controller = self.doc.getCurrentController()
         if controller is None:
             raise LOError("the document has no view to type into")
-        controller.select(c)
+        # Headless, the Stop alert of an invalid entry and the input-help popup of a selected cell
+        # would be windows; both are off while typing (the entry is kept as typed: ask is_valid)
+        # and restored right after.
+        rule = c.Validation
+        noisy = bool(rule.ShowErrorMessage or rule.ShowInputMessage)
+        if noisy:
+            quiet = c.Validation
+            quiet.ShowErrorMessage = False
+            quiet.ShowInputMessage = False
+            c.Validation = quiet
+        try:
+            self._dispatch(controller.getFrame(), sname, addr, text)
+        finally:
+            if noisy:
+                c.Validation = rule
+
+    def _dispatch(self, frame: Any, sheet: str, a1: str, text: str) -> None:
+        """Go to the cell as the Name Box does (``.uno:GoToCell``), then Enter."""
         if self._dispatcher is None:
+            # Any dispatch on a hidden frame of headless soffice 7.4 left its layout manager
+            # (toolbars, status bar) a timer that aborted soffice seconds later ("Unspecified
+            # Application Error"); a frame without one types the same and lives on.
+            frame.LayoutManager = None
             self._dispatcher = self._office.smgr.createInstanceWithContext(
                 "com.sun.star.frame.DispatchHelper", self._office.ctx
             )
-        self._dispatcher.executeDispatch(controller.getFrame(), ".uno:EnterString", "", 0,
-                                         (_pv("StringName", text),))
+        col, row = a1_to_rc(a1)[1], a1_to_rc(a1)[0]
+        target = "$'%s'.$%s$%d" % (sheet.replace("'", "''"), col_letter(col), row + 1)
+        self._dispatcher.executeDispatch(frame, ".uno:GoToCell", "", 0, (_pv("ToPoint", target),))
+        self._dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, (_pv("StringName", text),))
+        self._idle()
+
+    def _idle(self) -> None:
+        """Let soffice finish what the dispatch queued (input handling, repaint) before the next
+        API call touches the cells: without it, a setString right after EnterString crashed 7.4."""
+        if self._toolkit is None:
+            self._toolkit = self._office.smgr.createInstanceWithContext("com.sun.star.awt.Toolkit", self._office.ctx)
+        self._toolkit.processEventsToIdle()
 
     def _format_type(self, key: int) -> int:
         t = self._fmt_types.get(key)
@@ -1397,8 +1434,10 @@ class Book:
                     continue  # hidden: never printed
                 probe_col.Width = width
                 for prop in _FONT_PROPS:
-                    with contextlib.suppress(Exception):
+                    try:  # not contextlib.suppress: pyuno exceptions refuse its traceback reset
                         setattr(probe, prop, getattr(c, prop))
+                    except Exception:
+                        pass
                 probe.setString(text)
                 probe_row.OptimalHeight = True
                 needed = probe_row.Height

@@ -19,6 +19,13 @@ def guide_sheet():
     return SheetSpec("guide", "填报说明", widths=(("A", 6), ("B", 110)), protect=True, derived=True)
 
 
+def appendix_sheet():
+    """附页: long texts printed in full (filled by template.printing, formulas only)."""
+    # 72 characters fit A4 portrait unscaled in Excel and LibreOffice (which does not shrink one
+    # column wider than the page, and clips it)
+    return SheetSpec("appendix", "附页", widths=(("A", 72),), protect=True)
+
+
 def hidden_sheets():
     return (
         SheetSpec("self", "自检", widths=(("A", 6), ("B", 34), ("C", 22), ("D", 20), ("E", 48), ("F", 40)),

@@ -186,7 +186,7 @@ def _a6():
     F, T = [], []
     T.append(Text(A6, "A1", "吉林省第二批重点“小巨人”企业目标表", "title", "A1:E1"))
     T.append(Text(A6, "A2", "（组织具体企业填报）", "subtitle", "A2:E2"))
-    T.append(Text(A6, "A3", "企业名称（盖章）：", "label", "A3:B3"))
+    T.append(Text(A6, "A3", "企业名称（盖章）：", "label"))
     T.append(Text(A6, "D3", "省级中小企业主管部门（盖章）", "label", "D3:E3"))
     for col, text in zip("ABCDE", ("一级指标", "二级指标") + tuple(PERIOD_LABELS[p] for p in PERIODS)):
         T.append(Text(A6, "%s4" % col, text, "header"))
@@ -217,7 +217,8 @@ def _a6():
              "4.如某项指标没有，填“0”。")
     for i, n in enumerate(notes):
         T.append(Text(A6, "A%d" % (last + 1 + i), n, "note", "A%d:E%d" % (last + 1 + i, last + 1 + i)))
-    formulas = [Formula(A6, "C3", '=IF({name}="","",{name})', "echo", "C3")]
+    # the name is echoed across B:C, wide enough for a 100-character name in four lines
+    formulas = [Formula(A6, "B3", '=IF({name}="","",{name})', "echo", "B3:C3")]
     return F, T, formulas
 
 
@@ -346,7 +347,7 @@ def build():
                 SheetSpec(A6, "附件6 目标表", widths=(("A", 10), ("B", 52), ("C", 18), ("D", 18), ("E", 18)),
                           print_title_rows="4:5"),
                 SheetSpec(EXTRA, "补充信息及自检辅助", widths=(("A", 46), ("B", 60), ("C", 12))))
-        + common.hidden_sheets(),
+        + (common.appendix_sheet(),) + common.hidden_sheets(),
         fields=fields,
         texts=tuple(t5 + t6 + tx),
         formulas=tuple(x5 + x6 + xx),

@@ -8,7 +8,9 @@ Row entries (plain data; `Grid.place` lays out a tuple of them):
   Wide(caption, field kwargs)                                      label|value spanning to the last column
   Row(caption, field kwargs)                                       label|value (one-column forms)
   Note(text) / Section(text) / Footnotes(texts) / Gap(n)
-  Total(caption, formula)                                          label|formula ({field id} placeholders)
+  Total(caption, formula)                                          label|formula ({field id} placeholders);
+                                                                   with a counter column: no row, "合计…" in
+                                                                   that column beside the last section
 """
 from typing import NamedTuple, Optional, Tuple
 
@@ -62,6 +64,7 @@ class Grid:
         self.sheet, self.row, self.form_part = sheet, first_row, form_part
         self.cols, self.last, self.counter_col, self.span = cols, last, counter_col, span
         self.fields, self.texts, self.formulas = [], [], []
+        self._section_row = None
 
     def take(self):
         r = self.row
@@ -111,6 +114,7 @@ class Grid:
 
     def _section(self, s):
         r = self.take()
+        self._section_row = r
         self.text("%s%d" % (self.cols[0], r), s.text, s.style, "%s%d:%s%d" % (self.cols[0], r, self.last, r))
 
     def _footnotes(self, n):
@@ -122,6 +126,12 @@ class Grid:
         self.row += g.n
 
     def _total(self, t):
+        if t.style == "counter" and self.counter_col and self._section_row:
+            # an aid like the counters: in their column beside the section heading, so it stays
+            # outside the printed form (template.printing)
+            self.formulas.append(Formula(self.sheet, "%s%d" % (self.counter_col, self._section_row),
+                                         '="合计"&' + t.formula.lstrip("="), t.style))
+            return
         r = self.take()
         self.text("%s%d" % (self.cols[0], r), t.caption)
         span = "%s%d:%s%d" % (self.cols[1], r, self.span, r) if self.span else None

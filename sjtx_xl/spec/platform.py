@@ -133,7 +133,7 @@ def build():
         sheets=(common.guide_sheet(),
                 SheetSpec(A4, "附件4 平台信息", widths=(("A", 40), ("B", 40), ("C", 40), ("D", 12))),
                 SheetSpec(SERVICE, "服务与目标", widths=(("A", 46), ("B", 60), ("C", 12))))
-        + common.hidden_sheets(),
+        + (common.appendix_sheet(),) + common.hidden_sheets(),
         fields=fields,
         texts=tuple(ta + ts),
         formulas=tuple(xa + xs),

@@ -15,7 +15,7 @@ from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
                      NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
                      field_state_excel, overall_excel, overall_verdict_excel, size_rows, verdict_excel)
-from . import styles
+from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
 GUIDE_TITLE_ROWS = 2
@@ -61,6 +61,7 @@ class _Compiler:
             self.formula_cell(x)
         self.selfcheck_sheet()
         self.page_setup()
+        self.cached = printing.apply(self.form, self.ws)
         self.wb.active = 1
         return self.wb
 
@@ -366,13 +367,14 @@ def _short(label):
 
 def build(kind):
     """The template of `kind` as deterministic .xlsx bytes."""
-    wb = _Compiler(kind).run()
+    compiler = _Compiler(kind)
+    wb = compiler.run()
     wb.properties.creator = "sjtx-xl"
     wb.properties.title = spec.form(kind).title
     wb.properties.created = FIXED_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic(buf.getvalue())
+    return _deterministic(printing.with_cached_values(buf.getvalue(), compiler.cached))
 
 
 def _deterministic(data):
