@@ -490,7 +490,7 @@ class SumAtLeast(Expr):
     def facts_excel(self, names, info):
         ns = [names[f] for f in self.fids]
         parts = "&\"、\"&".join(_shown(names, info, f) for f in self.fids)
-        return '%s&IF(COUNT(%s)=%d,"，合计 "&(%s)&IF(%s>=%s," ≥ "," < ")&"%s","")' % (
+        return '%s&IF(COUNT(%s)=%d,"，之和 "&(%s)&IF(%s>=%s," ≥ "," < ")&"%s","")' % (
             parts, ",".join(ns), len(ns), "+".join(ns), "+".join(ns), _fmt_num(self.threshold), _fmt_num(self.threshold))
 
 

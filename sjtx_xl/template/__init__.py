@@ -14,7 +14,7 @@ from .. import __version__, spec, vocab
 from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
                      NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
-                     field_state_excel, overall_excel, overall_verdict_excel, size_rows, verdict_excel)
+                     field_state_excel, overall_excel, overall_verdict_excel, SizeMatches, size_rows, verdict_excel)
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -233,7 +233,7 @@ class _Compiler:
             ws[value] = "=" + c.rule.excel(names)
             put(lay.VERDICT_COL, r, "=" + verdict_excel(value), "verdict")
             put(lay.FACTS_COL, r, "=" + c.rule.facts_excel(names, info), "label")
-            ws.row_dimensions[r].height = 32
+            ws.row_dimensions[r].height = self.facts_height(c, info)
         states = lay.field_range(lay.STATE_COL)
         r = lay.valid_row                           # 填写规范: every filled value meets its rule
         value = "%s%d" % (lay.VALUE_COL, r)
@@ -277,7 +277,23 @@ class _Compiler:
         self.field_table(ws, put)
         for col in lay.HIDDEN_COLS:
             ws.column_dimensions[col].hidden = True
+        # an aid, not an official page: only the verdicts print (values and the list are on screen)
+        ws.print_area = "%s1:%s%d" % (lay.NO_COL, lay.VERDICT_COL, lay.overall_row)
         ws.protection.sheet = True
+
+    def facts_height(self, c, info):
+        """A row height that fits the longest text the 填报数值 formula can show (printing measures
+        static text only): every field at its widest value, with a comparison."""
+        widest = []
+        for fid in sorted(c.rule.fields()):
+            fl = self.form.field(fid)
+            value = max(self.form.lists[fl.choices], key=len) if fl.choices else "X" * min(fl.max_len or 18, 24)
+            widest.append("%s %s%s ≥ 100%s，之和 99999 ≥ 9" % (info[fid][0], value, info[fid][1], info[fid][1]))
+        text = "；".join(widest) or "按划型标准测算为（无法按2位行业代码判定），填报为（未填）"
+        if isinstance(c.rule, SizeMatches):
+            text = "按划型标准测算为（无法按2位行业代码判定），填报为（未填）"
+        widths = [w for col, w in self.form.sheet("self").widths if col == self.lay.FACTS_COL]
+        return max(32, printing.height_pt(printing.wrapped_lines(text, widths, 10.5), 10.5))
 
     def field_table(self, ws, put):
         """One hidden row per field (normalised value, state, running count, label, place, link) and,
@@ -298,19 +314,19 @@ class _Compiler:
             prev = "%s%d" % (lay.COUNT_COL, r - 1) if i else "0"
             put(lay.COUNT_COL, r, "=IF(%s%d>0,1,0)+%s" % (lay.STATE_COL, r, prev))
             put(lay.PICK_COL, r, "=IFERROR(MATCH(%d,%s,0),0)" % (i + 1, col(lay.COUNT_COL)))
-            put(lay.NAME_COL, r, "%s（%s）" % (fl.label, sheet))
+            put(lay.NAME_COL, r, _short(fl.label))
             put(lay.WHERE_COL, r, "%s!%s" % (sheet, fl.cell))
             put(lay.LINK_COL, r, "#%s" % lay.ref(fl.sheet, fl.cell).replace("$", ""))
             put(lay.HINT_COL, r, spec.prompt_texts(fl)["error"][:200])
             pick = "%s%d" % (lay.PICK_COL, r)
-            put(lay.NO_COL, r, '=IF(%s>0,%d,"")' % (pick, i + 1), "label")
-            put(lay.LABEL_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.NAME_COL), pick), "label")
+            put(lay.NO_COL, r, '=IF(%s>0,%d,"")' % (pick, i + 1), "listitem")
+            put(lay.LABEL_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.NAME_COL), pick), "listitem")
             put(lay.CLAUSE_COL, r, '=IF(%s>0,HYPERLINK(INDEX(%s,%s),INDEX(%s,%s)),"")'
-                % (pick, col(lay.LINK_COL), pick, col(lay.WHERE_COL), pick), "label")
+                % (pick, col(lay.LINK_COL), pick, col(lay.WHERE_COL), pick), "listitem")
             put(lay.VERDICT_COL, r, '=IF(%s>0,CHOOSE(INDEX(%s,%s),"%s","%s","%s"),"")'
                 % (pick, col(lay.STATE_COL), pick, FIELD_STATE_TEXT[FIELD_INVALID], FIELD_STATE_TEXT[FIELD_MISSING],
-                   FIELD_STATE_TEXT[FIELD_NORMALISED]), "label")
-            put(lay.FACTS_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.HINT_COL), pick), "label")
+                   FIELD_STATE_TEXT[FIELD_NORMALISED]), "listitem")
+            put(lay.FACTS_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.HINT_COL), pick), "listitem")
             ws.merge_cells("%s%d:%s%d" % (lay.FACTS_COL, r, lay.DETAIL_COL, r))
 
     def info_rows(self, states):

@@ -31,6 +31,7 @@ ROLES = {
     "input": dict(font=Font(name=BODY_FONT, size=10.5), alignment=WRAP, border=BOX),
     "longinput": dict(font=Font(name=BODY_FONT, size=10.5), alignment=TOP, border=BOX),
     "counter": dict(font=Font(name=BODY_FONT, size=9, color="595959"), alignment=CENTER),
+    "listitem": dict(font=Font(name=BODY_FONT, size=10.5), alignment=Alignment(vertical="center"), border=BOX),
     "echo": dict(font=Font(name=BODY_FONT, size=10.5), alignment=WRAP, border=BOX),
     "verdict": dict(font=Font(name=BODY_FONT, size=11, bold=True), alignment=CENTER, border=BOX),
     "guide": dict(font=Font(name=BODY_FONT, size=10.5), alignment=TOP),
