@@ -1,7 +1,7 @@
 """Read + validate time per filled workbook: the reading engines `sjtx-xl check` could use, and
 our reader on the forms clients really send.
 
-    python bench/read_bench.py [-n 1000] [--lo 200] [--rounds 5] [--seed 1] [--no-openpyxl]
+    python bench/read_bench.py [-n 1000] [--lo 200] [--rounds 5] [--seed 1] [--no-openpyxl] [--no-engines]
 
 Generates N filled workbooks (enterprise and platform, some with spoiled values) written by
 `fill`, then two client-saved variants of them:
@@ -220,6 +220,7 @@ def main(argv=None):
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-openpyxl", action="store_true", help="leave out the (slow) openpyxl baseline")
+    ap.add_argument("--no-engines", action="store_true", help="part 1 only")
     args = ap.parse_args(argv)
     folder = tempfile.mkdtemp(prefix="sjtx-bench-")
     try:
@@ -254,6 +255,8 @@ def main(argv=None):
         print("every set reads the same values (to 9 digits: LibreOffice saves 15) and verdicts: %s"
               % ("yes" if all(x == same[0] for x in same) else "NO"))
 
+        if args.no_engines:
+            return 0
         print("\nPart 2: reading engines, read + the same validation")
         engines = [("chosen (zip-level reader, check_file)", check_file), ("python-calamine + defined names", by_calamine)]
         if not args.no_openpyxl:

@@ -52,3 +52,8 @@ End Sub
 Public Sub SJTX_CheckFile()
     RunPython "import sjtx_xl.xl as x; x.check_file()"
 End Sub
+
+' Button "submission package": build the package of the decided summary.
+Public Sub SJTX_SubmitPackage()
+    RunPython "import sjtx_xl.xl as x; x.submit_package()"
+End Sub

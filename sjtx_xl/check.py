@@ -135,6 +135,8 @@ def check_file(path, official=None):
         rep.status, rep.reason = "skipped", why
         return rep
     try:
+        if p.is_symlink() and not p.exists():
+            raise FileProblem("not-a-workbook", "：这是一个链接，它指向的文件不存在")
         st = p.stat()
         rep.size, rep.mtime = st.st_size, st.st_mtime
         if not p.is_file():

@@ -17,6 +17,7 @@ MAX_SHEET_NAME_CHARS = 31
 MAX_DEFINED_NAME_CHARS = 255
 MAX_CELL_CHARS = 32767
 MAX_FORMULA_TEXT_CHARS = 8192    # a cell formula
+MAX_FORMULA_STRING_CHARS = 255   # one "string" constant inside a formula
 MAX_ROW_HEIGHT_PT = 409          # a row's height in points
 MAX_ROWS = 1048576
 MAX_COLS = 16384

@@ -33,7 +33,7 @@ from .summary import decisions as decision_sheet
 from .summary.edits import find_edits
 from .summary.annex4 import MAX_PLATFORMS, warning_text
 from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIPPED, assign_city, mtime_text,
-                            sort_key)
+                            share_strings, sort_key)
 
 from .vocab import READ_STATUSES
 
@@ -207,8 +207,9 @@ def _read_all(paths, root, official, workers, progress, spill_folder):
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), _init_worker, (str(root), official, spill_folder))
     done = False
     try:
+        texts = {}
         for i, rec in pool.map(_work, enumerate(map(str, paths[1:]), 1), chunksize=chunk):
-            out[i] = rec
+            out[i] = share_strings(rec, texts)
             progress.update()
         done = True
     finally:

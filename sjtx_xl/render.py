@@ -19,6 +19,7 @@ FILE_REPORT_HEADERS = ("序号", "文件", "企业名称", "统一社会信用�
 SUMMARY_HEADERS = ("项目", "数量")
 CHECK_HEADERS = ("序号", "文件", "结果", "严重程度", "工作表", "单元格", "项目", "填写值", "问题", "修改建议")
 TEMPLATE_HEADERS = ("序号", "文件", "企业名称", "统一社会信用代码", "批次", "说明")
+SUBMIT_HEADERS = ("序号", "类别", "名称", "所在市（州）", "推荐决定", "推荐排序", "说明")
 MISSING_HEADERS = ("序号", "企业名称", "统一社会信用代码", "批次", "名单位置", "说明")
 
 
@@ -157,6 +158,27 @@ def submit_lines(r):
     return lines
 
 
+def submit_tables(r):
+    """(结果_文件, 结果_汇总) of a submission package: the recommended rows in rank order, then the others."""
+    rows = []
+    for kind_rows in (r.enterprises, r.platforms):
+        for i, e in enumerate(kind_rows, 1):
+            rows.append((len(rows) + 1, KIND_TEXT[e.kind], e.name, e.city, e.decision.decision, i,
+                         e.decision.opinion or ""))
+    for e, d, verdict, reason in r.not_recommended:
+        rows.append((len(rows) + 1, KIND_TEXT[e.kind], e.name, e.city, d.decision or "未作决定", None, reason))
+    return Table(SUBMIT_HEADERS, rows), Table(SUMMARY_HEADERS, [("", line) for line in submit_lines(r)]
+                                                + [("文件", f) for f in r.files])
+
+
+def submit_status(r):
+    """The workbook's one-line status after building the package."""
+    pdf = "PDF：%s" % r.pdf_note if r.pdf_note else "已生成PDF"
+    warn = "；有%d条提示，请在“结果_汇总”中查看" % len(r.warnings) if r.warnings else ""
+    return "✔ 上报材料已生成（%s）：推荐企业%d家、平台%d个；%s%s" % (
+        now(), len(r.enterprises), len(r.platforms), pdf, warn) + "。文件夹：%s" % r.output
+
+
 def submit_text(r):
     return "\n".join(submit_lines(r) + ["文件：%s" % f for f in r.files])
 
@@ -224,6 +246,7 @@ def merge_tables(r):
                ("其中重复", c["duplicates"]), ("汇总企业（家）", c["enterprises"]), ("汇总平台（个）", c["platforms"]),
                ("有错误的文件", c["files_with_errors"]), ("重复处理规则", r.model.keep_rule)]
     summary += [("提示", n) for n in r.model.notices]
+    summary += [("推荐决定", line.strip()) for line in decisions_lines(r.decisions)]
     if r.missing is not None:
         summary += missing_summary(r.missing)
     summary.append(("汇总表", r.output))

@@ -30,12 +30,12 @@ import io
 import os
 import site
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 import xlsxwriter
 
+from .fsutil import atomic_write_bytes
 from .render import FILE_REPORT_HEADERS, SUMMARY_HEADERS  # noqa: F401  (the result sheets' headers)
 from .vba.project import (
     VBAModule,
@@ -76,6 +76,7 @@ BUTTONS = (
     ("合并汇总", "SJTX_MergeFolder"),
     ("生成模板", "SJTX_BuildTemplates"),
     ("校验文件", "SJTX_CheckFile"),
+    ("生成上报材料", "SJTX_SubmitPackage"),
 )
 
 # Named cells on the control sheet: name -> (row, label, initial value).
@@ -93,8 +94,9 @@ USAGE = (
     "2. 点击“合并汇总”，校验并合并该文件夹中的全部填报表；逐个文件的结果见“结果_文件”，统计见“结果_汇总”。",
     "3. “输出文件”为汇总表保存位置，留空时使用默认位置；“企业名单”可填写名单文件路径，用于核对是否漏报。",
     "4. 点击“生成模板”生成空白填报模板；点击“校验文件”校验单个填报表。",
-    "5. 首次使用前，请在命令行运行 sjtx-xl install-workbook，生成指向本机 Python 的工作簿副本并使用该副本。",
-    "6. 打开工作簿时请选择“启用宏”/“启用内容”，否则按钮无效。",
+    "5. 在汇总表“推荐决定”中选择推荐/不推荐/待定并填写推荐排序和意见、保存后，点击“生成上报材料”：在汇总表旁生成“上报材料”文件夹（附件3、附件4及PDF，每家企业的附件5和附件6，推荐请示草稿，未推荐名单）。再次“合并汇总”时已填写的决定会保留。",
+    "6. 首次使用前，请在命令行运行 sjtx-xl install-workbook，生成指向本机 Python 的工作簿副本并使用该副本。",
+    "7. 打开工作簿时请选择“启用宏”/“启用内容”，否则按钮无效。",
 )
 
 
@@ -269,28 +271,6 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def build_workbook(
     path: PathLike,
     bas_dir: Optional[PathLike] = None,
@@ -309,7 +289,7 @@ def build_workbook(
     if target.suffix.lower() != ".xlsm":
         raise ValueError(f"host workbook must be a .xlsm file, got {target.name}")
     data = workbook_bytes(vba_modules(bas_dir), interpreter=interpreter, pythonpath=pythonpath)
-    _atomic_write(target, data)
+    atomic_write_bytes(target, data)  # one atomic writer: a workbook open in Excel gets the Chinese message
     return target
 
 

@@ -13,6 +13,9 @@ Macros (called by the buttons through ``RunPython "import sjtx_xl.xl as x; x.<ma
     build_templates()  blank templates into the folder ``out_path``; with ``enterprise_list``
                        also one pre-filled enterprise template per listed enterprise
     check_file()       check the file (or every file of the folder) named in ``src_folder``
+    submit_package()   the submission package of the summary (``out_path``, else the merge default
+                       in ``src_folder``): ``sjtx-xl submit``; where LibreOffice is missing and
+                       Excel runs here, the PDFs are made by Excel (``Book.to_pdf``)
     find_missing()     the enterprises of ``enterprise_list`` with no form in ``src_folder`` (未报送;
                        no button yet: 合并汇总 with a list reports them too; run it from VBA with
                        ``RunPython "import sjtx_xl.xl as x; x.find_missing()"``)
@@ -249,6 +252,44 @@ def merge_folder(book):
                        enterprise_list=_path_param(book, ENTERPRISE_LIST), require_files=True)
     _write_tables(book, render.merge_tables(result))
     return render.merge_status(result, opened=_open_in_excel(result.output))
+
+
+@_macro("生成上报材料")
+def submit_package(book):
+    """`sjtx-xl submit SUMMARY`: the summary is 输出文件, or 汇总.xlsx in 源文件夹 (merge's default)."""
+    summary = _summary_target(book)
+    if summary is None:
+        from .merge import DEFAULT_NAME               # late: the summary writers; a UDF call must start fast
+        summary = _source(book, "各企业、平台填报表") / DEFAULT_NAME
+    if not summary.is_file():
+        raise UsageError("找不到汇总表 %s：请先点击“合并汇总”，并在汇总表“推荐决定”中作出决定" % summary)
+    result = app.submit(summary)
+    if result.pdf_note and _desktop_excel():
+        _excel_pdfs(result)
+    _write_tables(book, render.submit_tables(result))
+    return render.submit_status(result)
+
+
+def _excel_pdfs(result):
+    """PDFs of the package's sheets through Excel (xlwings Book.to_pdf), where LibreOffice is missing."""
+    made = 0
+    for rel in result.files:
+        if not rel.endswith(".xlsx") or rel.endswith("未推荐名单.xlsx"):
+            continue
+        src = result.output / rel
+        try:
+            book = xw.Book(str(src))
+            try:
+                book.to_pdf(str(src.with_suffix(".pdf")))
+            finally:
+                book.close()
+            result.pdfs[rel] = rel[:-5] + ".pdf"
+            made += 1
+        except Exception as e:                  # Excel or its PDF add-in missing: the .xlsx stay
+            result.pdfs[rel] = "Excel 未能生成PDF（%s）" % describe_error(e)
+    if made:
+        result.pdf_note = None
+        result.files = sorted(set(result.files) | {v for v in result.pdfs.values() if v.endswith(".pdf")})
 
 
 @_macro("生成模板")

@@ -14,6 +14,7 @@ other way marks itself with ``@pytest.mark.lo``.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -27,7 +28,7 @@ import lo  # noqa: E402  (tests/lo.py, importable from every test module)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that needs the ``calc`` fixture as ``lo``."""
+    """Mark every test that needs a LibreOffice fixture (``calc``, ``calc_zh``, ``calc_in``) as ``lo``."""
     for item in items:
         if {"calc", "calc_zh", "calc_in"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lo)
@@ -35,12 +36,25 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _soffice_only_in_the_lo_tier(request, monkeypatch):
-    """Keep the tiers honest: a test without the ``lo`` marker that starts soffice fails at once."""
-    if request.node.get_closest_marker("lo") is None:
-        def refuse(office):
-            pytest.fail(f"{request.node.nodeid} starts LibreOffice but is not marked lo: use the calc "
-                        "fixture or @pytest.mark.lo, so that pytest -m 'not lo' stays fast", pytrace=False)
-        monkeypatch.setattr(lo._Office, "start", refuse)
+    """Keep the tiers honest: a test without the ``lo`` marker that starts soffice, through
+    tests/lo.py or as a subprocess (``soffice --convert-to`` ...), fails at once."""
+    if request.node.get_closest_marker("lo") is not None:
+        return
+
+    def refuse(*_args):
+        pytest.fail(f"{request.node.nodeid} starts LibreOffice but is not marked lo: use the calc "
+                    "fixture or @pytest.mark.lo, so that pytest -m 'not lo' stays fast", pytrace=False)
+
+    class NoSoffice(subprocess.Popen):
+        def __init__(self, args, *rest, **kwargs):
+            first = args if isinstance(args, (str, bytes, os.PathLike)) else args[0]
+            name = os.path.basename(os.fsdecode(first)).lower()
+            if name.startswith(("soffice", "libreoffice", "lowriter", "localc")):
+                refuse()
+            super().__init__(args, *rest, **kwargs)
+
+    monkeypatch.setattr(lo._Office, "start", refuse)
+    monkeypatch.setattr(subprocess, "Popen", NoSoffice)
 
 
 def _session_calc(locale):

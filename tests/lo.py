@@ -22,17 +22,31 @@ Typing semantics (``Book.type``)
       format, and a cell formatted as Text (``@``) keeps ``"123"`` as text.
       (Implemented with ``XCell.setFormula`` + ``XNumberFormatter.
       detectNumberFormat``: fast, and it needs no view.)
+    * A string starting with ``=`` would become a formula, so ``type``
+      refuses it unless ``allow_formula=True`` (then it is read as Excel
+      syntax, like ``type_formula``); ``type_text`` stores it verbatim.
+    * ``int``/``float``: ``setValue`` (no number-format change).
+    * ``bool``: typed as ``TRUE``/``FALSE``.  ``date``/``datetime``/``time``:
+      typed in ISO form, so the cell gets a date/time format as in Calc.
+    * ``None``: ``clear``.
+    * Typing into a locked cell of a protected sheet raises
+      ``CellProtectedError`` (a user is refused there); ``force=True`` writes
+      anyway (the UNO API itself ignores protection).
+    * Data validation never blocks typing here; ask ``is_valid`` whether Calc
+      accepts the content (a "Stop" alert would have refused exactly those).
 
 Typing through Calc's own input path (``Book.enter``)
-    Selects the cell in the document's (hidden) view and dispatches
-    ``.uno:EnterString``, exactly what the input line does when a person
-    presses Enter: Calc's parser, its automatic number formats ("85%" in a
-    General cell -> 0.85 with a percent format; in a cell already formatted
-    as a percentage, "85" stays 85 and shows as 8500.00%).  This path once
-    crashed soffice 7.4 while detective circles were on the sheet, so
-    ``enter`` removes them first (``clearArrows``).  A "Stop" validation
-    alert does not refuse the entry: it is switched off while typing (headless,
-    its asynchronous dialog aborted soffice 7.4 from a timer); ask ``is_valid``.
+    Goes to the cell in the document's (hidden) view as the Name Box does
+    (``.uno:GoToCell``) and dispatches ``.uno:EnterString``, exactly what the
+    input line does when a person presses Enter: Calc's parser, its automatic
+    number formats ("85%" in a General cell -> 0.85 with a percent format;
+    in a cell already formatted as a percentage, "85" stays 85 and shows as
+    8500.00%).  Detective
+    circles are removed first (``clearArrows``: with them on the sheet this
+    path once crashed soffice 7.4), and the frame's layout manager is dropped
+    (with it, any dispatch aborted soffice 7.4 seconds later).  A "Stop"
+    validation alert does not refuse the entry: alerts and input help are off
+    while typing (headless they would be windows); ask ``is_valid``.
 
 Locale (``Calc(locale=...)``)
     The throw-away profile sets ``ooSetupSystemLocale`` (the locale Calc
@@ -48,18 +62,6 @@ Printing (``Book.export_pdf``, ``pdftotext``, ``Book.needed_heights``)
     so texts can be compared across line breaks.  ``needed_heights`` asks
     Calc's own text layout how tall each wrapped cell must be at its
     (merged) width, to compare with the stored row heights.
-    * A string starting with ``=`` would become a formula, so ``type``
-      refuses it unless ``allow_formula=True`` (then it is read as Excel
-      syntax, like ``type_formula``); ``type_text`` stores it verbatim.
-    * ``int``/``float``: ``setValue`` (no number-format change).
-    * ``bool``: typed as ``TRUE``/``FALSE``.  ``date``/``datetime``/``time``:
-      typed in ISO form, so the cell gets a date/time format as in Calc.
-    * ``None``: ``clear``.
-    * Typing into a locked cell of a protected sheet raises
-      ``CellProtectedError`` (a user is refused there); ``force=True`` writes
-      anyway (the UNO API itself ignores protection).
-    * Data validation never blocks typing here; ask ``is_valid`` whether Calc
-      accepts the content (a "Stop" alert would have refused exactly those).
 
 Validation verdicts (``Book.is_valid`` / ``Book.invalid_cells``)
     ``XSheetAuditing.showInvalid`` draws a detective ellipse on the sheet's
@@ -863,7 +865,7 @@ class Book:
         self._enter(c, text)
 
     def enter(self, *args: Any) -> None:
-        """Type ``text`` through Calc's own input path, as a person does: select the cell and
+        """Type ``text`` through Calc's own input path, as a person does: go to the cell and
         dispatch ``.uno:EnterString`` (see the module docstring).  ``enter(sheet, a1, text)``
         or ``enter(ref, text)``.  Refused on a locked cell of a protected sheet."""
         sname, addr, text = self._where_and_value(args)
@@ -908,8 +910,8 @@ class Book:
         self._idle()
 
     def _idle(self) -> None:
-        """Let soffice finish what the dispatch queued (input handling, repaint) before the next
-        API call touches the cells: without it, a setString right after EnterString crashed 7.4."""
+        """Let soffice finish what the dispatch queued (input handling, recalculation) before the
+        next API call reads or touches the cells."""
         if self._toolkit is None:
             self._toolkit = self._office.smgr.createInstanceWithContext("com.sun.star.awt.Toolkit", self._office.ctx)
         self._toolkit.processEventsToIdle()

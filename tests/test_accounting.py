@@ -56,11 +56,13 @@ def tree(tmp_path):
     (root / "改名文档.xlsx").write_bytes(office_package("word/document.xml", "<w:document/>"))
     (root / "改名演示.xlsx").write_bytes(office_package("ppt/presentation.xml", "<p:presentation/>"))
     (root / "说明.txt").write_text("请于7月26日前报送", encoding="utf-8")
+    os.symlink(tmp_path / "已删除.xlsx", root / "断开的链接.xlsx")       # a link to nothing
     expected = {
         "长春/a.xlsx": ("ok", None), "吉林/b.xlsx": ("ok", None),
         "长春/回到上级": ("skipped", "循环"), "说明.txt": ("skipped", None),
         "表格.ods": ("rejected", "OpenDocument电子表格（.ods）"),
         "改名文档.xlsx": ("rejected", "Word文档"), "改名演示.xlsx": ("rejected", "PowerPoint演示文稿"),
+        "断开的链接.xlsx": ("rejected", "指向的文件不存在"),
     }
     return root, expected
 

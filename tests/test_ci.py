@@ -45,6 +45,10 @@ def test_an_unmarked_test_cannot_start_libreoffice(tmp_path):
     (tmp_path / "test_probe.py").write_text(
         "import pytest\nimport lo\n\n"
         "def test_unmarked():\n    lo._Office('soffice', 1).start()\n\n"
+        "def test_unmarked_subprocess():\n    import subprocess\n"
+        "    subprocess.run(['/usr/bin/soffice', '--headless', '--convert-to', 'xlsx', 'x.ods'])\n\n"
+        "def test_unmarked_other_subprocess():\n    import subprocess, sys\n"
+        "    assert subprocess.run([sys.executable, '-c', 'print(1)'], capture_output=True).stdout == b'1\\n'\n\n"
         "@pytest.mark.lo\ndef test_marked(monkeypatch):\n"
         "    monkeypatch.setattr(lo._Office, 'start', lambda self: 'started')  # stands in for soffice\n"
         "    assert lo._Office('soffice', 1).start() == 'started'\n")
@@ -53,4 +57,17 @@ def test_an_unmarked_test_cannot_start_libreoffice(tmp_path):
                          cwd=str(tmp_path), capture_output=True, text=True)
     assert run.returncode == 1, run.stdout
     assert "test_unmarked starts LibreOffice but is not marked lo" in run.stdout
-    assert "1 failed, 1 passed" in run.stdout
+    assert "test_unmarked_subprocess starts LibreOffice but is not marked lo" in run.stdout
+    assert "2 failed, 2 passed" in run.stdout
+
+
+def test_no_test_measures_time():
+    """Timings belong in bench/, never in an assertion: no test reads a stopwatch (deadlines that
+    wait for a process, with time.monotonic, are fine)."""
+    stopwatch = re.compile(r"\b(perf_counter|process_time|thread_time|timeit)\b|\btime\.time\(")
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if stopwatch.search(line.split("#")[0]) and "stopwatch = re.compile" not in line:
+                found.append(f"{path.name}:{n}: {line.strip()}")
+    assert not found, "move timings to bench/:\n" + "\n".join(found)

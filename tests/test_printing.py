@@ -116,3 +116,14 @@ def test_long_texts_reach_the_appendix_by_classic_formulas(built):
     assert starts == list(range(1, 1 + step * len(starts), step))            # consecutive slices
     capacity = sum(fl.max_len / (1 + len(fl.total_with)) for fl in continued)
     assert step * len(starts) >= capacity                                     # every maximal text fits
+
+
+def test_a_label_too_long_for_a_formula_string_does_not_compile(built):
+    kind, form, wb = built
+    fl = next(f for f in form.fields if f.type in printing.TEXT_TYPES and not f.aid)
+    r, c = printing._rc(fl.cell)
+    texts = tuple(dataclasses.replace(t, text="长" * 256) if t.sheet == fl.sheet and printing._rc(t.cell) == (r, c - 1)
+                  else t for t in form.texts)
+    bad = dataclasses.replace(form, texts=texts)
+    with pytest.raises(SpecError, match="255"):
+        printing.Printing(bad, {s.key: wb[s.title] for s in form.sheets}).mark_labels()

@@ -8,6 +8,7 @@ writers produce, and must decline every form it does not handle.
 import contextlib
 import io
 import random
+import re
 import zipfile
 
 import pytest
@@ -477,13 +478,7 @@ def test_attribute_unescape_matches_saxutils():
 ROOT = b'<worksheet xmlns="%s" xmlns:x14ac="urn:x14ac">' % MAIN.encode()
 
 
-def expat_accepts(doc):
-    from xml.parsers import expat
-    try:
-        expat.ParserCreate(None, "}").Parse(doc, True)
-    except expat.ExpatError:
-        return False
-    return True
+expat_accepts = scan._expat_accepts          # expat, created as ElementTree creates it
 
 
 def fragments(data):
@@ -559,3 +554,16 @@ def test_an_item_hidden_in_markup_does_not_shift_the_strings(hidden):
              else b"<si><t>a</t>" + hidden + b"</si>", b"<si><t>z</t></si>"]
     got, _ = assert_same(sst_book(items, n=3))
     assert got["S"]["C1"].value == "z"
+
+
+def test_window_settings_do_not_defeat_the_workbook_cache():
+    """Two saves that differ only in window settings and calculation properties share one parse."""
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+
+    def viewed(tab):
+        return rewrite_part(good, "xl/workbook.xml", lambda b: re.sub(
+            rb"(<sheets>)", b'<bookViews><workbookView activeTab="%d" windowWidth="%d"/></bookViews>\\1' % (tab, 9000 + tab),
+            re.sub(rb"<bookViews>.*?</bookViews>", b"", b, flags=re.S), count=1))
+    a, b = Xlsx(viewed(1)), Xlsx(viewed(2))
+    assert a.names is b.names and a.names == Xlsx(good).names
+    assert a.sheet_list == Xlsx(good).sheet_list

@@ -139,3 +139,14 @@ def test_label_fallback_never_reads_the_self_check_sheet(tmp_path):
     for fid in ("uscc", "size", "name"):
         assert r.values[fid] == values[fid], fid
         assert r.where[fid][0] == lay.sheet_title["a5"], fid
+
+
+def test_fill_and_the_reader_agree_on_every_character():
+    """One cell writer (ooxml.cell_xml): control characters and a literal _xHHHH_ survive fill -> read."""
+    text = "甲\x01乙_x0041_丙\t丁\r\n=SUM(1)"
+    values = samples.complete("enterprise", 7)
+    values["niche"] = text
+    data = filled("enterprise", values)
+    f, title = _cell("enterprise", "niche")
+    c = Xlsx(data).cell(title, f.cell)
+    assert c.kind == "s" and c.value == text and c.formula is None

@@ -215,3 +215,61 @@ def test_pdfs_print_every_character(tmp_path):
     for fid in ("profile_management", "profile_products", "profile_innovation", "uscc"):
         assert _squash(str(e.values[fid])) in first, fid
     _no_local_paths(r.output, src, tmp_path, r.output)
+
+
+def test_workbook_button_builds_the_package_and_uses_excel_for_pdfs_without_libreoffice(tmp_path, monkeypatch):
+    """The button runs the same use case; without LibreOffice, Excel (Book.to_pdf) makes the PDFs."""
+    import xlwings as xw
+
+    from sjtx_xl import render, xl
+    from sjtx_xl.submit import pdf as pdf_mod
+    from test_xl import FakeBook
+    src = tmp_path / "报送"
+    demo.generate(src, seed=2, n_enterprises=3, n_platforms=1, mistake_share=0, extras=False)
+    merge(src, output=src / "汇总.xlsx", recursive=True)
+    book = FakeBook(src_folder=str(src))
+    made = []
+
+    class ExcelBook:
+        def __init__(self, path):
+            self.path = path
+
+        caller = staticmethod(lambda: book)
+
+        def to_pdf(self, path):
+            made.append(Path(path).name)
+            Path(path).write_bytes(b"%PDF-1.4 fake")
+
+        def close(self):
+            pass
+    monkeypatch.setattr(xw, "Book", ExcelBook)
+    monkeypatch.setattr(xl, "_desktop_excel", lambda: True)
+    monkeypatch.setattr(pdf_mod, "soffice", lambda: None)
+    message = xl.submit_package()
+    assert message.startswith("✔ 上报材料已生成") and "已生成PDF" in message, message
+    out = src / "上报材料"
+    assert (out / ANNEX3_FILE).is_file() and (out / ANNEX3_FILE.replace(".xlsx", ".pdf")).is_file()
+    assert len(made) == 2 + len(list((out / FORMS_DIR).glob("*.xlsx")))
+    rows = book.rows("结果_文件")
+    assert tuple(rows[0]) == render.SUBMIT_HEADERS
+    cli_result = json.loads(_cli_json(src / "汇总.xlsx", tmp_path / "cli"))
+    names = [r[2] for r in rows[1:] if r[5] is not None]
+    assert names == [x["name"] for x in cli_result["enterprises"] + cli_result["platforms"]]
+
+
+def _cli_json(summary, out):
+    import contextlib
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cli.main(["submit", str(summary), "-o", str(out), "--no-pdf", "--json"]) == 0
+    return buf.getvalue()
+
+
+def test_without_libreoffice_it_says_so_and_still_writes_the_xlsx(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    demo.generate(src, seed=2, n_enterprises=2, n_platforms=0, mistake_share=0, extras=False)
+    merge(src, output=tmp_path / "s.xlsx", recursive=True)
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    r = build(tmp_path / "s.xlsx", tmp_path / "pkg")
+    assert "LibreOffice" in r.pdf_note and not r.pdfs
+    assert (r.output / ANNEX3_FILE).is_file() and not list(r.output.rglob("*.pdf"))

@@ -9,7 +9,7 @@ import pytest
 from sjtx_xl import demo, reference, spec
 from sjtx_xl.rules import MET, NOT_MET, VERDICT_TEXT, overall
 from sjtx_xl.summary import Entry, FileRecord, SummaryModel, annex3, annex4, annex5, annex6, data, eligibility, \
-    sheet_names, stats, validation, write_summary
+    sheet_names, sources, stats, validation, write_summary
 from sjtx_xl.summary.common import display_width, row_height
 from sjtx_xl.summary.model import assign_city, city_from_parts, sort_key
 
@@ -493,3 +493,37 @@ def test_rows_and_long_texts_parked_on_disk_write_the_same_summary(tmp_path):
     del store, values, model
     gc.collect()
     assert not os.path.exists(folder)                     # gone with the last row that needed it
+
+
+def test_wide_sheets_print_with_names_on_every_page(written):
+    """Issue 10 item 7: 序号 and the name repeat on every printed page, pages numbered per sheet,
+    long texts wrap, and titles span only the first page's columns (never cut across two)."""
+    from sjtx_xl.summary.common import first_page_columns
+    model, out = written
+    wb = openpyxl.load_workbook(out)
+    expect_cols = {annex5.SHEET: "$A:$C", annex6.SHEET: "$A:$B", eligibility.SHEETS["enterprise"]: "$A:$C",
+                   validation.SHEET: "$A:$B"}
+    for sheet, cols in expect_cols.items():
+        ws = wb[sheet]
+        assert ws.print_title_cols == cols, sheet
+        assert ws.print_title_rows, sheet
+        assert "第 &P 页" in ws.oddFooter.center.text and "&N" not in ws.oddFooter.center.text, sheet
+        assert (ws.page_setup.firstPageNumber or 1) == 1 and ws.page_setup.useFirstPageNumber, sheet   # 1 by default
+    ws = wb[annex5.SHEET]
+    headers = [c.value for c in ws[3]]
+    assert headers[2] == annex5.field_header(spec.form("enterprise").field("name"))
+    title = next(r for r in ws.merged_cells.ranges if r.min_row == 1)
+    widths = [w for _, w in annex5.ID_COLUMNS] + [w for _, _, w in annex5._columns()] + [w for _, w in annex5.TAIL_COLUMNS]
+    assert title.max_col == first_page_columns(widths) < len(headers)
+    longtext = [i for i, f in enumerate(annex5.fields(), 2) if f.type == "longtext"]
+    assert longtext and all(ws.cell(4, i + 1).alignment.wrap_text for i in longtext)
+    assert ws.row_dimensions[4].height and ws.row_dimensions[4].height > 15
+
+
+def test_sources_show_how_each_file_was_read_in_chinese(written):
+    from sjtx_xl.vocab import READ_BY_TEXT
+    model, out = written
+    ws = openpyxl.load_workbook(out)[sources.SHEET]
+    col = [c.value for c in ws[3]].index("读取方式")
+    shown = {r[col] for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert shown == {READ_BY_TEXT["name"]}

@@ -53,10 +53,12 @@ EXPECTED_BUTTONS = {
     "合并汇总": "SJTX_MergeFolder",
     "生成模板": "SJTX_BuildTemplates",
     "校验文件": "SJTX_CheckFile",
+    "生成上报材料": "SJTX_SubmitPackage",
 }
 EXPECTED_RUNPYTHON = {
     "SJTX_MergeFolder": "import sjtx_xl.xl as x; x.merge_folder()",
     "SJTX_BuildTemplates": "import sjtx_xl.xl as x; x.build_templates()",
+    "SJTX_SubmitPackage": "import sjtx_xl.xl as x; x.submit_package()",
     "SJTX_CheckFile": "import sjtx_xl.xl as x; x.check_file()",
 }
 

@@ -333,6 +333,10 @@ def test_button_package_parts_as_excel(ours, excel_buttons):
     _, members = _buttons(ours)
     mine = facts(members)
     assert mine[0] and mine[1]
+    # legacy form-control buttons live in VML alone, as in every Excel-saved button file: no
+    # xl/ctrlProps/ parts and no <controls> element (Excel 2010+ adds those; it reads these as they are)
+    assert not any(n.startswith("xl/ctrlProps/") for n in members)
+    assert all(not any(n.startswith("xl/ctrlProps/") for n in m) for _, _, m in excel_buttons)
     for name, _shapes, excel_members in excel_buttons:
         theirs = facts(excel_members)
         assert mine[0] == theirs[0] and mine[1] == theirs[1], name

@@ -5,16 +5,20 @@
 * `Xlsx(data)` opens an .xlsx/.xlsm package after the zip-bomb guard has looked at the central
   directory (declared sizes and compression ratios, before anything is inflated). It reads
   `<sheetData>` of the sheets it is asked for straight from the XML (the engine was chosen by
-  measurement: bench/read_bench.py), so it sees what a spreadsheet library hides or mangles:
-  whether a cell holds a formula (never trusting its cached result), whether a number was typed as
-  text, and the cell's style (dates). It ignores `<dimension>`, which WPS often writes wrong, and
-  tolerates cells and rows without `r` attributes and namespace prefixes (Strict OOXML too).
-* Speed (bench/merge_bench.py): a sheet in the plain form every known writer uses is not parsed
-  into a tree: its cells are found by byte scans (read/scan.py), and expat, the parser
-  ElementTree uses, checks it unless its bytes show it must be well-formed; any other form is
-  parsed into a tree as before. Both give the same cells and the same problems
-  (tests/test_read_fast.py). Parts that repeat byte for byte across files
-  (workbook, relationships, styles of one template) are parsed once per process (_memo).
+  measurement: bench/read_bench.py; python-calamine would still need this XML for formulas and
+  number formats), so it sees what a spreadsheet library hides or mangles: whether a cell holds a
+  formula (and the result its program cached), whether a number was typed as text, what its
+  number format shows (a date, in the workbook's date system, or a percentage). It ignores
+  `<dimension>`, which WPS often writes wrong, and tolerates cells and rows without `r` attributes
+  and namespace prefixes (Strict OOXML too). Word, PowerPoint and OpenDocument packages are named.
+  tests/test_excel_oracle.py reads 300 workbooks Excel saved, cell by cell, as openpyxl does.
+* Speed (bench/read_bench.py, bench/merge_bench.py): a sheet in the plain form every known writer
+  uses is not parsed into a tree: its cells are found by byte scans (read/scan.py), and expat, the
+  parser ElementTree uses, checks it unless its bytes show it must be well-formed; any other form
+  is parsed into a tree as before. Both give the same cells and the same problems
+  (tests/test_read_fast.py). Shared strings are checked and converted one by one, when a cell asks
+  for them. The workbook part (cut to its sheets, names and date system), relationships and number
+  formats are parsed once per process for all files that share them (_memo), whoever saved them.
 
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
@@ -287,6 +291,27 @@ def _workbook_rels(data, wb_part):
     return targets, rels
 
 
+_WB_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)workbook\b[^>]*>")
+_WB_KEEP = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)(sheets|definedNames|workbookPr)\b[^>]*?(?:/>|>.*?</\1\2>)", re.S)
+
+
+def _workbook_key(data):
+    """The workbook part cut to what the reader takes from it (sheets, defined names, the date
+    system) in its root element, so that files which differ only in window settings, calculation
+    properties or file versions share one parse (_memo); the rest of the part is not read. A
+    truncated part, or anything that could hide markup from these byte scans (a comment, CDATA, a
+    DTD, a processing instruction after the prolog), keeps the whole part."""
+    if b"<!" in data or data.count(b"<?") > 1:
+        return data
+    root = _WB_ROOT.search(data)
+    if root is None or root.group(0).endswith(b"/>"):
+        return data
+    end = b"</" + root.group(1) + b"workbook>"
+    if not data.rstrip(b" \t\r\n").endswith(end):           # truncated: the whole part, to be refused
+        return data
+    return root.group(0) + b"".join(m.group(0) for m in _WB_KEEP.finditer(data, root.end())) + end
+
+
 def _workbook_xml(data):
     """([(sheet title, relationship id, state)], {defined name: (sheet title, A1)}, date1904) of
     workbook.xml; only global single-cell names."""
@@ -367,7 +392,7 @@ class Xlsx:
         if wb_part not in self._members or wb_part in OTHER_PACKAGES:
             raise FileProblem("not-a-workbook", "：" + self._other_package(wb_part))
         targets, self._rels = _memo(_workbook_rels, self.part(ooxml.rels_part(wb_part)), wb_part)
-        sheets, self.names, self.date1904 = _memo(_workbook_xml, self.part(wb_part))
+        sheets, self.names, self.date1904 = _memo(_workbook_xml, _workbook_key(self.part(wb_part)))
         self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}

@@ -161,6 +161,7 @@ _SST_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.[0-9]"(?: encod
                        rb'(?: standalone="(?:yes|no)")? ?\?>)?' + _S + rb"(<sst" + _ANY_ATTRS + rb">)" + _S)
 _SST_EMPTY = re.compile(_SST_HEAD.pattern[:-len(rb"(<sst" + _ANY_ATTRS + rb">)" + _S)]
                         + rb"<sst" + _ANY_ATTRS + rb"/>" + _S)
+_XMLNS = re.compile(rb' xmlns(?::[\w.-]+)?="[^"<]*"')
 _BETWEEN = re.compile(rb"</si>(?!" + _S + rb"(?:<si>|</sst>))")
 MAX_STRINGS = 500000
 _SI_TEXT = re.compile(rb'<t(?: [\w.:-]+="[^"]*")* ?(?:/>|>([^<]*)</t>)')
@@ -237,7 +238,9 @@ def shared_strings(data, convert):
     # per item: so the pieces are exactly the root's <si> children, in order
     if body.count(b"</si><si>") != n - 1 and (body.count(b"</si>") != n or _BETWEEN.search(body)):
         return None
-    return SharedStrings(pieces, convert, head.group(1)), head.group(1)
+    root = head.group(1)
+    scope = b"<sst" + b"".join(_XMLNS.findall(root)) + b">"     # what an item's well-formedness depends on
+    return SharedStrings(pieces, convert, scope), root
 
 
 def _si_text(piece):

@@ -45,7 +45,7 @@ def write_workbook(path, model):
     bodies.append(annex6.write(wb, st, model)[1])
     bodies.append(eligibility.write(wb, st, model, "enterprise")[1])
     bodies.append(eligibility.write(wb, st, model, "platform")[1])
-    decisions.write(wb, st, model)
+    bodies.append(decisions.write(wb, st, model)[1])
     bodies += [b for _, b in validation.write(wb, st, model)]
     stats.write(wb, st, model)
     bodies.append(sources.write(wb, st, model, validation.Linker(model))[1])

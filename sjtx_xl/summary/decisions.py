@@ -14,6 +14,8 @@ from .. import vocab
 from ..decisions import KIND_OF_TEXT, KIND_TEXT, MAX_OPINION, Decision, key, of
 from ..verdicts import deciding_facts
 from .common import page_setup, title_rows
+from .stream import Body, cell
+from .xwinternals import xf_index
 
 SHEET = "推荐决定"
 TITLE = "推荐决定（请在黄色列中选择或填写；重新汇总时按统一社会信用代码保留）"
@@ -37,22 +39,19 @@ def rows(model):
 
 
 def write(wb, st, model):
+    """The sheet's skeleton (XlsxWriter) and its table rows as a streamed Body (stream.py)."""
     ws = wb.add_worksheet(SHEET)
     edit = wb.add_format({"font_name": st.cell.font_name, "border": 1, "bg_color": "#FFF2CC", "text_wrap": True,
                           "valign": "vcenter", "locked": False})
+    edit_ix = xf_index(edit)                               # fixed now, for the streamed rows
     for col, (_, w) in enumerate(COLUMNS):
         ws.set_column(col, col, w)
     head = title_rows(ws, st, TITLE, len(COLUMNS), NOTE)
     ws.set_row(head, 30)
     for col, (h, _) in enumerate(COLUMNS):
         ws.write_string(head, col, h, st.header)
-    row = head
-    counters = {}
-    for e, d, verdict, facts in rows(model):
-        row += 1
-        counters[e.kind] = counters.get(e.kind, 0) + 1
-        _row(ws, st, edit, row, d, counters[e.kind], verdict, facts)
-    last = row
+    table = rows(model)
+    last = row = head + len(table)
     if model.lost_decisions:
         row += 2
         ws.merge_range(row, 0, row, len(COLUMNS) - 1, LOST_TITLE, st.warning)
@@ -76,7 +75,24 @@ def write(wb, st, model):
     ws.freeze_panes(head + 1, 4)
     ws.autofilter(head, 0, max(last, head), len(COLUMNS) - 1)
     page_setup(ws, landscape=True, repeat_rows=(head, head))
-    return ws
+
+    def streamed():
+        counters = {}
+        for e, d, verdict, facts in table:
+            counters[e.kind] = counters.get(e.kind, 0) + 1
+            yield _cells(st.x, edit_ix, d, counters[e.kind], verdict, facts).encode("utf-8"), None, None
+
+    return ws, Body(SHEET, first, len(COLUMNS), len(table), streamed())
+
+
+def _cells(x, edit, d, n, verdict, facts):
+    """A table row as cell XML: the same cells _row writes through XlsxWriter."""
+    out = [cell(0, KIND_TEXT[d.kind], x.text), cell(1, n, x.integer)]
+    out += [cell(c, v, x.cell) for c, v in ((2, d.city), (3, d.name), (4, d.uscc), (5, verdict), (6, facts))]
+    out += [cell(HEAD["推荐决定"], d.decision, edit), cell(HEAD["推荐排序"], d.rank, edit),
+            cell(HEAD["推荐意见"], d.opinion, edit), cell(HEAD["市（州）推荐排序"], d.city_rank, x.cell),
+            cell(HEAD["市（州）推荐意见"], d.city_opinion, x.cell)]
+    return "".join(out)
 
 
 def _row(ws, st, edit, row, d, n, verdict, facts):

@@ -147,6 +147,18 @@ class SummaryModel:
 DUPLICATE_PREFIX = "重复："
 
 
+def share_strings(rec, table):
+    """Make the texts of a file's problems (messages, hints, labels ... repeated across thousands of
+    files) one object each, through `table`: 15,000 error-heavy forms hold 1.4 M problems."""
+    lists = [rec.problems] + [e.problems for e in rec.entries if e.problems is not rec.problems]
+    for problems in lists:
+        for p in problems:
+            for k, v in p.items():
+                if type(v) is str:
+                    p[k] = table.setdefault(v, v)
+    return rec
+
+
 CITY_ORDER = {c: i for i, c in enumerate(spec.common.CITIES)}
 
 

@@ -40,8 +40,12 @@ class Store:
         fh = self._files.get(name)
         if fh is None:
             fh = self._files[name] = open(os.path.join(self.folder, name), "rb")
-        fh.seek(offset)
-        return fh.read(length)
+        return os.pread(fh.fileno(), length, offset) if hasattr(os, "pread") else _seek_read(fh, offset, length)
+
+
+def _seek_read(fh, offset, length):
+    fh.seek(offset)
+    return fh.read(length)
 
 
 def _remove(folder, files):
@@ -89,8 +93,7 @@ class Ref(namedtuple("Ref", "folder name offset length")):
         if store is not None:
             return store.read(self.name, self.offset, self.length)
         with open(os.path.join(self.folder, self.name), "rb") as fh:
-            fh.seek(self.offset)
-            return fh.read(self.length)
+            return _seek_read(fh, self.offset, self.length)
 
 
 class RowsRef(Ref):

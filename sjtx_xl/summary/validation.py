@@ -20,6 +20,7 @@ COLUMNS = (
 COL = {h: i for i, (h, _) in enumerate(COLUMNS)}
 HIDDEN = ("字段", "问题代码")             # internal codes: kept for machines, not shown or printed
 PROBLEM_COLUMNS = ("sheet", "cell", "field", "label", "value", "message", "hint")   # after 问题类型
+WRAPPED = ("message", "hint")             # long: wrapped, so they print in full
 HEAD = 3                                  # the header row
 MAX_ROWS = limits.MAX_ROWS                # a test injects a small one
 
@@ -69,7 +70,7 @@ def render(f, st):
     out = []
     location = None
     same = {}                  # the cells a file's rows share, made once
-    ptext = x.text
+    ptext, wrap = x.text, x.cell
     tail = 8 + len(PROBLEM_COLUMNS)
     for shown, status, reason, kind, name, p in file_rows(f):
         p = p or {}
@@ -85,7 +86,7 @@ def render(f, st):
         cells = [text(1, shown, x.link if not out else ptext), common,
                  text(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else ptext),
                  text(7, problem_title(ptype), ptext)]
-        cells += [text(c, _text(p.get(k)), ptext) for c, k in enumerate(PROBLEM_COLUMNS, 8)]
+        cells += [text(c, _text(p.get(k)), wrap if k in WRAPPED else ptext) for c, k in enumerate(PROBLEM_COLUMNS, 8)]
         cells.append(text(tail, _text(ptype), ptext))
         out.append("".join(cells).encode("utf-8"))
     return out, location

@@ -193,6 +193,9 @@ class Printing:
                     break
             if label is None:
                 raise SpecError("%s: a continued text field needs a label to its left to say %s" % (fl.id, MARK))
+            if len(label.text) > limits.MAX_FORMULA_STRING_CHARS:
+                raise SpecError("%s!%s: a label of more than %d characters cannot be a formula's text"
+                                % (fl.sheet, label.cell, limits.MAX_FORMULA_STRING_CHARS))
             text = label.text.replace('"', '""')
             ws = self.ws[fl.sheet]
             ws[label.cell] = '="%s"&IF(%s,"%s","")' % (text, self.overflow_formula(fl), MARK)
@@ -211,6 +214,7 @@ class Printing:
         styles.apply(ws["A1"], "title")
         ws.row_dimensions[1].height = 36
         ws["A2"] = ("表中标有“%s”的项目，因篇幅较长在表内无法完整打印，其全文按填写顺序依次列于本页（自动生成，请勿在此填写）。"
+                    "Excel和WPS只打印有内容的部分；LibreOffice会连同后面的空白页一起打印，可在打印对话框中只选有内容的页。"
                     % MARK)
         styles.apply(ws["A2"], "note")
         size = float(styles.ROLES["longinput"]["font"].sz)
