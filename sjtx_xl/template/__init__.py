@@ -10,11 +10,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from .. import __version__, spec, vocab
+from .. import __version__, limits, spec, vocab
 from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
                      NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
-                     field_state_excel, overall_excel, overall_verdict_excel, SizeMatches, size_rows, verdict_excel)
+                     field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
+                     verdict_excel)
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -289,11 +290,13 @@ class _Compiler:
             fl = self.form.field(fid)
             value = max(self.form.lists[fl.choices], key=len) if fl.choices else "X" * min(fl.max_len or 18, 24)
             widest.append("%s %s%s ≥ 100%s，之和 99999 ≥ 9" % (info[fid][0], value, info[fid][1], info[fid][1]))
-        text = "；".join(widest) or "按划型标准测算为（无法按2位行业代码判定），填报为（未填）"
+        text = "；".join(widest)
         if isinstance(c.rule, SizeMatches):
             text = "按划型标准测算为（无法按2位行业代码判定），填报为（未填）"
+        elif isinstance(c.rule, NothingMissing):
+            text = "未填999项，见下方清单"
         widths = [w for col, w in self.form.sheet("self").widths if col == self.lay.FACTS_COL]
-        return max(32, printing.height_pt(printing.wrapped_lines(text, widths, 10.5), 10.5))
+        return min(limits.MAX_ROW_HEIGHT_PT, max(32, printing.height_pt(printing.wrapped_lines(text, widths, 10.5), 10.5)))
 
     def field_table(self, ws, put):
         """One hidden row per field (normalised value, state, running count, label, place, link) and,
