@@ -23,6 +23,17 @@ def _counts(enterprises, platforms):
     return out
 
 
+def _table(doc, header, rows):
+    t = doc.add_table(rows=1, cols=len(header))
+    t.style = "Table Grid"
+    for cell, h in zip(t.rows[0].cells, header):
+        cell.text = h
+    for values in rows:
+        for cell, v in zip(t.add_row().cells, values):
+            cell.text = v
+    return t
+
+
 def write_letter(path, enterprises, platforms, sender="（工信部门）　　　　（财政部门）"):
     """enterprises, platforms: the recommended Entry rows in rank order."""
     from docx import Document                    # lazy: python-docx loads lxml
@@ -55,31 +66,14 @@ def write_letter(path, enterprises, platforms, sender="（工信部门）　　�
          "中小企业公共服务示范平台%d个，推荐情况如下。" % (NOTICE_TITLE, spec.common.NOTICE, n_e, n_p))
     para("　　一、各市（州）推荐数量", bold=True)
     counts = _counts(enterprises, platforms)
-    t = doc.add_table(rows=1, cols=3)
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, ("市（州）", "重点“小巨人”企业（家）", "公共服务示范平台（个）")):
-        cell.text = h
-    for city, ne, np_ in counts + [("合计", n_e, n_p)]:
-        row = t.add_row().cells
-        row[0].text, row[1].text, row[2].text = city, str(ne), str(np_)
+    _table(doc, ("市（州）", "重点“小巨人”企业（家）", "公共服务示范平台（个）"),
+           [(city, str(ne), str(np_)) for city, ne, np_ in counts + [("合计", n_e, n_p)]])
     para("　　二、推荐的重点“小巨人”企业（按推荐排序）", bold=True)
-    t = doc.add_table(rows=1, cols=4)
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, ("序号", "企业名称", "所在市（州）", "批次")):
-        cell.text = h
-    for i, e in enumerate(enterprises, 1):
-        row = t.add_row().cells
-        row[0].text, row[1].text, row[2].text = str(i), e.name, e.city
-        row[3].text = str(e.values.get("batch") or "")
+    _table(doc, ("序号", "企业名称", "所在市（州）", "批次"),
+           [(str(i), e.name, e.city, str(e.values.get("batch") or "")) for i, e in enumerate(enterprises, 1)])
     para("　　三、推荐的中小企业公共服务示范平台（按推荐排序）", bold=True)
-    t = doc.add_table(rows=1, cols=4)
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, ("序号", "平台机构名称", "所在市（州）", "认定文号")):
-        cell.text = h
-    for i, e in enumerate(platforms, 1):
-        row = t.add_row().cells
-        row[0].text, row[1].text, row[2].text = str(i), e.name, e.city
-        row[3].text = str(e.values.get("cert_doc_no") or "")
+    _table(doc, ("序号", "平台机构名称", "所在市（州）", "认定文号"),
+           [(str(i), e.name, e.city, str(e.values.get("cert_doc_no") or "")) for i, e in enumerate(platforms, 1)])
     para("　　附件：1.吉林省第二批重点“小巨人”企业名单汇总表（附件3）")
     para("　　　　　2.吉林省第二批支持国家（或省级）中小企业公共服务示范平台名单汇总表（附件4）")
     para("　　　　　3.各推荐企业基本情况表和目标表（附件5、附件6，每家企业单独装订）")
