@@ -29,7 +29,8 @@ from .read import bylabel
 from .read.normalise import fmt, normalise
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
-from .rules import NOT_MET, PENDING, UNDETERMINED, check_field, is_blank, overall
+from .rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_OK, NOT_MET, PENDING, UNDETERMINED,
+                    check_field, is_blank, overall)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
                   ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
@@ -56,6 +57,7 @@ class FileReport:
     overall: Optional[float] = None
     read_by: Optional[str] = None       # 'name' (defined names) or 'label' (fallback)
     formulas: set = dc_field(default_factory=set)     # field ids whose cell holds a formula
+    states: dict = dc_field(default_factory=dict)     # field id -> rules.FIELD_* (the 自检's S_<id>)
     sha256: Optional[str] = None
     mtime: Optional[float] = None
     saved: Optional[float] = None       # the workbook's own last-saved time (docProps), survives copying
@@ -204,7 +206,9 @@ def _check_bytes(rep, data, official):
     version = meta.get("template_version")
     rep.template_version = version if isinstance(version, int) else None
     current = spec.template_version(kind)
-    if not isinstance(version, int) or version < current:
+    if isinstance(version, int) and version == current - 1:   # the previous template: read, with a warning
+        rep.problems.append(problem("previous-template-version", value=str(version), detail=str(current)))
+    elif not isinstance(version, int) or version < current:
         rep.problems.append(problem("old-template-version", value=fmt(version) or "无版本号",
                                     detail=str(current)))
     elif version > current:
@@ -212,7 +216,7 @@ def _check_bytes(rep, data, official):
                           % (version, current))
     elif meta.get("spec_hash") and meta.get("spec_hash") != _spec_hash(kind):
         rep.problems.append(problem("template-changed", value=meta.get("spec_hash"), detail=_spec_hash(kind)))
-    _read_by_names(rep, book, kind)
+    _read_by_names(rep, book, kind, version if isinstance(version, int) else current)
     _validate(rep, kind, official)
 
 
@@ -226,11 +230,14 @@ def _spec_hash(kind):
     return spec.spec_hash(kind)
 
 
-def _read_by_names(rep, book, kind):
+def _read_by_names(rep, book, kind, version):
     form, lay = spec.form(kind), spec.layout(kind)
     missing = []
     cells = {}
     for f in form.fields:
+        if f.since > max(version, 1):  # not on that template: the value its forms meant (spec Field.legacy)
+            rep.raw[f.id] = f.legacy
+            continue
         where = book.name_ref(f.name)
         if where is None or not book.has_sheet(where[0]):
             missing.append(f.label)
@@ -375,18 +382,31 @@ def _validate(rep, kind, official, located=None):
         rep.problems = [p for p in rep.problems if p.type != "field-not-found"]
         rep.where.clear()
         raise FileProblem("empty")
+    normalised = {p.field for p in rep.problems if p.type == "normalised"}
     for f in form.fields:
         if f.id in formulas or (located is not None and f.id not in located):
+            rep.states[f.id] = FIELD_INVALID if f.id in formulas else FIELD_OK
             continue
-        for pr in check_field(f, rep.values.get(f.id), form.lists, rep.values):
+        found = check_field(f, rep.values.get(f.id), form.lists, rep.values)
+        for pr in found:
             if pr.type == "not-in-list" and f.choices == "platforms":
                 hit = reference.suggest_platform(str(rep.values.get(f.id)))
                 pr = problem("platform-not-in-list", value=rep.values.get(f.id),
                              detail="；您是否要填“%s”？" % hit if hit else "")
             rep.problems.append(_locate(pr, rep, f))
+        rep.states[f.id] = _state(f, rep, found, normalised)
     _conditions(rep, form, kind)
     if official is not None and kind == "enterprise":
         _official(rep, form, official)
+
+
+def _state(f, rep, found, normalised):
+    """Twin of rules.field_state_excel: what the 自检 shows for the field."""
+    if is_blank(rep.values.get(f.id)):
+        return FIELD_MISSING if any(p.type == "required-missing" for p in found) else FIELD_OK
+    if any(p.severity == ERROR for p in found):
+        return FIELD_INVALID
+    return FIELD_NORMALISED if f.id in normalised else FIELD_OK
 
 
 def _looks_like_formula(raw):

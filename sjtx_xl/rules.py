@@ -23,7 +23,6 @@ from .uscc import WEIGHTS as USCC_WEIGHTS
 MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
 
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
-LATIN = "abcdefghijklmnopqrstuvwxyz"
 PRODUCT_SEPARATORS = ",，;；/／ 　"   # anything but 、 between products (六(一)2)
 
 
@@ -85,6 +84,14 @@ class FieldRule:
         """Short Chinese statement of what is accepted (used in prompts and the dictionary)."""
         return self.kind_text
 
+    def normal_formula(self, f, ref, names):
+        """Excel twin of read/normalise.py for this type: the value `check` would read, "" when blank.
+        Only the normalisations the 自检 models (tests/test_check_lo.py proves them equal)."""
+        return 'IF(LEN(TRIM(ASC(%s)))=0,"",%s)' % (ref, self.normal_body(f, ref, names))
+
+    def normal_body(self, f, ref, names):
+        return ref
+
 
 class TextRule(FieldRule):
     def validation(self, f, ref, names):
@@ -133,6 +140,9 @@ class NumberRule(FieldRule):
         hi = self.hi if f.max is None else f.max
         return lo, hi
 
+    def normal_body(self, f, ref, names):
+        return _number_normal(f, ref, number_unit(f))
+
     def validation(self, f, ref, names):
         lo, hi = self.bounds(f)
         t = "whole" if self.whole else "decimal"
@@ -167,6 +177,34 @@ class NumberRule(FieldRule):
         return "%s，%s～%s" % (self.kind_text, _fmt_num(lo), _fmt_num(hi))
 
 
+def _strip_suffix(t, unit):
+    return 'IF(RIGHT(%s,%d)="%s",LEFT(%s,LEN(%s)-%d),%s)' % (t, len(unit), unit, t, t, len(unit), t) if unit else t
+
+
+NUMBER_CHARS = "0123456789.+-"
+
+
+def _plain_number(t):
+    """Excel: the number a cleaned text spells, or an error unless it is digits, sign and point only."""
+    return 'IF(SUMPRODUCT(--ISERROR(FIND(MID(%s&"%s",%s,1),"%s")))=0,VALUE(%s),NA())' % (
+        t, "0" * 20, _xl_array(range(1, 21)), NUMBER_CHARS, t)
+
+
+def _number_normal(f, ref, unit):
+    """Text spelling a number (full-width digits, spaces, a unit or % suffix) -> the number; a share or
+    rate shown with a % format is the percentage shown (0.85 shown as 85% is 85), as the reader."""
+    t = 'SUBSTITUTE(ASC(%s)," ","")' % ref
+    number = ref
+    if unit == "%":
+        number = 'IF(LEFT(CELL("format",%s),1)="P",ROUND(%s*100,9),%s)' % (ref, ref, ref)
+    return "IF(ISNUMBER(%s),%s,IFERROR(%s,%s))" % (ref, number, _plain_number(_strip_suffix(t, unit)), ref)
+
+
+def number_unit(f):
+    """The suffix read/normalise.py strips from a number typed with it."""
+    return "%" if f.type in ("share", "rate") else (f.unit or "")
+
+
 class ShareRule(NumberRule):
     """A percentage share typed as a bare number; 0 < v < 1 is most likely "30%" typed as 0.3."""
 
@@ -184,6 +222,14 @@ class ShareRule(NumberRule):
 class ChoiceRule(FieldRule):
     kind_text = "从下拉列表中选择"
 
+    def normal_body(self, f, ref, names):
+        lst = list_name(f.choices)
+        exact = "ISNUMBER(MATCH(%s,%s,0))" % (ref, lst)
+        if f.choices == "industry":     # a bare 2-digit code -> "35 专用设备制造业"
+            return 'IF(%s,%s,IFERROR(INDEX(%s,MATCH(TEXT(VALUE(TRIM(ASC(%s))),"00")&" *",%s,0)),%s))' % (
+                exact, ref, lst, ref, lst, ref)
+        return "IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s))" % (exact, ref, ref, lst, ref, ref)
+
     def validation(self, f, ref, names):
         return dict(type="list", formula1=list_name(f.choices))
 
@@ -198,8 +244,21 @@ class ChoiceRule(FieldRule):
         return []
 
 
+USCC_PAIRS = ("11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1")
+
+
+def uscc_authority_excel(ref, array=_xl_array):
+    """GB 32100-2015 登记管理部门码 and 机构类别码: 1,5 -> 1,2,3,9; 9 -> 1,2,3; Y -> 1; others any 1-9
+    (uscc.check_uscc is the Python twin). `array=_tpl_array` for a helper template."""
+    return ('OR(ISNUMBER(MATCH(LEFT(%s,2),%s,0)),AND(ISNUMBER(FIND(LEFT(%s,1),"234678AN")),'
+            'ISNUMBER(FIND(MID(%s,2,1),"123456789"))))' % (ref, array(USCC_PAIRS), ref, ref))
+
+
 class UsccRule(FieldRule):
     kind_text = "18位统一社会信用代码（数字和大写字母）"
+
+    def normal_body(self, f, ref, names):
+        return 'IF(ISNUMBER(%s),TEXT(%s,"0"),UPPER(SUBSTITUTE(SUBSTITUTE(ASC(%s)," ",""),"-","")))' % (ref, ref, ref)
 
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
@@ -210,8 +269,8 @@ class UsccRule(FieldRule):
         cs = names["charset"]
         total = "SUMPRODUCT((FIND(MID(%s,%s,1),%s)-1)*%s)" % (
             ref, _xl_array(range(1, 18)), cs, _xl_array(USCC_WEIGHTS))
-        return "IFERROR(AND(LEN(%s)=18,EXACT(RIGHT(%s,1),MID(%s,MOD(31-MOD(%s,31),31)+1,1))),FALSE)" % (
-            ref, ref, cs, total)
+        return "IFERROR(AND(LEN(%s)=18,%s,EXACT(RIGHT(%s,1),MID(%s,MOD(31-MOD(%s,31),31)+1,1))),FALSE)" % (
+            ref, uscc_authority_excel(ref), ref, cs, total)
 
     def check(self, f, v, lists):
         from .uscc import check_uscc  # late: uscc loads its area codes on first use
@@ -225,6 +284,18 @@ class UsccRule(FieldRule):
 
 class DateRule(FieldRule):
     kind_text = "日期"
+
+    def normal_body(self, f, ref, names):
+        # "2010/05/01", "2010.5.1", "2010-05-01", "2010年5月1日" -> the date; anything else stays
+        t = 'SUBSTITUTE(ASC(%s)," ","")' % ref
+        for sep in ("/", ".", "年", "月"):
+            t = 'SUBSTITUTE(%s,"%s","-")' % (t, sep)
+        t = 'SUBSTITUTE(%s,"日","")' % t
+        p2 = 'FIND("-",%s,6)' % t
+        y, m, d = "VALUE(LEFT(%s,4))" % t, "VALUE(MID(%s,6,%s-6))" % (t, p2), "VALUE(MID(%s,%s+1,3))" % (t, p2)
+        date = "DATE(%s,%s,%s)" % (y, m, d)
+        ok = 'AND(MID(%s,5,1)="-",LEN(%s)<=10,MONTH(%s)=%s,DAY(%s)=%s,%s>=1000)' % (t, t, date, m, date, d, y)
+        return "IF(ISNUMBER(%s),%s,IFERROR(IF(%s,%s,%s),%s))" % (ref, ref, ok, date, ref, ref)
 
     def validation(self, f, ref, names):
         return dict(type="date", operator="between",
@@ -250,6 +321,9 @@ class DateRule(FieldRule):
 class ProductCodeRule(FieldRule):
     kind_text = "8位或10位数字代码"
 
+    def normal_body(self, f, ref, names):
+        return 'IF(ISNUMBER(%s),TEXT(%s,"0"),SUBSTITUTE(ASC(%s)," ",""))' % (ref, ref, ref)
+
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
 
@@ -266,21 +340,31 @@ class ProductCodeRule(FieldRule):
         return []
 
 
+ASCII = "".join(chr(i) for i in range(32, 127))
+
+
+def is_english(text):
+    """An English name has no character outside printable ASCII: "Servo Motor" is English,
+    "CNC冲孔机床", "LED驱动电源" and "5G模组" are not (notice 六(一)2: 请勿使用英文名称)."""
+    return bool(text) and all(c in ASCII for c in text)
+
+
 class ProductNameRule(FieldRule):
-    kind_text = "中文名称，多个产品以“、”分隔"
+    kind_text = "中文名称（可含CNC、LED等字母），多个产品以“、”分隔"
 
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
 
     def valid_formula(self, f, ref, names):
-        banned = list(LATIN) + list(PRODUCT_SEPARATORS)
-        return "AND(LEN(%s)<=%d,SUMPRODUCT(--ISNUMBER(SEARCH(%s,%s)))=0)" % (
-            ref, f.max_len, _xl_array(banned), ref)
+        english = 'SUMPRODUCT(--ISERROR(FIND(MID(%s&REPT("a",%d),%s,1),%s)))=0' % (
+            ref, f.max_len, _xl_array(range(1, f.max_len + 1)), _xl_str(ASCII))
+        return "AND(LEN(%s)<=%d,SUMPRODUCT(--ISNUMBER(FIND(%s,%s)))=0,NOT(%s))" % (
+            ref, f.max_len, _xl_array(list(PRODUCT_SEPARATORS)), ref, english)
 
     def check(self, f, v, lists):
         text = _num_text(v)
         out = []
-        if any(c.lower() in LATIN for c in text):
+        if is_english(text):
             out.append(problem("product-name-english", value=text))
         if any(c in PRODUCT_SEPARATORS for c in text):
             out.append(problem("product-name-separator", value=text))
@@ -289,7 +373,7 @@ class ProductNameRule(FieldRule):
         return out
 
     def describe(self, f):
-        return "请勿使用英文，多个主导产品之间用“、”分隔"
+        return "请勿使用英文名称（CNC冲孔机床、LED驱动电源等中文名称可含字母），多个主导产品之间用“、”分隔"
 
 
 FIELD_RULES = {
@@ -341,6 +425,16 @@ class Expr:
         """What the rule found, for a failure reported at a field (Condition.fail_field)."""
         return ""
 
+    def facts_excel(self, names, info):
+        """Excel text of the values that decide the rule ("2019年研发… 3.2% < 4%"); `info` maps a
+        field id to (short label, unit)."""
+        return "&\"；\"&".join(_shown(names, info, fid) for fid in sorted(self.fields()))
+
+
+def _shown(names, info, fid):
+    n, (label, unit) = names[fid], info[fid]
+    return '"%s "&IF(%s="","未填",%s&"%s")' % (label, n, n, unit)
+
 
 class AtLeast(Expr):
     """values[fid] >= threshold (strict=True: >). Pending unless the cell holds a number."""
@@ -366,6 +460,12 @@ class AtLeast(Expr):
     def fields(self):
         return {self.fid}
 
+    def facts_excel(self, names, info):
+        n, (label, unit), t = names[self.fid], info[self.fid], _fmt_num(self.threshold)
+        ok, no = (" > ", " ≤ ") if self.strict else (" ≥ ", " < ")
+        return ('IF(ISNUMBER({n}),"{l} "&{n}&"{u}"&IF({n}{op}{t},"{ok}","{no}")&"{t}{u}",{shown})'
+                .format(n=n, l=label, u=unit, op=self.op, t=t, ok=ok, no=no, shown=_shown(names, info, self.fid)))
+
 
 class SumAtLeast(Expr):
     """Sum of several counts >= threshold; pending until every one is a number."""
@@ -386,6 +486,12 @@ class SumAtLeast(Expr):
 
     def fields(self):
         return set(self.fids)
+
+    def facts_excel(self, names, info):
+        ns = [names[f] for f in self.fids]
+        parts = "&\"、\"&".join(_shown(names, info, f) for f in self.fids)
+        return '%s&IF(COUNT(%s)=%d,"，之和 "&(%s)&IF(%s>=%s," ≥ "," < ")&"%s","")' % (
+            parts, ",".join(ns), len(ns), "+".join(ns), "+".join(ns), _fmt_num(self.threshold), _fmt_num(self.threshold))
 
 
 class OneOf(Expr):
@@ -417,6 +523,9 @@ class _Combine(Expr):
 
     def excel(self, names):
         return "%s(%s)" % (self.fn, ",".join(p.excel(names) for p in self.parts))
+
+    def facts_excel(self, names, info):
+        return '&"；"&'.join(p.facts_excel(names, info) for p in self.parts)
 
     def fields(self):
         return set().union(*(p.fields() for p in self.parts))
@@ -456,15 +565,12 @@ class ValidUscc(NamedRule):
 
     @property
     def helpers(self):
-        # authority/type pairs: 1,5 -> 1,2,3,9; 9 -> 1,2,3; Y -> 1; other authorities any 1-9.
-        pairs = ["11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1"]
         return (
             ("H_uscc_chars", 'IF(LEN({%s})<>18,0,SUMPRODUCT(--ISNUMBER(FIND(MID({%s},%s,1),{charset}))))'
              % (self.fid, self.fid, _tpl_array(range(1, 19)))),
             ("H_uscc_sum", 'IF({H_uscc_chars}<18,-1,SUMPRODUCT((FIND(MID({%s},%s,1),{charset})-1)*%s))'
              % (self.fid, _tpl_array(range(1, 18)), _tpl_array(USCC_WEIGHTS))),
-            ("H_uscc_auth", 'OR(ISNUMBER(MATCH(LEFT({%s},2),%s,0)),AND(ISNUMBER(FIND(LEFT({%s},1),"234678AN")),'
-             'ISNUMBER(FIND(MID({%s},2,1),"123456789"))))' % (self.fid, _tpl_array(pairs), self.fid, self.fid)),
+            ("H_uscc_auth", uscc_authority_excel("{%s}" % self.fid, _tpl_array)),
         )
 
     def excel(self, names):
@@ -538,6 +644,11 @@ class SizeMatches(NamedRule):
     def outcome(self, values):
         return self.computed(values)
 
+    def facts_excel(self, names, info):
+        c = names["H_size_class"]
+        return ('"按划型标准测算为"&IF({c}="pending","（数据不全）",IF({c}="na","（无法按2位行业代码判定）",{c}))&"，填报为"&'
+                'IF({d}="","（未填）",{d})'.format(c=c, d=names[self.declared]))
+
     def value(self, values):
         c = self.computed(values)
         if c == "na":
@@ -607,6 +718,9 @@ class NothingMissing(NamedRule):
     def excel(self, names):
         return "IF(%s=0,1,0.5)" % names["H_missing"]
 
+    def facts_excel(self, names, info):
+        return 'IF(%s=0,"已填齐","未填"&%s&"项，见下方清单")' % (names["H_missing"], names["H_missing"])
+
     def missing(self, values):
         return [f.id for f in self.req if is_blank(values.get(f.id)) and required_now(f, values)]
 
@@ -615,6 +729,86 @@ class NothingMissing(NamedRule):
 
     def fields(self):
         return {f.id for f in self.req}
+
+
+# Per-field state on the 自检 sheet (S_<id>) and in `check` (FileReport.states): the same four values.
+FIELD_OK, FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED = 0, 1, 2, 3
+FIELD_STATE_TEXT = {FIELD_INVALID: "✘ 不符合填写要求", FIELD_MISSING: "… 必填未填", FIELD_NORMALISED: "△ 将自动规范"}
+
+
+def formula_like_excel(ref):
+    """Twin of check._looks_like_formula: text starting with = or ＝ (a pasted formula)."""
+    return 'AND(ISTEXT({r}),LEN(TRIM({r}))>1,OR(LEFT(TRIM({r}),1)="=",LEFT(TRIM({r}),1)="＝"))'.format(r=ref)
+
+
+def field_state_excel(f, ref, norm, names):
+    """0 fine (or optional and blank), 1 breaks its rule, 2 required and blank, 3 accepted and will be
+    normalised by `check`. `norm` is the cell holding the normal_formula; `names` resolve {field}
+    placeholders of required_if to normalised values."""
+    rule = FIELD_RULES[f.type]
+    required = "TRUE" if f.required else (_required_if_excel(f).format_map(names) if f.required_if else "FALSE")
+    changed = 'OR(ISNUMBER({r})<>ISNUMBER({n}),NOT(EXACT({r}&"",{n}&"")))'.format(r=ref, n=norm)
+    return 'IF({n}="",IF({req},2,0),IF(OR({fl},NOT({ok})),1,IF({ch},3,0)))'.format(
+        n=norm, req=required, fl=formula_like_excel(ref), ok=_valid_on(rule, f, norm, names), ch=changed)
+
+
+def _valid_on(rule, f, norm, names):
+    if isinstance(rule, TextRule) and f.total_with:    # the parts sharing a budget, normalised too
+        refs = [norm] + [names[i] for i in f.total_with]
+        return "+".join("LEN(%s)" % r for r in refs) + "<=%d" % f.max_len
+    return rule.valid_formula(f, norm, names)
+
+
+def acceptable_excel(f, ref, names):
+    """TRUE when a typed value is accepted by the cell: it meets its rule as `check` will read it
+    (normalised). A share typed as a fraction is refused here (typing 85% enters 0.85 in a cell that
+    is not yet a percentage): the alert says to type 85. A named formula, so the data validation
+    stays under Excel's 255 characters."""
+    rule = FIELD_RULES[f.type]
+    norm = rule.normal_formula(f, ref, names)
+    out = "AND(NOT(%s),%s)" % (formula_like_excel(ref), _valid_on(rule, f, norm, names))
+    if f.type == "share":
+        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(norm))
+    return out
+
+
+def acceptance_name(fid):
+    return "A_" + fid
+
+
+NATIVE_VALIDATION = ("choice", "text", "longtext")
+
+
+def data_validation(f, ref, names):
+    """The cell's data validation: the native list for a choice (keeps the dropdown), text length for
+    texts, otherwise the named formula A_<id> (acceptable_excel), so typed values that `check` would
+    normalise ("420人", "３０", a lowercase credit code) are accepted and highlighted. A share typed
+    as a fraction (85% becomes 0.85 as it is entered) is refused: its alert says to type 85."""
+    if f.type in NATIVE_VALIDATION:
+        return FIELD_RULES[f.type].validation(f, ref, names)
+    return dict(type="custom", formula1=acceptance_name(f.id))
+
+
+VERDICT_VALUE = {"eligible": MET, "correctable": PENDING, "ineligible": NOT_MET}
+
+
+def overall_verdict_excel(conditions, states):
+    """Excel twin of vocab.overall_verdict: 1 符合, 0.5 待更正, 0 不符合.
+
+    conditions: [(value ref, correctable, [state refs of the fields its rule reads])];
+    states: the range of every field's state. A failed condition is 不符合 unless it is correctable
+    or one of its fields is invalid or missing (tainted); any pending condition, failed correctable
+    condition or field in error makes it 待更正."""
+    final, fixable = [], ["COUNTIF(%s,1)+COUNTIF(%s,2)>0" % (states, states)]
+    for ref, correctable, sts in conditions:
+        fixable.append("%s=0.5" % ref)
+        if correctable:
+            fixable.append("%s=0" % ref)
+            continue
+        taint = "+".join("(%s=1)+(%s=2)" % (x, x) for x in sts) or "0"
+        final.append("AND(%s=0,%s=0)" % (ref, taint))
+        fixable.append("%s=0" % ref)
+    return "IF(OR(%s),0,IF(OR(%s),0.5,1))" % (",".join(final) or "FALSE", ",".join(fixable))
 
 
 def overall(values_by_condition):

@@ -92,6 +92,7 @@ def _enterprise(rng, seed):
         "ownership": "民营",
         "industry": reference.division_label(division),
         "niche": product + "细分领域",
+        "product_basis": "统计用产品分类目录",
         "product_code": "%s%s" % (division, "".join(rng.choice("0123456789") for _ in range(6))),
         "product_category": product,
         "product_names": "、".join(rng.sample(PRODUCTS, 2)),

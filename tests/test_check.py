@@ -1,6 +1,7 @@
 """Validation of filled workbooks, the report, discovery, the official list and the CLI."""
 import json
 import os
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -91,8 +92,20 @@ def test_size_class_against_the_2011_standard(tmp_path):
 
 def test_product_names(tmp_path):
     rep = check_file(make(tmp_path, "a.xlsx", product_names="CNC机床，精密轴承"))
-    assert one(rep, "product-name-english").cell == "B12"
+    assert not problems(rep, "product-name-english")            # a Chinese name may contain letters
     assert one(rep, "product-name-separator").cell == "B12"
+    rep = check_file(make(tmp_path, "b.xlsx", product_names="Servo Motor"))
+    assert one(rep, "product-name-english").cell == "B12"
+    for name in ("CNC冲孔机床", "LED驱动电源", "5G模组", "IGBT模块", "220kV变压器"):
+        rep = check_file(make(tmp_path, "c.xlsx", product_names=name))
+        assert not [p for p in rep.problems if p.field == "product_names"], name
+
+
+def test_product_outside_the_catalogue_needs_no_code(tmp_path):
+    rep = check_file(make(tmp_path, "a.xlsx", product_basis="按行业惯例分类", product_code=None))
+    assert rep.status == "ok" and rep.values["product_basis"] == "按行业惯例分类"
+    rep = check_file(make(tmp_path, "b.xlsx", product_basis="统计用产品分类目录", product_code=None))
+    assert [p.field for p in problems(rep, "required-missing")] == ["product_code"]
 
 
 def test_every_target_must_be_filled(tmp_path):
@@ -244,3 +257,21 @@ def test_bench_runs_all_engines_and_they_agree(capsys, lo_forms):
     assert "every set reads the same values (to 9 digits: LibreOffice saves 15) and verdicts: yes" in out
     assert "chosen" in out and "openpyxl load_workbook" in out and "verdicts agree across engines: yes" in out
     assert ("LibreOffice re-saved %d of them" % lo_forms in out) is (lo_forms > 0)
+
+
+PREVIOUS = {"enterprise": "企业申报表_v1.xlsx", "platform": "平台申报表_v2.xlsx"}   # templates as released before
+
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+def test_a_form_of_the_previous_template_version_is_read_with_a_warning(tmp_path, kind):
+    old = (Path(__file__).parent / "data" / PREVIOUS[kind]).read_bytes()
+    values = samples.complete(kind, 4)
+    newer = {f.id: f.legacy for f in spec.form(kind).fields if f.since > spec.template_version(kind) - 1}
+    p = tmp_path / "old.xlsx"
+    p.write_bytes(fill_bytes(old, {k: v for k, v in values.items() if k not in newer}))
+    rep = check_file(p)
+    assert rep.template_version == spec.template_version(kind) - 1
+    warn = problems(rep, "previous-template-version")
+    assert len(warn) == 1 and warn[0].severity == "warning"
+    assert rep.status == "ok", [(x.type, x.field, x.message) for x in rep.problems]
+    assert all(rep.values[k] == v for k, v in newer.items())

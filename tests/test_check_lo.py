@@ -1,7 +1,8 @@
 """`sjtx-xl check` against a real spreadsheet: LibreOffice computes the 自检 in the same files.
 
-* Agreement: for 210 random filled workbooks, the verdict `check` computes for every condition
-  and overall equals the value cell (R_<id>, R_overall) Calc computes after opening the file.
+* Agreement: on 240 random forms with invalid and normalisable inputs typed into one document
+  per kind, the 自检's verdict (符合/待更正/不符合), every condition and every field's state equal
+  what `check` computes from the same values.
 * Files saved by LibreOffice (shared strings, its own styles and names) read back exactly,
   including values typed into an empty template the way a user types them.
 * .xls saved by LibreOffice is read by label and reported as legacy-xls.
@@ -77,29 +78,111 @@ def random_workbook(rng, kind, seed):
     return {k: v for k, v in values.items() if v is not None}
 
 
-def test_check_verdicts_equal_libreoffice_selfcheck_on_210_random_workbooks(calc, tmp_path):
-    rng = random.Random(34)
-    checked = 0
-    disagreements = []
-    for i in range(210):
-        kind = "platform" if i % 4 == 3 else "enterprise"
-        values = random_workbook(rng, kind, i)
-        path = tmp_path / ("%s_%03d.xlsx" % (kind, i))
-        path.write_bytes(fill_bytes(TEMPLATES[kind], values))
-        rep = check_file(path)
-        assert rep.kind == kind and rep.read_by == "name"
-        assert not [p for p in rep.problems if p.type == "normalised"], (i, values)
+def _spoil(rng, f, form, base):
+    """An input a clerk types or pastes that `check` normalises (with a warning) or rejects."""
+    v = base.get(f.id)
+    t = f.type
+    if t in ("share", "rate", "int", "decimal"):
+        x = v if isinstance(v, (int, float)) else 30
+        n = int(x) if float(x).is_integer() else x
+        options = [str(n), str(n).translate(FULLWIDTH), "七十", "约%s" % n]
+        if f.unit and t in ("int", "decimal"):
+            options.append("%s%s" % (n, f.unit))
+        if t in ("share", "rate"):
+            options += ["%s%%" % n, "%s％" % n]
+        if t == "share":
+            options += [100.5, 0.3]
+        if t == "int":
+            options += [2.5, -1]
+        return rng.choice(options)
+    if t == "uscc":
+        return rng.choice((v.lower(), v[:6] + " " + v[6:], wrong_check_char(v), AUTHORITY_BAD))
+    if t == "choice":
+        if f.choices == "industry":
+            return rng.choice((v[:2], int(v[:2]), "制造业"))
+        return rng.choice(("不在列表中的值", "已" + v if isinstance(v, str) else "已"))
+    if t == "date":
+        d = v if isinstance(v, dt.date) else dt.date(2015, 6, 30)
+        return rng.choice((d.strftime("%Y/%m/%d"), "%d年%d月%d日" % (d.year, d.month, d.day), dt.date(2021, 8, 1), "去年"))
+    if t in ("text", "longtext"):
+        return rng.choice(("好" * (f.max_len + 1), "=1+1"))
+    if t == "product_code":
+        return rng.choice(("350706000", 3507060000, "3507 0600 00"))
+    if t == "product_name":
+        return rng.choice(("Servo Motor", "CNC冲孔机床", "LED驱动电源、5G模组", "冲孔机床，折弯机"))
+    return v
+
+
+FULLWIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+AUTHORITY_BAD = "94220101MA00000056"          # check character right, registration authority 9/4 is not
+
+
+def spoiled_form(rng, kind, seed):
+    """A random form as clerks fill it: condition inputs around their thresholds, and some fields
+    typed or pasted wrongly (invalid) or loosely (normalised by `check`)."""
+    form = spec.form(kind)
+    base = samples.complete(kind, seed)
+    values = dict(base) if rng.random() < 0.3 else random_workbook(rng, kind, seed)   # some start eligible
+    for f in rng.sample(form.fields, rng.choice((0, 1, 1, 2, 3))):
+        values[f.id] = _spoil(rng, f, form, base)
+    return values
+
+
+def _lo_write(cells, f, v):
+    c = cells[f.id]
+    if v is None:
+        c.setFormula("")
+    elif isinstance(v, dt.date):
+        c.setValue(float((v - dt.date(1899, 12, 30)).days))
+    elif isinstance(v, (int, float)):
+        c.setValue(float(v))
+    else:
+        c.setString(v)
+
+
+def test_selfcheck_equals_check_on_240_random_forms_with_invalid_and_normalisable_inputs(calc, tmp_path):
+    """For each form: the 自检's verdict (R_verdict), every condition (R_<id>) and every field's state
+    (S_<id>: fine / breaks its rule / missing / will be normalised) computed by Calc equal what
+    `check` computes from the same raw values. One document per kind, the cases typed in turn."""
+    from sjtx_xl.verdicts import assess
+    rng = random.Random(2021)
+    checked, kinds_seen, disagreements = 0, {}, []
+    for kind, n in (("enterprise", 180), ("platform", 60)):
+        form, lay = spec.form(kind), spec.layout(kind)
+        path = tmp_path / ("%s.xlsx" % kind)
+        path.write_bytes(TEMPLATES[kind])
         with calc.open(path) as book:
-            book.recalc()
-            lo = {c.id: book.value(c.name) for c in spec.form(kind).conditions}
-            lo_overall = book.value("R_overall")
-        mine = {cid: float(v) for cid, v in rep.conditions.items()}
-        if mine != lo or float(rep.overall) != lo_overall:
-            disagreements.append((path.name, {k: (mine[k], lo[k]) for k in lo if mine[k] != lo[k]},
-                                  rep.overall, lo_overall))
-        checked += 1
-    assert checked >= 200
+            cells = {f.id: book.cell(lay.sheet_title[f.sheet], f.cell) for f in form.fields}
+            self_sheet = lay.sheet_title["self"]
+            states_range = "%s%d:%s%d" % (lay.STATE_COL, lay.field_first_row, lay.STATE_COL, lay.field_last_row)
+            for i in range(n):
+                values = spoiled_form(rng, kind, i)
+                for f in form.fields:
+                    _lo_write(cells, f, values.get(f.id))
+                book.recalc()
+                lo_states = {f.id: int(row[0]) for f, row in zip(form.fields, book.read(self_sheet, states_range))}
+                lo_conditions = {c.id: book.value(c.name) for c in form.conditions}
+                lo_verdict = book.value("R_verdict")
+                rep = check_values(kind, {k: v for k, v in values.items() if v is not None})
+                verdict = assess(kind, rep.values, rep.conditions, rep.problems).verdict
+                mine = (rule_value(verdict), {k: float(v) for k, v in rep.conditions.items()}, rep.states)
+                theirs = (lo_verdict, lo_conditions, lo_states)
+                if mine != theirs:
+                    disagreements.append((kind, i, {k: values.get(k) for k in lo_states if rep.states[k] != lo_states[k]},
+                                          {k: (mine[1][k], lo_conditions[k]) for k in lo_conditions
+                                           if mine[1][k] != lo_conditions[k]}, mine[0], lo_verdict))
+                kinds_seen.setdefault(kind, set()).add(verdict)
+                kinds_seen.setdefault("states", set()).update(rep.states.values())
+                checked += 1
     assert disagreements == []
+    assert checked >= 200
+    assert kinds_seen["enterprise"] == {"eligible", "correctable", "ineligible"}
+    assert kinds_seen["states"] == {0, 1, 2, 3}
+
+
+def rule_value(verdict):
+    from sjtx_xl.rules import VERDICT_VALUE
+    return float(VERDICT_VALUE[verdict])
 
 
 def test_conditions_vary_in_the_random_set():

@@ -50,7 +50,7 @@ CONDITION_CASES = [
 FIELD_CASES = [
     ("industry-code-and-name", "六(一)1", "enterprise", {"industry": "35 通用设备制造业"}, "not-in-list", "industry"),
     ("product-code-digits", "六(一)1", "enterprise", {"product_code": "350706000"}, "product-code-format", "product_code"),
-    ("product-name-english", "六(一)2", "enterprise", {"product_names": "CNC冲孔机床"}, "product-name-english",
+    ("product-name-english", "六(一)2", "enterprise", {"product_names": "Servo Motor"}, "product-name-english",
      "product_names"),
     ("product-name-separator", "六(一)2", "enterprise", {"product_names": "冲孔机床，折弯机"},
      "product-name-separator", "product_names"),

@@ -92,15 +92,20 @@ def test_meta_identifies_kind_version_and_hash(built):
 
 
 def test_required_fields_are_highlighted_when_missing(built):
+    """Highlights read the field's state on the 自检 sheet (invalid, normalised, missing)."""
     kind, data, wb = built
     form, lay = spec.form(kind), spec.layout(kind)
     for f in form.fields:
         ws = wb[lay.sheet_title[f.sheet]]
         formulas = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules
                     if f.cell in str(cf.sqref).split(":")[0].split()]
-        assert any(x.startswith("AND(LEN(%s)>0,NOT(" % f.cell) for x in formulas), f.id
-        if f.required:
-            assert "LEN(%s)=0" % f.cell in formulas, f.id
+        state = spec.state_name(f.id)
+        assert "%s=1" % state in formulas and "%s=3" % state in formulas, f.id
+        if f.required or f.required_if:
+            assert "%s=2" % state in formulas, f.id
+        dn = wb.defined_names[state]
+        (sheet, ref), = list(dn.destinations)
+        assert sheet == lay.sheet_title["self"] and ref.replace("$", "") == "%s%d" % (lay.STATE_COL, lay.field_rows[f.id])
 
 
 def test_no_future_functions_or_extensions(built):

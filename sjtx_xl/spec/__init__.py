@@ -7,7 +7,7 @@ import hashlib
 import json
 
 
-from .. import limits
+from .. import limits, vocab
 from ..rules import SIZE_COLUMNS, NamedRule, size_rows
 from ..uscc import CHARSET
 from . import enterprise, platform
@@ -16,7 +16,7 @@ from .model import PERIOD_LABELS, PERIODS, Condition, Field, Form  # noqa: F401 
 KINDS = ("enterprise", "platform")
 # Per kind: bump when that form's fields, rules or layout change, so that readers can tell its old
 # templates apart without turning away workbooks of the other form (see CHANGELOG.md).
-TEMPLATE_VERSIONS = {"enterprise": 1, "platform": 2}
+TEMPLATE_VERSIONS = {"enterprise": 2, "platform": 3}
 
 
 def template_version(kind):
@@ -63,11 +63,16 @@ class Layout:
 
     SELF_FIRST_ROW = 4
     HEADER_ROW = 3
-    NO_COL, LABEL_COL, CLAUSE_COL, VERDICT_COL, DETAIL_COL = "A", "B", "C", "D", "E"   # shown
+    # shown: 序号, 条件/项目, 依据/位置, 结果/状态, 填报数值/说明, 说明
+    NO_COL, LABEL_COL, CLAUSE_COL, VERDICT_COL, FACTS_COL, DETAIL_COL = "A", "B", "C", "D", "E", "F"
     LAST_COL = DETAIL_COL
-    HELPER_COLS = ("J", "K")            # helper name, helper formula (hidden)
     VALUE_COL = "G"                     # condition value 1/0/0.5/2 (hidden)
-    HIDDEN_COLS = ("F", "G", "H", "I", "J", "K")
+    VERDICT_VALUE_COL = "H"             # overall verdict 1/0.5/0 (hidden, overall row)
+    HELPER_COLS = ("J", "K")            # helper name, helper formula (hidden)
+    # the field table, one row per field from field_first_row (hidden): normalised value, state,
+    # running count of states > 0, row picked for the visible list, label, "sheet!cell", link, what to type
+    NORM_COL, STATE_COL, COUNT_COL, PICK_COL, NAME_COL, WHERE_COL, LINK_COL, HINT_COL = "LMNOPQRS"
+    HIDDEN_COLS = tuple("GHIJKLMNOPQRS")
 
     def __init__(self, f):
         self.form = f
@@ -96,8 +101,10 @@ class Layout:
         for c in f.conditions:
             self.condition_rows[c.id] = row
             row += 1
-        self.overall_row = row + 1
+        self.valid_row = row                  # 填写规范: no field breaks its rule (not a condition)
+        self.overall_row = row + 2
         self.info_first_row = self.overall_row + 2
+        self.info_count = 6
         self.helpers = []               # (name, formula template) in order
         for c in f.conditions:
             if isinstance(c.rule, NamedRule):
@@ -107,6 +114,22 @@ class Layout:
         for c in f.conditions:
             self.names[c.name] = c.name
         self.names["R_overall"] = "R_overall"
+        self.names["R_verdict"] = "R_verdict"
+        # the field table and the visible list of fields to fix share rows
+        self.list_head_row = max(self.info_first_row + self.info_count + 1, self.SELF_FIRST_ROW + len(self.helpers) + 1)
+        self.field_first_row = self.list_head_row + 2
+        self.field_rows = {fl.id: self.field_first_row + i for i, fl in enumerate(f.fields)}
+        self.field_last_row = self.field_first_row + len(f.fields) - 1
+        # conditions, helpers and states read what `check` reads: the normalised values N_<id>
+        self.cond_names = dict(self.names)
+        for fl in f.fields:
+            self.cond_names[fl.id] = norm_name(fl.id)
+            self.names[norm_name(fl.id)] = norm_name(fl.id)
+            self.names[state_name(fl.id)] = state_name(fl.id)
+
+    def field_range(self, col):
+        """Absolute reference to one column of the field table on the 自检 sheet."""
+        return self.ref("self", "%s%d:%s%d" % (col, self.field_first_row, col, self.field_last_row))
 
     def ref(self, sheet_key, cells):
         """Absolute reference to a cell or range ("B3" or "A2:A9") on a sheet of this form."""
@@ -128,7 +151,7 @@ class Layout:
 
     def outputs(self):
         """The 自检 output cells: one per condition plus the overall verdict."""
-        from ..rules import OVERALL_TEXT, VERDICT_TEXT  # late: rules imports spec
+        from ..rules import VERDICT_TEXT  # late: rules imports spec
         out = []
         for c in self.form.conditions:
             r = self.condition_rows[c.id]
@@ -138,9 +161,20 @@ class Layout:
                                                 "pending": VERDICT_TEXT[0.5], "undetermined": VERDICT_TEXT[2]}))
         out.append(dict(id="overall", label="总体结论", clause="三", sheet=self.sheet_title["self"],
                         cell="%s%d" % (self.VERDICT_COL, self.overall_row),
-                        value_cell="%s%d" % (self.VALUE_COL, self.overall_row), name="R_overall",
-                        texts={"pass": OVERALL_TEXT[1], "fail": OVERALL_TEXT[0], "pending": OVERALL_TEXT[0.5]}))
+                        value_cell="%s%d" % (self.VERDICT_VALUE_COL, self.overall_row), name="R_verdict",
+                        texts={"pass": vocab.VERDICT_TEXT[vocab.ELIGIBLE], "fail": vocab.VERDICT_TEXT[vocab.INELIGIBLE],
+                               "pending": vocab.VERDICT_TEXT[vocab.CORRECTABLE]}))
         return out
+
+
+def norm_name(fid):
+    """Defined name of a field's normalised value on the 自检 sheet (what `check` reads)."""
+    return "N_" + fid
+
+
+def state_name(fid):
+    """Defined name of a field's state (rules.FIELD_OK/INVALID/MISSING/NORMALISED)."""
+    return "S_" + fid
 
 
 def get_column_letter(n):
@@ -172,7 +206,7 @@ def spec_hash(kind):
         "version": template_version(kind),
         "fields": [vars(x) for x in f.fields],
         "lists": f.lists,
-        "conditions": [(c.id, c.rule.excel(lay.names)) for c in f.conditions],
+        "conditions": [(c.id, c.rule.excel(lay.cond_names)) for c in f.conditions],
         "helpers": lay.helpers,
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
@@ -181,7 +215,7 @@ def spec_hash(kind):
 
 def compile_checks(kind):
     """Every Excel limit and internal reference, checked before anything is written."""
-    from ..rules import FIELD_RULES  # late: rules imports spec, and compiling is needed only here
+    from ..rules import data_validation  # late: rules imports spec, and compiling is needed only here
     f, lay = form(kind), layout(kind)
     problems = []
     for s in f.sheets:
@@ -206,8 +240,7 @@ def compile_checks(kind):
         if len(set(values)) != len(values) and key != "platform_levels":
             problems.append("list %s has duplicates" % key)
     for fl in f.fields:
-        rule = FIELD_RULES[fl.type]
-        dv = rule.validation(fl, fl.cell, lay.names)
+        dv = data_validation(fl, fl.cell, lay.names)
         texts = prompt_texts(fl)
         problems += limits.validation_problems(
             "%s!%s (%s)" % (fl.sheet, fl.cell, fl.id), formula1=dv.get("formula1"), formula2=dv.get("formula2"),

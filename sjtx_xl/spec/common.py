@@ -28,7 +28,7 @@ def appendix_sheet():
 
 def hidden_sheets():
     return (
-        SheetSpec("self", "自检", widths=(("A", 6), ("B", 34), ("C", 22), ("D", 22), ("E", 60)),
+        SheetSpec("self", "自检", widths=(("A", 6), ("B", 44), ("C", 30), ("D", 20), ("E", 48), ("F", 40)),
                   landscape=True, derived=True),
         SheetSpec("lists", "_lists", hidden=True, derived=True),
         SheetSpec("meta", "_meta", hidden=True, derived=True),

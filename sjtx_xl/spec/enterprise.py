@@ -24,11 +24,13 @@ PERIOD_RULE = {
     "y2": "实施期满两年目标：按2023年末目标数据填写（六(二)4）。",
 }
 
+PRODUCT_CATALOGUE, PRODUCT_CUSTOM = "统计用产品分类目录", "按行业惯例分类"     # 附件5 主导产品类别说明
 LISTS = {
     "yesno": common.YESNO,
     "size_class": ("中型", "小型", "微型"),
     "ownership": ("国有", "民营", "合资", "外资"),
     "industry": tuple(reference.industry_choices()),
+    "product_basis": (PRODUCT_CATALOGUE, PRODUCT_CUSTOM),
     "four_base": ("核心基础零部件（元器件）", "关键基础材料", "先进基础工艺", "产业技术基础"),
     "gap": ("否", "填补国内空白", "填补国际空白"),
     "rd_institution": ("国家级", "省部级", "其他", "无研发机构"),
@@ -77,7 +79,9 @@ A5_ROWS = (
          ("具体细分领域", dict(id="niche", label="具体细分领域", type="text", max_len=100))),
     Note("按照《国民经济行业分类(GB/T 4754-2017)》的大类行业填写所属行业，2位码及名称，如“35 专用设备制造业”。"),
     Pair(("主导产品类别 编码", dict(id="product_code", label="主导产品类别编码", type="product_code",
-                                help="对照《统计用产品分类目录》填写第四级或第五级产品类别的8位或10位数字代码，如“3507060000”（六(一)1）。",
+                                required=False, required_if=("product_basis", (PRODUCT_CATALOGUE,)),
+                                help="对照《统计用产品分类目录》填写第四级或第五级产品类别的8位或10位数字代码，如“3507060000”（六(一)1）；"
+                                     "按行业惯例分类的不填。",
                                 clause="六(一)1")),
          ("主导产品类别 名称", dict(id="product_category", label="主导产品类别名称", type="text", max_len=100,
                              help="与代码对应的产品类别名称，如“冲孔机床”。无法按目录分类的，可按行业惯例分类。"))),
@@ -85,7 +89,11 @@ A5_ROWS = (
     Wide("主导产品名称", dict(id="product_names", label="主导产品名称", type="product_name", max_len=200,
                           help="请勿使用英文名称，多个主导产品之间请用“、”分割（六(一)2）。", clause="六(一)2")),
     Pair(("是否新产品", dict(id="product_new", label="主导产品是否新产品", type="choice", choices="yesno",
-                         help="“如是新产品请标明”（附件5主导产品类别说明）。"))),
+                         help="“如是新产品请标明”（附件5主导产品类别说明）。")),
+         ("主导产品类别分类依据", dict(id="product_basis", label="主导产品类别分类依据", type="choice",
+                               choices="product_basis", clause="六(一)1", since=2, legacy=PRODUCT_CATALOGUE,
+                               help="能对照《统计用产品分类目录》分类的选“%s”并填写代码；无法按该目录分类的选“%s”，"
+                                    "只填类别名称，不填代码（附件5）。" % (PRODUCT_CATALOGUE, PRODUCT_CUSTOM)))),
     Pair(("是否属于《工业“四基”发展目录》所列重点领域",
           dict(id="four_base", label="是否属于工业“四基”重点领域", type="choice", choices="yesno", clause="三(一)2")),
          ("如是，具体属于", dict(id="four_base_item", label="“四基”具体领域", type="choice", choices="four_base",

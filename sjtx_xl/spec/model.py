@@ -55,6 +55,8 @@ class Field:
     counter: Optional[str] = None      # cell showing the live character count
     total_with: Tuple[str, ...] = ()   # ids whose lengths count with this one against max_len
     required_if: Optional[Tuple[str, Tuple[str, ...]]] = None  # (field id, values) making it required
+    since: int = 1                     # template version that added the field (TEMPLATE_VERSIONS)
+    legacy: Optional[str] = None       # its value for forms of an older template, which lack it
 
     @property
     def name(self):

@@ -10,10 +10,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from .. import __version__, spec
+from .. import __version__, limits, spec, vocab
 from ..fsutil import atomic_write_bytes
-from ..rules import (FIELD_RULES, OVERALL_TEXT, VERDICT_TEXT, ShareRule, _required_if_excel,
-                     overall_excel, size_rows, verdict_excel)
+from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
+                     NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
+                     field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
+                     verdict_excel)
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -81,6 +83,13 @@ class _Compiler:
         for c in self.form.conditions:
             self.name(c.name, self.lay.ref("self", "%s%d" % (self.lay.VALUE_COL, self.lay.condition_rows[c.id])))
         self.name("R_overall", self.lay.ref("self", "%s%d" % (self.lay.VALUE_COL, self.lay.overall_row)))
+        self.name("R_verdict", self.lay.ref("self", "%s%d" % (self.lay.VERDICT_VALUE_COL, self.lay.overall_row)))
+        for fl in self.form.fields:
+            r = self.lay.field_rows[fl.id]
+            self.name(spec.norm_name(fl.id), self.lay.ref("self", "%s%d" % (self.lay.NORM_COL, r)))
+            self.name(spec.state_name(fl.id), self.lay.ref("self", "%s%d" % (self.lay.STATE_COL, r)))
+            if fl.type not in NATIVE_VALIDATION:
+                self.name(acceptance_name(fl.id), acceptable_excel(fl, fl.name, self.lay.names))
 
     def lists_sheet(self):
         ws = self.ws["lists"]
@@ -163,26 +172,26 @@ class _Compiler:
             ws.row_dimensions[row].height = 120
         elif fl.type == "longtext" or fl.type == "product_name":
             ws.row_dimensions[row].height = 45
-        rule = FIELD_RULES[fl.type]
         ref = fl.cell
-        dv_args = rule.validation(fl, ref, self.lay.names)
+        dv_args = data_validation(fl, ref, self.lay.names)
         texts = spec.prompt_texts(fl)
         dv = DataValidation(showErrorMessage=True, showInputMessage=True, errorStyle="stop", allow_blank=True,
                             **texts, **dv_args)
         dv.add(fl.cell)
         ws.add_data_validation(dv)
-        target = fl.span or fl.cell
-        invalid = "AND(LEN(%s)>0,NOT(%s))" % (ref, rule.valid_formula(fl, ref, self.lay.names))
-        ws.conditional_formatting.add(target, Rule(type="expression", dxf=styles.CF_INVALID, formula=[invalid],
-                                                   stopIfTrue=True))
+        # highlights read the field's state on the 自检 sheet (rules.field_state_excel), so the cell,
+        # the 自检 and `check` agree on what breaks a rule, what is missing and what will be normalised
+        target, state = fl.span or fl.cell, spec.state_name(fl.id)
+
+        def highlight(formula, dxf):
+            ws.conditional_formatting.add(target, Rule(type="expression", dxf=dxf, formula=[formula], stopIfTrue=True))
+
+        highlight("%s=%d" % (state, FIELD_INVALID), styles.CF_INVALID)
         if fl.type == "share":
-            ws.conditional_formatting.add(target, Rule(type="expression", dxf=styles.CF_FRACTION,
-                                                       formula=[ShareRule.fraction_formula(ref)], stopIfTrue=True))
+            highlight(ShareRule.fraction_formula(ref), styles.CF_FRACTION)
+        highlight("%s=%d" % (state, FIELD_NORMALISED), styles.CF_NORMALISED)
         if fl.required or fl.required_if:
-            missing = "LEN(%s)=0" % ref
-            if fl.required_if:
-                missing = "AND(%s,%s)" % (missing, _formula(_required_if_excel(fl), self.lay.names))
-            ws.conditional_formatting.add(target, Rule(type="expression", dxf=styles.CF_MISSING, formula=[missing]))
+            highlight("%s=%d" % (state, FIELD_MISSING), styles.CF_MISSING)
         if fl.counter:   # parts sharing a budget show their own length; the total has its own cell
             own = "LEN(%s)" % fl.cell
             ws[fl.counter] = '=%s&"/%d字"' % (own, fl.max_len) if not fl.total_with else '=%s&"字"' % own
@@ -197,72 +206,155 @@ class _Compiler:
 
     def selfcheck_sheet(self):
         from openpyxl.formatting.rule import Rule  # late: openpyxl (start-up time)
-        ws, lay, names = self.ws["self"], self.lay, self.lay.names
+        ws, lay = self.ws["self"], self.lay
+        names = lay.cond_names
         first, last = lay.NO_COL, lay.LAST_COL
-        ws[first + "1"] = "申报条件自检（%s，实时计算，仅供参考）" % self.form.title
-        styles.apply(ws[first + "1"], "title")
+
+        def put(col, row, value, role=None):
+            ws["%s%d" % (col, row)] = value
+            if role:
+                styles.apply(ws["%s%d" % (col, row)], role)
+
+        put(first, 1, "申报条件自检（%s，实时计算，仅供参考）" % self.form.title, "title")
         ws.merge_cells("%s1:%s1" % (first, last))
-        ws[first + "2"] = "依据吉工信办联〔2021〕34号 三、申报条件。✔符合 / ✘不符合 / …待填写（相关数据未填或不是数字）。最终以主管部门审核为准。"
-        styles.apply(ws[first + "2"], "note")
+        put(first, 2, "依据吉工信办联〔2021〕34号 三、申报条件。✔符合 / ✘不符合 / …待填写（相关数据未填或不是数字）；"
+                      "总体结论：符合 / 待更正（有未填、填写有误或可更正的项）/ 不符合。最终以主管部门审核为准。", "note")
         ws.merge_cells("%s2:%s2" % (first, last))
-        shown = (lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.VERDICT_COL, lay.DETAIL_COL)
-        for col, head in zip(shown, ("序号", "条件", "依据", "结果", "说明")):
-            cell = "%s%d" % (col, lay.HEADER_ROW)
-            ws[cell] = head
-            styles.apply(ws[cell], "header")
+        shown = (lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.VERDICT_COL, lay.FACTS_COL, lay.DETAIL_COL)
+        for col, head in zip(shown, ("序号", "条件", "依据", "结果", "填报数值", "说明")):
+            put(col, lay.HEADER_ROW, head, "header")
+        info = {fid: (_short(fl.label), fl.unit if fl.type in ("int", "decimal", "share", "rate") else "")
+                for fid, fl in ((f.id, f) for f in self.form.fields)}
         for i, c in enumerate(self.form.conditions):
             r = lay.condition_rows[c.id]
             value, verdict = "%s%d" % (lay.VALUE_COL, r), "%s%d" % (lay.VERDICT_COL, r)
             for col, text in ((lay.NO_COL, i + 1), (lay.LABEL_COL, c.label), (lay.CLAUSE_COL, c.clause),
                               (lay.DETAIL_COL, c.detail)):
-                ws["%s%d" % (col, r)] = text
-            for col in (lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.DETAIL_COL):
-                styles.apply(ws["%s%d" % (col, r)], "label")
+                put(col, r, text, "label")
             ws[value] = "=" + c.rule.excel(names)
-            ws[verdict] = "=" + verdict_excel(value)
-            styles.apply(ws[verdict], "verdict")
-            ws.row_dimensions[r].height = 32
+            put(lay.VERDICT_COL, r, "=" + verdict_excel(value), "verdict")
+            put(lay.FACTS_COL, r, "=" + c.rule.facts_excel(names, info), "label")
+            ws.row_dimensions[r].height = self.facts_height(c, info)
+        states = lay.field_range(lay.STATE_COL)
+        r = lay.valid_row                           # 填写规范: every filled value meets its rule
+        value = "%s%d" % (lay.VALUE_COL, r)
+        ws[value] = "=IF(COUNTIF(%s,%d)=0,1,0)" % (states, FIELD_INVALID)
+        for col, text in ((lay.NO_COL, len(self.form.conditions) + 1), (lay.LABEL_COL, "填写规范"),
+                          (lay.CLAUSE_COL, "六、填报要求"), (lay.DETAIL_COL, "所填内容均符合单元格的填写要求（含粘贴的内容）")):
+            put(col, r, text, "label")
+        put(lay.VERDICT_COL, r, "=" + verdict_excel(value), "verdict")
+        put(lay.FACTS_COL, r, '=IF(%s=1,"无填写有误的项",COUNTIF(%s,%d)&"项不符合填写要求，见下方清单")'
+            % (value, states, FIELD_INVALID), "label")
+        ws.row_dimensions[r].height = 32
         r = lay.overall_row
-        ws["%s%d" % (lay.LABEL_COL, r)] = "总体结论"
-        styles.apply(ws["%s%d" % (lay.LABEL_COL, r)], "header")
-        value, verdict = "%s%d" % (lay.VALUE_COL, r), "%s%d" % (lay.VERDICT_COL, r)
-        ws[value] = "=" + overall_excel([c.name for c in self.form.conditions])
-        ws[verdict] = "=" + verdict_excel(value, OVERALL_TEXT)
-        ws.merge_cells("%s:%s%d" % (verdict, lay.DETAIL_COL, r))
-        styles.apply(ws[verdict], "verdict")
+        put(lay.LABEL_COL, r, "总体结论", "header")
+        ws["%s%d" % (lay.VALUE_COL, r)] = "=" + overall_excel([c.name for c in self.form.conditions])
+        verdict_value = "%s%d" % (lay.VERDICT_VALUE_COL, r)
+        ws[verdict_value] = "=" + overall_verdict_excel(
+            [(c.name, c.correctable, [spec.state_name(fid) for fid in sorted(c.rule.fields())])
+             for c in self.form.conditions], states)
+        text = {1: vocab.VERDICT_TEXT[vocab.ELIGIBLE], 0.5: vocab.VERDICT_TEXT[vocab.CORRECTABLE],
+                0: vocab.VERDICT_TEXT[vocab.INELIGIBLE]}
+        put(lay.VERDICT_COL, r, '=IF(%s=1,"%s",IF(%s=0,"%s","%s"))' % (verdict_value, text[1], verdict_value, text[0],
+                                                                      text[0.5]), "verdict")
+        put(lay.FACTS_COL, r, '=IF(%s=1,"各项申报条件均符合",IF(%s=0,"有不符合的申报条件（见上表✘）",'
+                              '"请补全或更正下方清单中的项，或核对上表中✘/…的条件"))' % (verdict_value, verdict_value), "label")
+        ws.merge_cells("%s%d:%s%d" % (lay.FACTS_COL, r, lay.DETAIL_COL, r))
         ws.row_dimensions[r].height = 30
         top = "%s%d" % (lay.VERDICT_COL, lay.SELF_FIRST_ROW)
-        verdicts = "%s:%s" % (top, verdict)
-        for text, dxf in ((VERDICT_TEXT[1][0], styles.CF_PASS), (VERDICT_TEXT[0][0], styles.CF_FAIL),
-                          (VERDICT_TEXT[0.5][0], styles.CF_PENDING)):
+        verdicts = "%s:%s%d" % (top, lay.VERDICT_COL, r)
+        for mark, dxf in (("✔", styles.CF_PASS), ("✘", styles.CF_FAIL), ("…", styles.CF_PENDING), ("△", styles.CF_PENDING)):
             ws.conditional_formatting.add(verdicts, Rule(type="expression", dxf=dxf,
-                                                         formula=['LEFT(%s,1)="%s"' % (top, text)]))
-        info = self.info_rows()
-        for i, (label, formula) in enumerate(info):
+                                                         formula=['LEFT(%s,1)="%s"' % (top, mark)]))
+        for i, (label, formula) in enumerate(self.info_rows(states)):
             rr = lay.info_first_row + i
-            ws["%s%d" % (lay.LABEL_COL, rr)] = label
-            styles.apply(ws["%s%d" % (lay.LABEL_COL, rr)], "label")
-            ws["%s%d" % (lay.VERDICT_COL, rr)] = formula
-            styles.apply(ws["%s%d" % (lay.VERDICT_COL, rr)], "echo")
+            put(lay.LABEL_COL, rr, label, "label")
+            put(lay.VERDICT_COL, rr, formula, "echo")
+            ws.merge_cells("%s%d:%s%d" % (lay.VERDICT_COL, rr, lay.DETAIL_COL, rr))
         for i, (h, tpl) in enumerate(lay.helpers):
             cell = lay.helper_cell(i)
             ws["%s%d" % (lay.HELPER_COLS[0], _split(cell)[1])] = h
             ws[cell] = "=" + _formula(tpl, names)
+        self.field_table(ws, put)
         for col in lay.HIDDEN_COLS:
             ws.column_dimensions[col].hidden = True
+        # an aid, not an official page: only the verdicts print (values and the list are on screen)
+        ws.print_area = "%s1:%s%d" % (lay.NO_COL, lay.VERDICT_COL, lay.overall_row)
         ws.protection.sheet = True
 
-    def info_rows(self):
-        names = self.lay.names
+    def facts_height(self, c, info):
+        """A row height that fits the longest text the 填报数值 formula can show (printing measures
+        static text only): every field at its widest value, with a comparison."""
+        widest = []
+        for fid in sorted(c.rule.fields()):
+            fl = self.form.field(fid)
+            value = max(self.form.lists[fl.choices], key=len) if fl.choices else "X" * min(fl.max_len or 18, 24)
+            widest.append("%s %s%s ≥ 100%s，之和 99999 ≥ 9" % (info[fid][0], value, info[fid][1], info[fid][1]))
+        text = "；".join(widest)
+        if isinstance(c.rule, SizeMatches):
+            text = "按划型标准测算为（无法按2位行业代码判定），填报为（未填）"
+        elif isinstance(c.rule, NothingMissing):
+            text = "未填999项，见下方清单"
+        widths = [w for col, w in self.form.sheet("self").widths if col == self.lay.FACTS_COL]
+        return min(limits.MAX_ROW_HEIGHT_PT, max(32, printing.height_pt(printing.wrapped_lines(text, widths, 10.5), 10.5)))
+
+    def field_table(self, ws, put):
+        """One hidden row per field (normalised value, state, running count, label, place, link) and,
+        on the same rows, the visible list of the fields to fix, picked by MATCH on the running count."""
+        lay = self.lay
+        put(lay.NO_COL, lay.list_head_row, "需要补全或更正的项（点击位置可跳转到该单元格）", "section")
+        ws.merge_cells("%s%d:%s%d" % (lay.NO_COL, lay.list_head_row, lay.LAST_COL, lay.list_head_row))
+        for col, head in zip((lay.NO_COL, lay.LABEL_COL, lay.CLAUSE_COL, lay.VERDICT_COL, lay.FACTS_COL),
+                             ("序号", "项目", "位置", "状态", "填写要求")):
+            put(col, lay.list_head_row + 1, head, "header")
+        ws.merge_cells("%s%d:%s%d" % (lay.FACTS_COL, lay.list_head_row + 1, lay.DETAIL_COL, lay.list_head_row + 1))
+        col = lambda c: lay.field_range(c)                              # noqa: E731
+        for i, fl in enumerate(self.form.fields):
+            r = lay.field_rows[fl.id]
+            sheet = lay.sheet_title[fl.sheet]
+            put(lay.NORM_COL, r, "=" + FIELD_RULES[fl.type].normal_formula(fl, fl.name, lay.names))
+            put(lay.STATE_COL, r, "=" + field_state_excel(fl, fl.name, spec.norm_name(fl.id), lay.cond_names))
+            prev = "%s%d" % (lay.COUNT_COL, r - 1) if i else "0"
+            put(lay.COUNT_COL, r, "=IF(%s%d>0,1,0)+%s" % (lay.STATE_COL, r, prev))
+            put(lay.PICK_COL, r, "=IFERROR(MATCH(%d,%s,0),0)" % (i + 1, col(lay.COUNT_COL)))
+            put(lay.NAME_COL, r, _short(fl.label))
+            put(lay.WHERE_COL, r, "%s!%s" % (sheet, fl.cell))
+            put(lay.LINK_COL, r, "#%s" % lay.ref(fl.sheet, fl.cell).replace("$", ""))
+            put(lay.HINT_COL, r, spec.prompt_texts(fl)["error"][:200])
+            pick = "%s%d" % (lay.PICK_COL, r)
+            put(lay.NO_COL, r, '=IF(%s>0,%d,"")' % (pick, i + 1), "listitem")
+            put(lay.LABEL_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.NAME_COL), pick), "listitem")
+            put(lay.CLAUSE_COL, r, '=IF(%s>0,HYPERLINK(INDEX(%s,%s),INDEX(%s,%s)),"")'
+                % (pick, col(lay.LINK_COL), pick, col(lay.WHERE_COL), pick), "listitem")
+            put(lay.VERDICT_COL, r, '=IF(%s>0,CHOOSE(INDEX(%s,%s),"%s","%s","%s"),"")'
+                % (pick, col(lay.STATE_COL), pick, FIELD_STATE_TEXT[FIELD_INVALID], FIELD_STATE_TEXT[FIELD_MISSING],
+                   FIELD_STATE_TEXT[FIELD_NORMALISED]), "listitem")
+            put(lay.FACTS_COL, r, '=IF(%s>0,INDEX(%s,%s),"")' % (pick, col(lay.HINT_COL), pick), "listitem")
+            ws.merge_cells("%s%d:%s%d" % (lay.FACTS_COL, r, lay.DETAIL_COL, r))
+
+    def info_rows(self, states):
+        lay, form = self.lay, self.form
+        names = lay.cond_names
         rows = []
         if "H_size_class" in names:
             rows.append(("按划型标准测算的企业规模",
                          '=IF(H_size_class="na","无法按2位行业代码判定，请人工核对",IF(H_size_class="pending","待填写",H_size_class))'))
-        rows.append(("未填写的必填项数", "=H_missing"))
-        shares = [f for f in self.form.fields if f.type == "share"]
+        sheet_col = lay.field_range(lay.WHERE_COL)
+        per_sheet = "&".join(
+            'IF(COUNTIFS(%s,%d,%s,"%s!*")>0,"%s "&COUNTIFS(%s,%d,%s,"%s!*")&"项  ","")'
+            % (states, FIELD_MISSING, sheet_col, lay.sheet_title[k], lay.sheet_title[k], states, FIELD_MISSING,
+               sheet_col, lay.sheet_title[k])
+            for k in dict.fromkeys(f.sheet for f in form.fields))
+        rows.append(("未填写的必填项", '=COUNTIF(%s,%d)&"项"&IF(COUNTIF(%s,%d)>0,"：其中 "&%s,"")'
+                     % (states, FIELD_MISSING, states, FIELD_MISSING, per_sheet)))
+        rows.append(("不符合填写要求的项", '=COUNTIF(%s,%d)&"项"' % (states, FIELD_INVALID)))
+        rows.append(("将自动规范的项（如“420人”“３０”、小写信用代码，汇总时按规范值读取）",
+                     '=COUNTIF(%s,%d)&"项"' % (states, FIELD_NORMALISED)))
+        shares = [f for f in form.fields if f.type == "share"]
         if shares:
             rows.append(("疑似把百分数填成小数的比重项数",
                          "=" + "+".join("(%s)" % ShareRule.fraction_formula(f.name) for f in shares)))
+        assert len(rows) <= lay.info_count
         return rows
 
     def page_setup(self):
@@ -285,6 +377,11 @@ class _Compiler:
                 ws.protection.formatRows = False       # let users make rows taller for long text
                 ws.protection.selectLockedCells = False
             ws.sheet_view.showGridLines = False
+
+
+def _short(label):
+    """A field label without its parenthesised notes, for the 填报数值 column."""
+    return re.sub(r"（[^（）]*）|\([^()]*\)", "", label).strip() or label
 
 
 def build(kind):

@@ -31,6 +31,7 @@ ROLES = {
     "input": dict(font=Font(name=BODY_FONT, size=10.5), alignment=WRAP, border=BOX),
     "longinput": dict(font=Font(name=BODY_FONT, size=10.5), alignment=TOP, border=BOX),
     "counter": dict(font=Font(name=BODY_FONT, size=9, color="595959"), alignment=CENTER),
+    "listitem": dict(font=Font(name=BODY_FONT, size=10.5), alignment=Alignment(vertical="center"), border=BOX),
     "echo": dict(font=Font(name=BODY_FONT, size=10.5), alignment=WRAP, border=BOX),
     "verdict": dict(font=Font(name=BODY_FONT, size=11, bold=True), alignment=CENTER, border=BOX),
     "guide": dict(font=Font(name=BODY_FONT, size=10.5), alignment=TOP),
@@ -43,6 +44,7 @@ UNLOCKED = Protection(locked=False)
 CF_INVALID = DifferentialStyle(fill=_fill("FFC7CE"), font=Font(color="9C0006"))
 CF_FRACTION = DifferentialStyle(fill=_fill("FFD966"))
 CF_MISSING = DifferentialStyle(fill=_fill("FFF2CC"))
+CF_NORMALISED = DifferentialStyle(fill=_fill("DDEBF7"), font=Font(color="1F4E79"))   # accepted, read normalised
 CF_PASS = DifferentialStyle(font=Font(color="006100", bold=True), fill=_fill("C6EFCE"))
 CF_FAIL = DifferentialStyle(font=Font(color="9C0006", bold=True), fill=_fill("FFC7CE"))
 CF_PENDING = DifferentialStyle(font=Font(color="7F6000", bold=True), fill=_fill("FFEB9C"))
