@@ -190,7 +190,7 @@ def _pdf_text(path):
 
 
 def _squash(text):
-    text = re.sub(r"附件\d附页\s*第\s*\d+\s*页，共\s*\d+\s*页|附件\d\s*第\s*\d+\s*页，共\s*\d+\s*页", "", text)
+    text = re.sub(r"附件\d(附页)?\s*第\s*\d+\s*页", "", text)              # the page footers
     return re.sub(r"\s+", "", text)
 
 
@@ -210,6 +210,9 @@ def test_pdfs_print_every_character(tmp_path):
         assert _squash(e.values["advanced_desc"]) in text3 and _squash(e.name) in text3
     pdfs = sorted((r.output / FORMS_DIR).glob("*.pdf"))
     assert len(pdfs) == len(expected)
+    footers = re.findall(r"(附件\d)\s*第\s*(\d+)\s*页", _pdf_text(pdfs[0]))
+    assert ("附件5", "1") in footers and ("附件6", "1") in footers          # page numbers per sheet
+    assert re.search(r"附件4附页\s*第\s*1\s*页", _pdf_text(a4))
     first = _squash(_pdf_text(pdfs[0]))
     e = r.enterprises[0]
     for fid in ("profile_management", "profile_products", "profile_innovation", "uscc"):
