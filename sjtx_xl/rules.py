@@ -381,7 +381,7 @@ FIELD_RULES = {
     "longtext": TextRule(),
     "int": NumberRule(lo=0, whole=True, kind_text="整数"),
     "decimal": NumberRule(lo=0, kind_text="数字"),
-    "share": ShareRule(lo=0, hi=100, kind_text="百分数，只填数字（如30%填30）"),
+    "share": ShareRule(lo=0, hi=100, kind_text="百分数只填数字：如85%请输入85（不要输入“%”，也不要填0.85）"),
     "rate": NumberRule(lo=-100, kind_text="百分数，只填数字，可为负数"),
     "choice": ChoiceRule(),
     "uscc": UsccRule(),
@@ -768,7 +768,7 @@ def acceptable_excel(f, ref, names):
     norm = rule.normal_formula(f, ref, names)
     out = "AND(NOT(%s),%s)" % (formula_like_excel(ref), _valid_on(rule, f, norm, names))
     if f.type == "share":
-        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(norm))
+        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(ref))
     return out
 
 
