@@ -228,6 +228,10 @@ class ChoiceRule(FieldRule):
         if f.choices == "industry":     # a bare 2-digit code -> "35 专用设备制造业"
             return 'IF(%s,%s,IFERROR(INDEX(%s,MATCH(TEXT(VALUE(TRIM(ASC(%s))),"00")&" *",%s,0)),%s))' % (
                 exact, ref, lst, ref, lst, ref)
+        if f.choices == "platforms":    # a name picked with 附件2's （国家） mark: the name, the level apart
+            cut = 'LEFT(TRIM(%s),LEN(TRIM(%s))-4)' % (ref, ref)
+            return ('IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),IF(AND(RIGHT(TRIM(%s),4)="（国家）",'
+                    'ISNUMBER(MATCH(%s,%s,0))),%s,%s)))' % (exact, ref, ref, lst, ref, ref, cut, lst, cut, ref))
         return "IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s))" % (exact, ref, ref, lst, ref, ref)
 
     def validation(self, f, ref, names):
