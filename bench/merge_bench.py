@@ -249,6 +249,38 @@ def _pooled(fn, folder, n, seed):
 
 
 CLIENT_ORIGINALS = 12
+ORIGINALS = 1000          # beyond this many, forms are copies of these with new names and credit codes
+
+
+def _sources(paths):
+    """(bytes, name, credit code) of each form, for copies."""
+    out = []
+    for p in map(Path, paths):
+        with zipfile.ZipFile(p) as z:
+            blob = b"".join(z.read(m) for m in z.namelist() if m.endswith(".xml"))
+        name = re.search(rb"^\d{5}-(.*)\.xlsx$", p.name.encode()).group(1)
+        code = re.search(rb"9[0-9A-Z]{17}", blob)
+        out.append((p.read_bytes(), name, code.group(0)))
+    return out
+
+
+def _copies(folder, n, sources, first=0):
+    """n forms copied round-robin from `sources`, each with a new name and credit code in every part."""
+    from sjtx_xl import demo
+    out = []
+    for i in range(first, n):
+        data, name, code = sources[i % len(sources)]
+        new_name = name + ("%d" % i).encode()
+        new_code = demo.uscc_for(code[2:8].decode(), 200000 + i).encode()
+        path = _named(folder, i, new_name.decode())
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                body = src.read(info.filename)
+                if info.filename.endswith(".xml"):
+                    body = body.replace(name, new_name).replace(code, new_code)
+                dst.writestr(info, body)
+        out.append(str(path))
+    return out
 
 
 def _client_forms(folder, n, seed):
@@ -265,37 +297,27 @@ def _client_forms(folder, n, seed):
     subprocess.run(["soffice", "-env:UserInstallation=" + profile, "--headless", "--norestore",
                     "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved)]
                    + [str(p) for p in originals], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sources = []
-    for p in originals:
-        q = saved / p.name
-        if not q.exists():
-            raise SystemExit("LibreOffice did not save %s" % p.name)
-        with zipfile.ZipFile(p) as z:
-            blob = b"".join(z.read(m) for m in z.namelist() if m.endswith(".xml"))
-        name = re.search(rb"^\d{5}-(.*)\.xlsx$", p.name.encode()).group(1)
-        code = re.search(rb"9[0-9A-Z]{17}", blob)
-        sources.append((q.read_bytes(), name, code.group(0)))
-    out = []
-    for i in range(n):
-        data, name, code = sources[i % len(sources)]
-        new_name = name + ("%d" % i).encode()
-        new_code = demo.uscc_for(code[2:8].decode(), 200000 + i).encode()
-        path = _named(folder, i, new_name.decode())
-        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                body = src.read(info.filename)
-                if info.filename.endswith(".xml"):
-                    body = body.replace(name, new_name).replace(code, new_code)
-                dst.writestr(info, body)
-        out.append(str(path))
-    return out
+    missing = [p.name for p in originals if not (saved / p.name).exists()]
+    if missing:
+        raise SystemExit("LibreOffice did not save %s" % ", ".join(missing))
+    return _copies(folder, n, _sources([saved / p.name for p in originals]))
+
+
+def _generated(fn):
+    """A workload made by fn per form; beyond ORIGINALS forms, the rest are copies (new names and codes)."""
+    def make(folder, n, seed):
+        paths = _pooled(fn, folder, min(n, ORIGINALS), seed)
+        if n > ORIGINALS:
+            paths += _copies(folder, n, _sources(paths), first=ORIGINALS)
+        return paths
+    return make
 
 
 WORKLOADS = {
     "bench": _bench_forms,
     "client": _client_forms,
-    "errors": lambda folder, n, seed: _pooled(_one_error_heavy, folder, n, seed),
-    "long": lambda folder, n, seed: _pooled(_one_long, folder, n, seed),
+    "errors": _generated(_one_error_heavy),
+    "long": _generated(_one_long),
 }
 
 

@@ -1,6 +1,7 @@
 """Acceptance (issue 10): decisions typed in a real client survive a re-merge into the same output."""
 from sjtx_xl import demo, vocab
 from sjtx_xl.merge import merge
+from sjtx_xl.submit import build
 from sjtx_xl.summary import decisions as sheet
 
 from decide import table
@@ -43,3 +44,8 @@ def test_decisions_typed_in_libreoffice_survive_a_remerge(calc, tmp_path):
     assert r.decisions["carried"] == len(typed) and r.decisions["defaults"] == 2 and not r.decisions["lost"]
     kept = list(tmp_path.glob("汇总.previous-*.xlsx"))
     assert len(kept) == 1 and kept[0].read_bytes() == saved
+    # the package made from the summary as LibreOffice saved it holds exactly the typed 推荐, by rank
+    pkg = build(kept[0], tmp_path / "上报材料", pdf=False)
+    want = sorted((v["推荐排序"], k[1]) for k, v in typed.items() if v["推荐决定"] == vocab.RECOMMEND and k[0] == "企业")
+    assert [e.name for e in pkg.enterprises] == [name for _, name in want]
+    assert [e.decision.opinion for e in pkg.enterprises] == [typed[("企业", n)]["推荐意见"] for _, n in want]

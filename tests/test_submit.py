@@ -190,7 +190,7 @@ def _pdf_text(path):
 
 
 def _squash(text):
-    text = re.sub(r"附件\d附页\s*第\s*\d+\s*页，共\s*\d+\s*页|附件\d\s*第\s*\d+\s*页，共\s*\d+\s*页", "", text)
+    text = re.sub(r"附件\d(附页)?\s*第\s*\d+\s*页", "", text)              # the page footers
     return re.sub(r"\s+", "", text)
 
 
@@ -210,6 +210,9 @@ def test_pdfs_print_every_character(tmp_path):
         assert _squash(e.values["advanced_desc"]) in text3 and _squash(e.name) in text3
     pdfs = sorted((r.output / FORMS_DIR).glob("*.pdf"))
     assert len(pdfs) == len(expected)
+    footers = re.findall(r"(附件\d)\s*第\s*(\d+)\s*页", _pdf_text(pdfs[0]))
+    assert ("附件5", "1") in footers and ("附件6", "1") in footers          # page numbers per sheet
+    assert re.search(r"附件4附页\s*第\s*1\s*页", _pdf_text(a4))
     first = _squash(_pdf_text(pdfs[0]))
     e = r.enterprises[0]
     for fid in ("profile_management", "profile_products", "profile_innovation", "uscc"):
@@ -273,3 +276,21 @@ def test_without_libreoffice_it_says_so_and_still_writes_the_xlsx(tmp_path, monk
     r = build(tmp_path / "s.xlsx", tmp_path / "pkg")
     assert "LibreOffice" in r.pdf_note and not r.pdfs
     assert (r.output / ANNEX3_FILE).is_file() and not list(r.output.rglob("*.pdf"))
+
+
+def test_a_long_annex5_text_continues_on_an_attached_page(tmp_path):
+    """附件5's 企业简介 may hold 5,000 characters: more than one printed row holds, so it goes to 附页."""
+    from sjtx_xl.submit import forms
+    from sjtx_xl.summary.model import Entry
+    values = samples.complete("enterprise", 3)
+    long_text = "".join("第%d段：企业深耕细分领域，主导产品市场占有率持续提升。" % i for i in range(1, 200))[:4000]
+    values["profile_products"] = long_text
+    e = Entry(kind="enterprise", values=values, conditions={}, overall=None, problems=[], path="")
+    items = forms.write_enterprise(tmp_path / "e.xlsx", e)
+    assert [n for n, _, _ in items] == [1]
+    wb = openpyxl.load_workbook(tmp_path / "e.xlsx")
+    cell = spec.form("enterprise").field("profile_products").cell
+    shown = wb[spec.layout("enterprise").sheet_title["a5"]][cell].value
+    assert shown.endswith("（全文见附页1）") and long_text.startswith(shown.split("……")[0])
+    pages = [c for row in wb["附页"].iter_rows(values_only=True) for c in row if c]
+    assert "".join(pages[1:]).replace("\n", "") == long_text

@@ -106,7 +106,8 @@ class Attachments:
 
 
 def a4(ws, landscape, footer, repeat=None):
-    """A4, one page wide, page numbers of this sheet alone, header rows repeated."""
+    """A4, one page wide, page numbers of this sheet alone (from 1; the footer names the sheet,
+    e.g. “附件6 第 2 页”), header rows repeated."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
@@ -115,6 +116,6 @@ def a4(ws, landscape, footer, repeat=None):
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.fit_to_pages(1, 0)
     ws.set_start_page(1)
-    ws.set_footer("&C%s第 &P 页，共 &N 页" % footer)
+    ws.set_footer("&C%s第 &P 页" % footer)       # no &N: LibreOffice counts it over the whole file
     if repeat is not None:
         ws.repeat_rows(*repeat)

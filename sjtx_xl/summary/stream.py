@@ -40,10 +40,19 @@ def col(i):
 
 def cell(c, v, style=None):
     """Column c of the row being rendered, holding v (ooxml.cell_xml; text cut at Excel's 32,767
-    characters, as Excel would refuse it)."""
-    if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-        v = v[:MAX_CELL_CHARS]
+    characters, as Excel would refuse it). Text and plain numbers take a cached fast path."""
+    t = type(v)
+    if t is str:
+        return text(c, v, style)
+    if t is int or (t is float and v - v == 0):             # finite
+        head = _NUMBER_HEAD.get((c, style))
+        if head is None:
+            head = _NUMBER_HEAD[(c, style)] = '<c r="%s%s"%s><v>' % (col(c), ROW, ' s="%d"' % style if style else "")
+        return head + (repr(v) if t is float else str(v)) + "</v></c>"
     return cell_xml(col(c) + ROW, v, style)
+
+
+_NUMBER_HEAD = {}
 
 
 _TEXT_HEAD = {}
@@ -59,7 +68,7 @@ def text(c, s, style=None):
     if not s:
         return head[0] + "/>" if style else ""
     if len(s) > MAX_CELL_CHARS or s[0] in " \t\n" or s[-1] in " \t\n":
-        return cell(c, s, style)
+        return cell_xml(col(c) + ROW, s[:MAX_CELL_CHARS], style)
     return head[1] + escape_text(s) + "</t></is></c>"
 
 

@@ -70,26 +70,46 @@ def render(f, st):
     out = []
     location = None
     same = {}                  # the cells a file's rows share, made once
-    ptext, wrap = x.text, x.cell
-    tail = 8 + len(PROBLEM_COLUMNS)
+    ptext = x.text
     for shown, status, reason, kind, name, p in file_rows(f):
         p = p or {}
-        sev = p.get("severity")
         if location is None and p.get("sheet") and p.get("cell"):
             location = "'%s'!%s" % (p["sheet"].replace("'", "''"), p["cell"])
         key = (shown, status, reason, kind, name)
         common = same.get(key)
         if common is None:
             common = same[key] = "".join((text(2, status, ptext), text(3, reason, ptext), text(4, kind, ptext),
-                                          text(5, name, ptext)))
-        ptype = p.get("type")
-        cells = [text(1, shown, x.link if not out else ptext), common,
-                 text(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else ptext),
-                 text(7, problem_title(ptype), ptext)]
-        cells += [text(c, _text(p.get(k)), wrap if k in WRAPPED else ptext) for c, k in enumerate(PROBLEM_COLUMNS, 8)]
-        cells.append(text(tail, _text(ptype), ptext))
-        out.append("".join(cells).encode("utf-8"))
+                                          text(5, name, ptext))).encode("utf-8")
+        first = text(1, shown, x.link if not out else ptext).encode("utf-8")
+        out.append(first + common + _problem_cells(p, x))
     return out, location
+
+
+_PROBLEM_CELLS = {}            # the same problem in thousands of files renders the same cells
+_PROBLEM_KEYS = ("severity", "type") + PROBLEM_COLUMNS
+
+
+def _problem_cells(p, x):
+    """Columns 严重程度 to 问题代码 of a problem's row, as UTF-8."""
+    key = tuple(p.get(k) for k in _PROBLEM_KEYS) + (x.text,)
+    try:
+        hit = _PROBLEM_CELLS.get(key)
+    except TypeError:                         # an unhashable value (from a foreign summary): not cached
+        key, hit = None, None
+    if hit is not None:
+        return hit
+    ptext, wrap = x.text, x.cell
+    sev, ptype = p.get("severity"), p.get("type")
+    cells = [text(6, SEVERITY_TEXT.get(sev, sev or ""), x.error if sev == "error" else ptext),
+             text(7, problem_title(ptype), ptext)]
+    cells += [text(c, _text(p.get(k)), wrap if k in WRAPPED else ptext) for c, k in enumerate(PROBLEM_COLUMNS, 8)]
+    cells.append(text(8 + len(PROBLEM_COLUMNS), _text(ptype), ptext))
+    out = "".join(cells).encode("utf-8")
+    if key is not None:
+        if len(_PROBLEM_CELLS) > 50000:
+            _PROBLEM_CELLS.clear()
+        _PROBLEM_CELLS[key] = out
+    return out
 
 
 class Linker:
