@@ -305,16 +305,31 @@ def lint(paths):
     return LintResult(out)
 
 
-def fill(template, values, output):
-    """A filled copy of `template`; `values` is {field id: value} or the path of such a JSON file."""
-    from .fill import fill as fill_file               # late: the spec (start-up time)
+@dataclass
+class FillResult:
+    path: Optional[Path]        # None when --strict refused to write
+    problems: list              # values that break their rule or will be normalised (fillcheck)
+
+
+def fill(template, values, output, strict=False):
+    """A filled copy of `template`; `values` is {field id: value} or the path of such a JSON file.
+    Returns FillResult; with `strict`, nothing is written when a value breaks its rule."""
+    from .fill import fill as fill_file, template_kind   # late: the spec (start-up time)
+    from .fillcheck import value_problems             # late: check and the spec (start-up time)
     if not isinstance(values, dict):
         try:
             with open(values, encoding="utf-8") as fh:
                 values = json.load(fh)
         except (OSError, ValueError) as e:
             raise UsageError("无法读取 %s：%s" % (values, e))
-    return fill_file(template, values, output)
+    try:
+        kind, _ = template_kind(Path(template).read_bytes())
+    except OSError as e:
+        raise UsageError("无法读取模板 %s：%s" % (template, e.strerror or e))
+    found = value_problems(kind, values)
+    if strict and found:
+        return FillResult(None, found)
+    return FillResult(fill_file(template, values, output), found)
 
 
 def build_workbook(output):

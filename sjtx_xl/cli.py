@@ -46,7 +46,13 @@ def cmd_fields(args):
 
 
 def cmd_fill(args):
-    print(app.fill(args.template, args.values, args.output))
+    result = app.fill(args.template, args.values, args.output, strict=args.strict)
+    for p in result.problems:
+        print("警告：%s（%s!%s）%s  [%s]" % (p.label, p.sheet, p.cell, p.message, p.type), file=sys.stderr)
+    if result.path is None:
+        print("有 %d 个值不符合填写要求，未写入（--strict）" % len(result.problems), file=sys.stderr)
+        return EXIT_INVALID
+    print(result.path)
     return EXIT_OK
 
 
@@ -131,6 +137,7 @@ def parser():
     sp.add_argument("template")
     sp.add_argument("values", help="JSON 文件：{字段ID: 值}")
     sp.add_argument("-o", "--output", required=True)
+    sp.add_argument("--strict", action="store_true", help="有不符合填写要求的值时不写入（退出码1）")
     sp = add("lint", cmd_lint, "检查 .xlsx 是否超出 Excel 限制（数据验证长度、x14 扩展、_xlfn. 等）")
     sp.add_argument("files", nargs="+")
     sp = add("build-workbook", cmd_build_workbook, "生成主管部门用的宏工作簿 workbook/sjtx_xl.xlsm")

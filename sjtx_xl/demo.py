@@ -440,7 +440,7 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
     for p in pool:
         if len(chosen) >= n_platforms:
             break
-        if p["name"] not in seen_names and not p["name"].endswith("（国家）"):
+        if p["name"] not in seen_names and not p["name"].endswith(reference.NATIONAL_MARK):
             seen_names.add(p["name"])
             chosen.append(p)
     pm = list(PLATFORM_MISTAKES)

@@ -228,6 +228,10 @@ class ChoiceRule(FieldRule):
         if f.choices == "industry":     # a bare 2-digit code -> "35 专用设备制造业"
             return 'IF(%s,%s,IFERROR(INDEX(%s,MATCH(TEXT(VALUE(TRIM(ASC(%s))),"00")&" *",%s,0)),%s))' % (
                 exact, ref, lst, ref, lst, ref)
+        if f.choices == "platforms":    # a name picked with 附件2's （国家） mark: the name, the level apart
+            cut = 'LEFT(TRIM(%s),LEN(TRIM(%s))-4)' % (ref, ref)
+            return ('IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),IF(AND(RIGHT(TRIM(%s),4)="（国家）",'
+                    'ISNUMBER(MATCH(%s,%s,0))),%s,%s)))' % (exact, ref, ref, lst, ref, ref, cut, lst, cut, ref))
         return "IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s))" % (exact, ref, ref, lst, ref, ref)
 
     def validation(self, f, ref, names):
@@ -381,7 +385,7 @@ FIELD_RULES = {
     "longtext": TextRule(),
     "int": NumberRule(lo=0, whole=True, kind_text="整数"),
     "decimal": NumberRule(lo=0, kind_text="数字"),
-    "share": ShareRule(lo=0, hi=100, kind_text="百分数，只填数字（如30%填30）"),
+    "share": ShareRule(lo=0, hi=100, kind_text="百分数只填数字：如85%请输入85（不要输入“%”，也不要填0.85）"),
     "rate": NumberRule(lo=-100, kind_text="百分数，只填数字，可为负数"),
     "choice": ChoiceRule(),
     "uscc": UsccRule(),
@@ -768,7 +772,7 @@ def acceptable_excel(f, ref, names):
     norm = rule.normal_formula(f, ref, names)
     out = "AND(NOT(%s),%s)" % (formula_like_excel(ref), _valid_on(rule, f, norm, names))
     if f.type == "share":
-        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(norm))
+        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(ref))
     return out
 
 

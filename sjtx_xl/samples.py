@@ -148,7 +148,7 @@ def _enterprise(rng, seed):
 
 
 def _platform(rng, seed):
-    names = reference.platform_names()
+    names = spec.form("platform").lists["platforms"]
     v = {
         "platform_name": names[seed % len(names)],
         "uscc": uscc_generate("220104", 5000 + seed),

@@ -275,3 +275,14 @@ def test_a_form_of_the_previous_template_version_is_read_with_a_warning(tmp_path
     assert len(warn) == 1 and warn[0].severity == "warning"
     assert rep.status == "ok", [(x.type, x.field, x.message) for x in rep.problems]
     assert all(rep.values[k] == v for k, v in newer.items())
+
+
+def test_a_platform_is_picked_by_its_exact_name_with_its_level_apart(tmp_path):
+    lists = spec.form("platform").lists
+    names, levels = lists["platforms"], dict(zip(lists["platforms"], lists["platform_levels"]))
+    assert len(set(names)) == len(names) and not any(n.endswith("（国家）") for n in names)
+    assert levels["吉林省中改双创科技园管理有限公司"] == "国家级、省级"        # national, and provincial with （国家）
+    assert levels["长春市中小企业人才创业指导中心"] == "国家级"
+    rep = check_file(make(tmp_path, "p.xlsx", kind="platform", platform_name="吉林省中改双创科技园管理有限公司（国家）"))
+    assert rep.values["platform_name"] == "吉林省中改双创科技园管理有限公司" and rep.conditions["listed"] == 1
+    assert [p.type for p in rep.problems if p.field == "platform_name"] == ["normalised"]

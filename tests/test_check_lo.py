@@ -100,6 +100,8 @@ def _spoil(rng, f, form, base):
     if t == "choice":
         if f.choices == "industry":
             return rng.choice((v[:2], int(v[:2]), "制造业"))
+        if f.choices == "platforms":
+            return rng.choice((v + "（国家）", v + "分中心"))
         return rng.choice(("不在列表中的值", "已" + v if isinstance(v, str) else "已"))
     if t == "date":
         d = v if isinstance(v, dt.date) else dt.date(2015, 6, 30)

@@ -53,3 +53,28 @@ def test_fill_cli_refuses_a_workbook_that_is_not_a_template(tmp_path, capsys):
     values = tmp_path / "v.json"
     values.write_text("{}", encoding="utf-8")
     assert cli_main(["fill", str(other), str(values), "-o", str(tmp_path / "o.xlsx")]) == 2
+
+
+def test_fill_warns_on_each_value_that_breaks_its_rule_and_refuses_with_strict(tmp_path, capsys):
+    import json
+    from sjtx_xl.cli import main
+    from sjtx_xl import template as tpl
+    t = tmp_path / "t.xlsx"
+    t.write_bytes(tpl.build("enterprise"))
+    values = {"name": "长" * 101, "main_ratio_base": "85%", "industry": "35", "uscc": "91220101MA0000001X",
+              "reg_date": "2015-06-30", "legal_rep": "张三"}
+    vf = tmp_path / "v.json"
+    vf.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    assert main(["fill", str(t), str(vf), "-o", str(out)]) == 0 and out.exists()
+    err = capsys.readouterr().err
+    flagged = {line.split("（")[0].replace("警告：", "") for line in err.splitlines() if line.startswith("警告：")}
+    assert flagged == {"企业名称", "主营业务收入占营业收入比重", "所属行业", "统一社会信用代码"}, err
+    assert "text-too-long" in err and "normalised" in err
+    strict = tmp_path / "strict.xlsx"
+    assert main(["fill", str(t), str(vf), "-o", str(strict), "--strict"]) == 1 and not strict.exists()
+    capsys.readouterr()
+    ok = {"name": "吉林省某某科技有限公司", "reg_date": "2015-06-30"}
+    vf.write_text(json.dumps(ok, ensure_ascii=False), encoding="utf-8")
+    assert main(["fill", str(t), str(vf), "-o", str(strict), "--strict"]) == 0 and strict.exists()
+    assert "警告" not in capsys.readouterr().err

@@ -196,7 +196,10 @@ def _choice(f, v, lists, date_formatted):
     s = trim(v)
     if s in choices:
         return s, [_note(v, s)]
-    if f.choices == "platforms":          # 附件2: the exact published name or nothing
+    if f.choices == "platforms":          # 附件2: the exact published name (its （国家） mark is the level)
+        mark = reference.NATIONAL_MARK
+        if s.endswith(mark) and s[: -len(mark)] in choices:
+            return s[: -len(mark)], [_note(v, s[: -len(mark)], "（级别另列）")]
         return v, []
     if set(choices) == {"是", "否"}:
         key = _half(s).lower()

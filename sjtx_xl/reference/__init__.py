@@ -210,6 +210,23 @@ def platform_names() -> List[str]:
     return [n for _, _, _, n in _platforms()]
 
 
+NATIONAL_MARK = "（国家）"
+
+
+def platform_choices() -> List[Tuple[str, str]]:
+    """[(name, level)] to pick from: each 附件2 name once, exactly as published but without the
+    '（国家）' mark of a provincial entry that is also national; level '国家级', '省级' or '国家级、省级'."""
+    levels: Dict[str, set] = {}
+    for level, _, _, name in _platforms():
+        if name.endswith(NATIONAL_MARK):
+            name = name[: -len(NATIONAL_MARK)]
+            levels.setdefault(name, set()).update(("国家", "省级"))
+        else:
+            levels.setdefault(name, set()).add(level)
+    text = {frozenset(("国家",)): "国家级", frozenset(("省级",)): "省级", frozenset(("国家", "省级")): "国家级、省级"}
+    return [(name, text[frozenset(lv)]) for name, lv in levels.items()]
+
+
 def suggest_platform(name: str, cutoff: float = 0.6) -> Optional[str]:
     """Best close match among :func:`platform_names` (difflib), or None.
 

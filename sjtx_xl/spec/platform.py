@@ -22,8 +22,8 @@ SERVICES = (
 
 LISTS = {
     "yesno": common.YESNO,
-    "platforms": tuple(reference.platform_names()),
-    "platform_levels": tuple("国家级" if p["level"] == "国家" else "省级" for p in reference.platforms()),
+    "platforms": tuple(name for name, _ in reference.platform_choices()),
+    "platform_levels": tuple(level for _, level in reference.platform_choices()),
     "city": common.CITIES,
 }
 
@@ -32,7 +32,7 @@ A4_ROWS = (
     Row("国家（或省级）中小企业公共服务示范平台机构名称（具有独立法人资格，须与正式名单中公布名称一致）", dict(
         id="platform_name", label="平台机构名称", type="choice", choices="platforms", clause="一、附件4",
         help="从附件2《国家级或省级中小企业公共服务示范平台名单》中选择，名称须与正式名单中公布名称一致（附件4）。")),
-    Total("平台级别（按附件2自动显示）", '=IFERROR(INDEX({L_platform_levels},MATCH({platform_name},{L_platforms},0)),"")',
+    Total("平台级别（按附件2自动显示；名单中标“（国家）”的省级平台显示为国家级、省级）", '=IFERROR(INDEX({L_platform_levels},MATCH({platform_name},{L_platforms},0)),"")',
           "echo"),
     Row("统一社会信用代码", dict(id="uscc", label="统一社会信用代码", type="uscc",
                            help="营业执照或法人证书上的18位代码，字母大写。", clause="四(二)4")),

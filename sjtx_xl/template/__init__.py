@@ -188,7 +188,7 @@ class _Compiler:
 
         highlight("%s=%d" % (state, FIELD_INVALID), styles.CF_INVALID)
         if fl.type == "share":
-            highlight(ShareRule.fraction_formula(ref), styles.CF_FRACTION)
+            highlight(ShareRule.fraction_formula(spec.norm_name(fl.id)), styles.CF_FRACTION)
         highlight("%s=%d" % (state, FIELD_NORMALISED), styles.CF_NORMALISED)
         if fl.required or fl.required_if:
             highlight("%s=%d" % (state, FIELD_MISSING), styles.CF_MISSING)
@@ -353,7 +353,7 @@ class _Compiler:
         shares = [f for f in form.fields if f.type == "share"]
         if shares:
             rows.append(("疑似把百分数填成小数的比重项数",
-                         "=" + "+".join("(%s)" % ShareRule.fraction_formula(f.name) for f in shares)))
+                         "=" + "+".join("(%s)" % ShareRule.fraction_formula(spec.norm_name(f.id)) for f in shares)))
         assert len(rows) <= lay.info_count
         return rows
 
