@@ -527,3 +527,33 @@ def test_sources_show_how_each_file_was_read_in_chinese(written):
     col = [c.value for c in ws[3]].index("读取方式")
     shown = {r[col] for r in ws.iter_rows(min_row=4, values_only=True)}
     assert shown == {READ_BY_TEXT["name"]}
+
+
+def test_a_long_annex4_text_continues_on_rows_below_never_cut(tmp_path):
+    """A 3,000-character 简介 would need far more than Excel's 409-point row: it continues on the
+    rows below its platform, each at most 409 points, every character kept and printed."""
+    from sjtx_xl.summary import prerender
+    model = make_model(tmp_path, n=2, n_platforms=2)
+    intro = "".join("第%d段：平台面向中小企业提供检验检测、技术咨询和人才培训服务。\n" % i for i in range(1, 101))[:3000]
+    model.platforms[0].values["intro"] = intro
+    for parked in (False, True):
+        if parked:
+            for e in model.enterprises + model.platforms:
+                prerender(e)
+        out = write_summary(tmp_path / ("a4-%s.xlsx" % parked), model)
+        ws = openpyxl.load_workbook(out)[annex4.SHEET]
+        col = [c.value.split("\n")[0] for c in ws[4]].index("★服务机构简介及服务内容、绩效说明")
+        rows = list(ws.iter_rows(min_row=5))
+        first = next(i for i, r in enumerate(rows) if r[1].value == model.platforms[0].values["platform_name"])
+        cont = []
+        for r in rows[first + 1:]:
+            if r[0].value is not None or r[1].value is not None:
+                break
+            cont.append(r)
+        assert cont, "the text continues below"
+        assert "".join(r[col].value for r in [rows[first]] + cont) == intro
+        heights = [ws.row_dimensions[r[0].row].height for r in [rows[first]] + cont]
+        assert all(h and h <= 409 for h in heights)
+        second = rows[first + 1 + len(cont)]
+        assert second[0].value == 2 and second[1].value == model.platforms[1].values["platform_name"]
+        assert ws.auto_filter.ref.endswith(str(second[0].row))

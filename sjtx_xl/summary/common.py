@@ -70,12 +70,13 @@ def detached_styles():
     return st
 
 
-def rendered(obj, key, st):
+def rendered(obj, key, st, resolve=True):
     """The pre-rendered cells of obj (an Entry or FileRecord) for `key`, if made with the same style
-    indexes and while obj still looks as it did then (see summary.prerender); else None."""
+    indexes and while obj still looks as it did then (see summary.prerender); else None. Without
+    `resolve`, cells parked on disk stay references."""
     r = obj.rendered
     if r and r.get("sig") == st.signature and r.get("key") == obj.render_key():
-        return spill.resolve(r.get(key))
+        return spill.resolve(r.get(key)) if resolve else r.get(key)
     return None
 
 

@@ -195,7 +195,7 @@ def _sheet(wb, st, model, name, count, k, nsheets):
     shown = [w for (h, w) in COLUMNS if h not in HIDDEN]
     title = "校验报告" if nsheets == 1 else "校验报告（第 %d 部分，共 %d 部分）" % (k + 1, nsheets)
     title_rows(ws, st, title, n, widths=shown)
-    last = max(title_rows_last(shown), 1)
+    last = max(first_page_columns(shown) - 1, 1)
     ws.merge_range(1, 0, 1, last, counts_text(model.counts()), st.note)
     notes = ["重复处理规则：" + model.keep_rule + "。"] + model.notices
     if nsheets > 1:
@@ -209,7 +209,3 @@ def _sheet(wb, st, model, name, count, k, nsheets):
     finish_table(ws, HEAD, HEAD + count, n, freeze_cols=2)
     page_setup(ws, landscape=True, repeat_rows=(HEAD, HEAD), fit_width=False, repeat_cols=(0, 1))
     return ws
-
-
-def title_rows_last(widths):
-    return first_page_columns(widths) - 1
