@@ -222,6 +222,11 @@ class ShareRule(NumberRule):
 class ChoiceRule(FieldRule):
     kind_text = "从下拉列表中选择"
 
+    def describe(self, f):
+        if f.choices == "industry":     # typing the code alone is refused by the dropdown: say what to pick
+            return "从下拉列表中选择“2位码 名称”，如只输入了35，请改选“35 专用设备制造业”"
+        return self.kind_text
+
     def normal_body(self, f, ref, names):
         lst = list_name(f.choices)
         exact = "ISNUMBER(MATCH(%s,%s,0))" % (ref, lst)
