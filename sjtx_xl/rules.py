@@ -258,6 +258,39 @@ def uscc_authority_excel(ref, array=_xl_array):
             'ISNUMBER(FIND(MID(%s,2,1),"123456789"))))' % (ref, array(USCC_PAIRS), ref, ref))
 
 
+MULTI_SEPARATOR = "、"
+
+
+class MultiChoiceRule(FieldRule):
+    """Several items of a list (the official form's checkboxes), separated by 、, each once."""
+
+    def describe(self, f):
+        return "从以下选择一项或多项，多项之间用“、”分隔"
+
+    def validation(self, f, ref, names):
+        return dict(type="custom", formula1=self.valid_formula(f, ref, names))
+
+    def normal_body(self, f, ref, names):
+        return "TRIM(%s)" % ref
+
+    def valid_formula(self, f, ref, names):
+        # the items found, with one separator each, cover the text exactly and the separators are
+        # between them: then every part is one item, each once (items hold no 、, none is inside another)
+        lst, sep = list_name(f.choices), MULTI_SEPARATOR
+        found = "ISNUMBER(FIND(%s,%s))" % (lst, ref)
+        return ('AND(LEFT({r},1)<>"{s}",RIGHT({r},1)<>"{s}",ISERROR(FIND("{s}{s}",{r})),'
+                'SUMPRODUCT({found}*(LEN({lst})+1))=LEN({r})+1,'
+                'LEN({r})-LEN(SUBSTITUTE({r},"{s}",""))=SUMPRODUCT(--{found})-1)'
+                .format(r=ref, s=sep, found=found, lst=lst))
+
+    def check(self, f, v, lists):
+        choices = lists[f.choices]
+        parts = _num_text(v).split(MULTI_SEPARATOR)
+        if all(p in choices for p in parts) and len(set(parts)) == len(parts):
+            return []
+        return [problem("not-in-list", value=v, detail="、".join(choices) + "（多项用“、”分隔）")]
+
+
 class UsccRule(FieldRule):
     kind_text = "18位统一社会信用代码（数字和大写字母）"
 
@@ -388,6 +421,7 @@ FIELD_RULES = {
     "share": ShareRule(lo=0, hi=100, kind_text="百分数只填数字：如85%请输入85（不要输入“%”，也不要填0.85）"),
     "rate": NumberRule(lo=-100, kind_text="百分数，只填数字，可为负数"),
     "choice": ChoiceRule(),
+    "multichoice": MultiChoiceRule(),
     "uscc": UsccRule(),
     "date": DateRule(),
     "product_code": ProductCodeRule(),

@@ -103,6 +103,10 @@ def _spoil(rng, f, form, base):
         if f.choices == "platforms":
             return rng.choice((v + "（国家）", v + "分中心"))
         return rng.choice(("不在列表中的值", "已" + v if isinstance(v, str) else "已"))
+    if t == "multichoice":
+        items = form.lists[f.choices]
+        return rng.choice(("、".join(items[:2]), "、".join(items), items[0] + "，" + items[1], items[0] + "、" + items[0],
+                           "、" + items[1], items[2] + items[3]))
     if t == "date":
         d = v if isinstance(v, dt.date) else dt.date(2015, 6, 30)
         return rng.choice((d.strftime("%Y/%m/%d"), "%d年%d月%d日" % (d.year, d.month, d.day), dt.date(2021, 8, 1), "去年"))

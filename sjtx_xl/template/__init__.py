@@ -161,7 +161,7 @@ class _Compiler:
         role = "longinput" if fl.type == "longtext" else "input"
         styles.apply(cell, role)
         cell.protection = styles.UNLOCKED
-        if fl.type in ("uscc", "product_code", "text", "longtext", "product_name"):
+        if fl.type in ("uscc", "product_code", "text", "longtext", "product_name", "multichoice"):
             cell.number_format = "@"
         elif fl.type == "date":
             cell.number_format = "yyyy-mm-dd"
