@@ -237,7 +237,13 @@ class ChoiceRule(FieldRule):
             cut = 'LEFT(TRIM(%s),LEN(TRIM(%s))-4)' % (ref, ref)
             return ('IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),IF(AND(RIGHT(TRIM(%s),4)="（国家）",'
                     'ISNUMBER(MATCH(%s,%s,0))),%s,%s)))' % (exact, ref, ref, lst, ref, ref, cut, lst, cut, ref))
-        return "IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s))" % (exact, ref, ref, lst, ref, ref)
+        trimmed = "IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s)" % (ref, lst, ref, ref)
+        if f.choices == "yesno":        # √, Y, 有 ... -> 是; ×, N, 无 ... -> 否 (read/normalise.py YES/NO)
+            from .read.normalise import NO, YES   # late: the reader imports rules
+            key = "LOWER(ASC(TRIM(%s)))" % ref
+            return 'IF(%s,%s,IF(ISNUMBER(MATCH(%s,%s,0)),"是",IF(ISNUMBER(MATCH(%s,%s,0)),"否",%s)))' % (
+                exact, ref, key, _xl_array(sorted(YES)), key, _xl_array(sorted(NO)), trimmed)
+        return "IF(%s,%s,%s)" % (exact, ref, trimmed)
 
     def validation(self, f, ref, names):
         return dict(type="list", formula1=list_name(f.choices))

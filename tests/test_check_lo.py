@@ -102,6 +102,8 @@ def _spoil(rng, f, form, base):
             return rng.choice((v[:2], int(v[:2]), "制造业"))
         if f.choices == "platforms":
             return rng.choice((v + "（国家）", v + "分中心"))
+        if f.choices == "yesno":
+            return rng.choice(("√", "Y", "有", "×", "无", "no", "不详"))
         return rng.choice(("不在列表中的值", "已" + v if isinstance(v, str) else "已"))
     if t == "multichoice":
         items = form.lists[f.choices]
