@@ -261,13 +261,13 @@ def _unique_name(stem, e, used):
 def fields():
     """The data dictionary of both forms: every field and every 自检 output cell."""
     from . import spec                                # late: compiling the spec (start-up time)
-    from .rules import FIELD_RULES
+    from .rules import FIELD_RULES, data_validation
     out = {"template_versions": dict(spec.TEMPLATE_VERSIONS), "fields": [], "selfcheck": []}
     for kind in spec.KINDS:
         f, lay = spec.form(kind), spec.layout(kind)
         for fl in f.fields:
             rule = FIELD_RULES[fl.type]
-            dv = rule.validation(fl, fl.cell, lay.names)
+            dv = data_validation(fl, fl.cell, lay.names)
             out["fields"].append({
                 "id": fl.id, "label": fl.label, "kind": kind, "sheet": lay.sheet_title[fl.sheet],
                 "cell": fl.cell, "name": fl.name, "type": fl.type, "unit": fl.unit,

@@ -222,6 +222,11 @@ class ShareRule(NumberRule):
 class ChoiceRule(FieldRule):
     kind_text = "从下拉列表中选择"
 
+    def describe(self, f):
+        if f.choices == "industry":     # typing the code alone is refused by the dropdown: say what to pick
+            return "从下拉列表中选择“2位码 名称”，如只输入了35，请改选“35 专用设备制造业”"
+        return self.kind_text
+
     def normal_body(self, f, ref, names):
         lst = list_name(f.choices)
         exact = "ISNUMBER(MATCH(%s,%s,0))" % (ref, lst)
@@ -232,7 +237,13 @@ class ChoiceRule(FieldRule):
             cut = 'LEFT(TRIM(%s),LEN(TRIM(%s))-4)' % (ref, ref)
             return ('IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),IF(AND(RIGHT(TRIM(%s),4)="（国家）",'
                     'ISNUMBER(MATCH(%s,%s,0))),%s,%s)))' % (exact, ref, ref, lst, ref, ref, cut, lst, cut, ref))
-        return "IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s))" % (exact, ref, ref, lst, ref, ref)
+        trimmed = "IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s)" % (ref, lst, ref, ref)
+        if f.choices == "yesno":        # √, Y, 有 ... -> 是; ×, N, 无 ... -> 否 (read/normalise.py YES/NO)
+            from .read.normalise import NO, YES   # late: the reader imports rules
+            key = "LOWER(ASC(TRIM(%s)))" % ref
+            return 'IF(%s,%s,IF(ISNUMBER(MATCH(%s,%s,0)),"是",IF(ISNUMBER(MATCH(%s,%s,0)),"否",%s)))' % (
+                exact, ref, key, _xl_array(sorted(YES)), key, _xl_array(sorted(NO)), trimmed)
+        return "IF(%s,%s,%s)" % (exact, ref, trimmed)
 
     def validation(self, f, ref, names):
         return dict(type="list", formula1=list_name(f.choices))
@@ -256,6 +267,39 @@ def uscc_authority_excel(ref, array=_xl_array):
     (uscc.check_uscc is the Python twin). `array=_tpl_array` for a helper template."""
     return ('OR(ISNUMBER(MATCH(LEFT(%s,2),%s,0)),AND(ISNUMBER(FIND(LEFT(%s,1),"234678AN")),'
             'ISNUMBER(FIND(MID(%s,2,1),"123456789"))))' % (ref, array(USCC_PAIRS), ref, ref))
+
+
+MULTI_SEPARATOR = "、"
+
+
+class MultiChoiceRule(FieldRule):
+    """Several items of a list (the official form's checkboxes), separated by 、, each once."""
+
+    def describe(self, f):
+        return "从以下选择一项或多项，多项之间用“、”分隔"
+
+    def validation(self, f, ref, names):
+        return dict(type="custom", formula1=self.valid_formula(f, ref, names))
+
+    def normal_body(self, f, ref, names):
+        return "TRIM(%s)" % ref
+
+    def valid_formula(self, f, ref, names):
+        # the items found, with one separator each, cover the text exactly and the separators are
+        # between them: then every part is one item, each once (items hold no 、, none is inside another)
+        lst, sep = list_name(f.choices), MULTI_SEPARATOR
+        found = "ISNUMBER(FIND(%s,%s))" % (lst, ref)
+        return ('AND(LEFT({r},1)<>"{s}",RIGHT({r},1)<>"{s}",ISERROR(FIND("{s}{s}",{r})),'
+                'SUMPRODUCT({found}*(LEN({lst})+1))=LEN({r})+1,'
+                'LEN({r})-LEN(SUBSTITUTE({r},"{s}",""))=SUMPRODUCT(--{found})-1)'
+                .format(r=ref, s=sep, found=found, lst=lst))
+
+    def check(self, f, v, lists):
+        choices = lists[f.choices]
+        parts = _num_text(v).split(MULTI_SEPARATOR)
+        if all(p in choices for p in parts) and len(set(parts)) == len(parts):
+            return []
+        return [problem("not-in-list", value=v, detail="、".join(choices) + "（多项用“、”分隔）")]
 
 
 class UsccRule(FieldRule):
@@ -388,6 +432,7 @@ FIELD_RULES = {
     "share": ShareRule(lo=0, hi=100, kind_text="百分数只填数字：如85%请输入85（不要输入“%”，也不要填0.85）"),
     "rate": NumberRule(lo=-100, kind_text="百分数，只填数字，可为负数"),
     "choice": ChoiceRule(),
+    "multichoice": MultiChoiceRule(),
     "uscc": UsccRule(),
     "date": DateRule(),
     "product_code": ProductCodeRule(),

@@ -41,6 +41,8 @@ def typical(f, lists, seed=0):
         return round(rng.uniform(1, 30), 1)
     if f.type == "choice":
         return rng.choice(lists[f.choices])
+    if f.type == "multichoice":
+        return "、".join(rng.sample(lists[f.choices], 2))
     if f.type == "uscc":
         return uscc_generate("220102", rng.randrange(31 ** 6))
     if f.type == "date":

@@ -286,3 +286,12 @@ def test_a_platform_is_picked_by_its_exact_name_with_its_level_apart(tmp_path):
     rep = check_file(make(tmp_path, "p.xlsx", kind="platform", platform_name="吉林省中改双创科技园管理有限公司（国家）"))
     assert rep.values["platform_name"] == "吉林省中改双创科技园管理有限公司" and rep.conditions["listed"] == 1
     assert [p.type for p in rep.problems if p.field == "platform_name"] == ["normalised"]
+
+
+def test_four_base_takes_several_items(tmp_path):
+    items = spec.form("enterprise").lists["four_base"]
+    rep = check_file(make(tmp_path, "a.xlsx", four_base="是", four_base_item="、".join(items[1:3])))
+    assert rep.status == "ok" and rep.values["four_base_item"] == "、".join(items[1:3])
+    for bad in (items[0] + "，" + items[1], items[0] + "、" + items[0], "、" + items[1], "其他"):
+        rep = check_file(make(tmp_path, "b.xlsx", four_base="是", four_base_item=bad))
+        assert [p.type for p in rep.problems if p.field == "four_base_item"] == ["not-in-list"], bad

@@ -102,7 +102,13 @@ def _spoil(rng, f, form, base):
             return rng.choice((v[:2], int(v[:2]), "制造业"))
         if f.choices == "platforms":
             return rng.choice((v + "（国家）", v + "分中心"))
+        if f.choices == "yesno":
+            return rng.choice(("√", "Y", "有", "×", "无", "no", "不详"))
         return rng.choice(("不在列表中的值", "已" + v if isinstance(v, str) else "已"))
+    if t == "multichoice":
+        items = form.lists[f.choices]
+        return rng.choice(("、".join(items[:2]), "、".join(items), items[0] + "，" + items[1], items[0] + "、" + items[0],
+                           "、" + items[1], items[2] + items[3]))
     if t == "date":
         d = v if isinstance(v, dt.date) else dt.date(2015, 6, 30)
         return rng.choice((d.strftime("%Y/%m/%d"), "%d年%d月%d日" % (d.year, d.month, d.day), dt.date(2021, 8, 1), "去年"))

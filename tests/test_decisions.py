@@ -147,6 +147,14 @@ def test_province_carries_only_what_cities_recommended_and_reports_edited_cells(
     prow = next(x for x in table(tmp_path / "省汇总.xlsx") if x["名称"] == ranked)
     assert prow["市（州）推荐排序"] == 1 and prow["市（州）推荐意见"] == "本市首推"
     assert dropped not in [row[1] for row in openpyxl.load_workbook(tmp_path / "省汇总.xlsx")[annex3.SHEET].iter_rows(values_only=True)]
+    # the province's package: its letter goes on to the ministries, with the cities' rows
+    from docx import Document
+
+    from sjtx_xl.submit import LETTER_FILE, build
+    pkg = build(tmp_path / "省汇总.xlsx", tmp_path / "省上报材料", pdf=False)
+    assert ranked in [e.name for e in pkg.enterprises] and dropped not in [e.name for e in pkg.enterprises]
+    text = "\n".join(p.text for p in Document(str(pkg.output / LETTER_FILE)).paragraphs)
+    assert "工业和信息化部、财政部：" in text and "各市（州）审核推荐" in text
 
 
 def test_backups_of_earlier_summaries_are_not_read_as_input(tmp_path):

@@ -70,7 +70,10 @@ def test_what_check_normalises_is_accepted_and_shown_as_will_be_normalised(fille
     if typed == "lower":
         typed, stored = values["uscc"].lower(), values["uscc"]
     if fid == "industry":             # the dropdown keeps the list; typing the code alone is the alert's case
-        book.type_text(sheet, cell, typed)
+        book.enter(sheet, cell, typed)
+        assert not book.is_valid(sheet, cell)
+        assert "35 专用设备制造业" in book.validation(sheet, cell)["error_message"]
+        book.type_text(sheet, cell, typed)                        # pasted, it is read as the division
     else:
         book.enter(sheet, cell, typed)
         assert book.is_valid(sheet, cell), (fid, typed)

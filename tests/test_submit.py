@@ -123,6 +123,7 @@ def test_letter_counts_equal_the_recommended_rows(package):
     assert [row.cells[1].text for row in plats.rows[1:]] == [platform["platform_name"]]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "〔    〕" in text and "年    月    日" in text
+    assert "吉林省工业和信息化厅、吉林省财政厅：" in text                 # a city's letter goes to the province
 
 
 def test_not_recommended_each_with_a_reason(package):

@@ -39,6 +39,9 @@ def good_and_bad(f, form):
         return -100.0, -100.5
     if t == "choice":
         return form.lists[f.choices][-1], "不在列表中"
+    if t == "multichoice":
+        items = form.lists[f.choices]
+        return "、".join(items), items[0] + "，" + items[1]
     if t == "uscc":
         code = samples.complete(form.kind, 1)["uscc"]
         return code, _wrong_check_char(code)

@@ -235,6 +235,6 @@ def _product_name(f, v, lists, date_formatted):
 
 _BY_TYPE = {
     "int": _number, "decimal": _number, "share": _number, "rate": _number,
-    "uscc": _uscc, "product_code": _product_code, "date": _date, "choice": _choice,
+    "uscc": _uscc, "product_code": _product_code, "date": _date, "choice": _choice, "multichoice": _text,
     "text": _text, "longtext": _longtext, "product_name": _product_name,
 }

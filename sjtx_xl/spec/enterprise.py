@@ -96,9 +96,10 @@ A5_ROWS = (
                                     "只填类别名称，不填代码（附件5）。" % (PRODUCT_CATALOGUE, PRODUCT_CUSTOM)))),
     Pair(("是否属于《工业“四基”发展目录》所列重点领域",
           dict(id="four_base", label="是否属于工业“四基”重点领域", type="choice", choices="yesno", clause="三(一)2")),
-         ("如是，具体属于", dict(id="four_base_item", label="“四基”具体领域", type="choice", choices="four_base",
+         ("如是，具体属于", dict(id="four_base_item", label="“四基”具体领域", type="multichoice", choices="four_base",
                           required=False, required_if=("four_base", ("是",)),
-                          help="核心基础零部件（元器件）、关键基础材料、先进基础工艺或产业技术基础。"))),
+                          help="核心基础零部件（元器件）、关键基础材料、先进基础工艺、产业技术基础，可选多项，"
+                               "多项之间用“、”分隔，如“关键基础材料、先进基础工艺”。"))),
     Pair(("★是否填补国内或国际空白", dict(id="gap_fill", label="是否填补国内或国际空白", type="choice",
                                     choices="gap", clause="三(一)2"))),
     Wide("具体领域及技术先进性说明", dict(id="gap_desc", label="填补空白的具体领域及技术先进性说明",

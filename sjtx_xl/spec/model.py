@@ -16,6 +16,7 @@ TYPES = (
     "share",         # percentage 0-100 typed as a bare number ("30", not "30%" or 0.3)
     "rate",          # growth rate in %, >= -100, may be negative
     "choice",        # one of a list on the hidden lists sheet
+    "multichoice",   # one or more items of a list, separated by 、 (the form's checkboxes)
     "uscc",          # 统一社会信用代码, GB 32100-2015
     "date",          # a calendar date
     "product_code",  # 统计用产品分类目录 code, 8 or 10 digits, kept as text

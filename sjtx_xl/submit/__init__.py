@@ -170,7 +170,8 @@ def build(summary, output, pdf=True):
             p = forms_dir / ("%02d %s.xlsx" % (i, safe_name(e.name)))
             n += len(forms.write_enterprise(p, e))
             enterprise_files.append(p)
-        result.counts = letter.write_letter(tmp / LETTER_FILE, ent, plat)
+        level = "province" if any(e.via for e in entries) else "city"      # rows carried from city summaries
+        result.counts = letter.write_letter(tmp / LETTER_FILE, ent, plat, level)
         lists.write_not_recommended(tmp / OTHERS_FILE, others)
         result.attachments = n
         if pdf:

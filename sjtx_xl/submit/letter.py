@@ -7,7 +7,13 @@ from .. import spec
 
 TITLE = "关于推荐第二批国家支持“专精特新”和公共服务示范平台项目的请示"
 NOTICE_TITLE = "《关于推荐申报第二批国家支持“专精特新”和公共服务示范平台项目的通知》"
-ADDRESSEE = "吉林省工业和信息化厅、吉林省财政厅："
+# who writes to whom: a city to the province (四(三)), the province on to the ministries
+LEVELS = {
+    "city": dict(to="吉林省工业和信息化厅、吉林省财政厅：", sender="（工信部门）　　　　（财政部门）",
+                 how="经企业和平台申报、对申报材料真实性审核和择优"),
+    "province": dict(to="工业和信息化部、财政部：", sender="吉林省工业和信息化厅　　　　吉林省财政厅",
+                     how="经企业和平台申报、各市（州）审核推荐和省级复核择优"),
+}
 NUMBER = "〔    〕    号"
 DATE = "        年    月    日"
 
@@ -34,8 +40,10 @@ def _table(doc, header, rows):
     return t
 
 
-def write_letter(path, enterprises, platforms, sender="（工信部门）　　　　（财政部门）"):
-    """enterprises, platforms: the recommended Entry rows in rank order."""
+def write_letter(path, enterprises, platforms, level="city"):
+    """enterprises, platforms: the recommended Entry rows in rank order; level: city or province
+    (a summary of city summaries)."""
+    who = LEVELS[level]
     from docx import Document                    # lazy: python-docx loads lxml
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -60,10 +68,10 @@ def write_letter(path, enterprises, platforms, sender="（工信部门）　　�
     para("（草稿）", WD_ALIGN_PARAGRAPH.RIGHT)
     para(NUMBER, WD_ALIGN_PARAGRAPH.CENTER)
     para(TITLE, WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=18)
-    para(ADDRESSEE)
+    para(who["to"])
     n_e, n_p = len(enterprises), len(platforms)
-    para("　　根据%s（%s）要求，经企业和平台申报、对申报材料真实性审核和择优，现推荐重点“小巨人”企业%d家、"
-         "中小企业公共服务示范平台%d个，推荐情况如下。" % (NOTICE_TITLE, spec.common.NOTICE, n_e, n_p))
+    para("　　根据%s（%s）要求，%s，现推荐重点“小巨人”企业%d家、中小企业公共服务示范平台%d个，推荐情况如下。"
+         % (NOTICE_TITLE, spec.common.NOTICE, who["how"], n_e, n_p))
     para("　　一、各市（州）推荐数量", bold=True)
     counts = _counts(enterprises, platforms)
     _table(doc, ("市（州）", "重点“小巨人”企业（家）", "公共服务示范平台（个）"),
@@ -78,7 +86,7 @@ def write_letter(path, enterprises, platforms, sender="（工信部门）　　�
     para("　　　　　2.吉林省第二批支持国家（或省级）中小企业公共服务示范平台名单汇总表（附件4）")
     para("　　　　　3.各推荐企业基本情况表和目标表（附件5、附件6，每家企业单独装订）")
     para("　　妥否，请批示。")
-    para(sender + "（盖章）", WD_ALIGN_PARAGRAPH.RIGHT)
+    para(who["sender"] + "（盖章）", WD_ALIGN_PARAGRAPH.RIGHT)
     para(DATE, WD_ALIGN_PARAGRAPH.RIGHT)
     doc.save(str(path))
     return counts

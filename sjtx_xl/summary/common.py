@@ -154,6 +154,8 @@ def field_width(f):
         return 21
     if f.type == "choice":
         return 14
+    if f.type == "multichoice":
+        return 24
     if f.type == "date":
         return 12
     return 11

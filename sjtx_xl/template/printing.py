@@ -147,6 +147,8 @@ class Printing:
         """The widest content a field can legally hold, as a string to measure."""
         if fl.type in TEXT_TYPES and fl.max_len:
             return "国" * fl.max_len
+        if fl.type == "multichoice":
+            return "、".join(self.form.lists.get(fl.choices, ("",)))
         if fl.choices:
             return max(self.form.lists.get(fl.choices, ("",)), key=lambda v: sum(char_em(c) for c in str(v)))
         if fl.type == "uscc":
