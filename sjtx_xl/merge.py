@@ -246,7 +246,6 @@ def dedupe(records, keep="newest"):
         sheet = spec.layout(kind).sheet_title[field.sheet]
         w.problems.append(problem("duplicate-uscc", value=code, detail=others, sheet=sheet,
                                                 cell=field.cell, field=field.id, label=field.label).to_dict())
-        w.record = None                                      # its _data record changed
 
 
 @dataclass

@@ -47,8 +47,8 @@ class Entry:
     via: Tuple[str, ...] = ()              # summary workbooks that carried this row, innermost first
     rel: str = ""                          # path shown to people (relative to the merged folder)
     dropped: str = ""                      # why this row is not in the summary (a duplicate), else ""
-    record: Optional[str] = None           # its _data JSON, made by the worker that read it; None when stale
-    rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker
+    rendered: Optional[dict] = None        # sheet -> pre-rendered cells (summary.prerender), made in the worker;
+                                           # stale, and made again, when render_key() changes
     decision: object = None                # decisions.Decision carried or defaulted by the merge (推荐决定)
     city_rank: Optional[int] = None        # a city summary's 推荐排序 and 推荐意见 for this row (province merge)
     city_opinion: str = ""
