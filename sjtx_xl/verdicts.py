@@ -15,6 +15,11 @@ from .rules import MET, NOT_MET, PENDING, NothingMissing, SizeMatches, is_blank,
 
 # Problem types that say nothing about the values themselves (the duplicate is settled by the merge).
 NOT_ABOUT_VALUES = {"duplicate-uscc"}
+# Warnings that say the value is probably mistyped: a condition reading it is not failed on valid data.
+SUSPECT_VALUE = {"percent-fraction"}
+# A missing field is named in the 必填项 fact; listing it again among the fields in error says nothing new.
+NAMED_AS_MISSING = {"required-missing"}
+MAX_NAMED = 12                                     # names listed in one fact before "等N项"
 SIZE_MEASURES = (("employees", "x", "从业人员"), ("revenue", "y", "营业收入"), ("assets", "z", "资产总额"))
 SIZE_CLASSES = (("l", "大型"), ("m", "中型"), ("s", "小型"))
 
@@ -85,23 +90,48 @@ def assess(kind, values, conditions, problems=()):
     form = spec.form(kind)
     errors = [p for p in problems if _get(p, "severity") == "error" and _get(p, "type") not in NOT_ABOUT_VALUES]
     error_fields = {_get(p, "field") for p in errors if _get(p, "field")}
-    tainted = {c.id for c in form.conditions if c.rule.fields() & error_fields}
+    suspect = {_get(p, "field"): _get(p, "value") for p in problems
+               if _get(p, "type") in SUSPECT_VALUE and _get(p, "field")}
+    tainted = {c.id for c in form.conditions if c.rule.fields() & (error_fields | set(suspect))}
     correctable = {c.id for c in form.conditions if c.correctable}
-    verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=bool(error_fields))
+    # any error, a file-level one (old template version) included, is something the applicant must fix
+    verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=bool(errors))
     order = {f.id: i for i, f in enumerate(form.fields)}
     facts, missing = {}, []
     for c in form.conditions:
         if isinstance(c.rule, NothingMissing):
             missing = [form.field(fid).label for fid in c.rule.missing(values)]
-            facts[c.id] = "缺：%s" % "、".join(missing) if missing else "已填齐"
+            facts[c.id] = "缺%d项：%s" % (len(missing), _named(missing, form, c.rule.missing(values))) \
+                if missing else "已填齐"
         elif isinstance(c.rule, SizeMatches):
             facts[c.id] = _size_fact(c.rule, values, form)
         else:
             fids = sorted(c.rule.fields(), key=lambda fid: order.get(fid, len(order)))
-            facts[c.id] = "，".join("%s %s" % (short_label(form.field(fid)), value_text(form.field(fid), values.get(fid)))
+            facts[c.id] = "，".join("%s %s" % (short_label(form.field(fid)), _shown(form.field(fid), values.get(fid), suspect))
                                    for fid in fids if not (conditions.get(c.id) == MET and is_blank(values.get(fid))))
-    labels = [form.field(fid).label for fid in sorted(error_fields & set(order), key=order.get)]
+    named_missing = {_get(p, "field") for p in errors if _get(p, "type") in NAMED_AS_MISSING}
+    labels = [form.field(fid).label for fid in sorted((error_fields - named_missing) & set(order), key=order.get)]
     return Assessment(verdict, facts, missing, labels)
+
+
+def _shown(f, v, suspect):
+    """A value as the official should read it; a share typed as a fraction says what it probably meant."""
+    text = value_text(f, v)
+    if f.id in suspect and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return "%s（疑似%s%%，请企业更正）" % (_num(v), _num(round(v * 100, 6)))
+    return text
+
+
+def _named(labels, form, fids):
+    """Missing fields grouped by sheet, at most MAX_NAMED names, so a blank form's line stays readable."""
+    titles = {s.key: s.title for s in form.sheets}
+    by_sheet = {}
+    for fid, label in zip(fids, labels):
+        by_sheet.setdefault(titles.get(form.field(fid).sheet, ""), []).append(label)
+    counts = "、".join("%s %d项" % (t, len(v)) for t, v in by_sheet.items())
+    shown = labels[:MAX_NAMED]
+    more = "等" if len(labels) > MAX_NAMED else ""
+    return "%s%s（%s）" % ("、".join(shown), more, counts) if len(by_sheet) > 1 or more else "、".join(shown)
 
 
 def deciding_facts(kind, conditions, a):
@@ -112,7 +142,8 @@ def deciding_facts(kind, conditions, a):
         if v in (NOT_MET, PENDING) and a.facts.get(c.id):
             out.append("%s：%s" % (c.label, a.facts[c.id]))
     if a.error_fields:
-        out.append("有误的项：%s" % "、".join(a.error_fields))
+        more = "等%d项" % len(a.error_fields) if len(a.error_fields) > MAX_NAMED else ""
+        out.append("有误的项：%s%s" % ("、".join(a.error_fields[:MAX_NAMED]), more))
     return "；".join(out)
 
 

@@ -19,7 +19,7 @@ def tree(root, seed=3, n=6, n_platforms=2, mistakes=0.5):
 
 
 def test_every_row_has_a_default_decision_following_its_verdict(tmp_path):
-    tree(tmp_path / "in")
+    tree(tmp_path / "in", n=len(demo.ENTERPRISE_MISTAKES))   # every mistake, the two ineligible ones too
     r = merge(tmp_path / "in", output=tmp_path / "汇总.xlsx", recursive=True)
     rows = table(tmp_path / "汇总.xlsx")
     assert len(rows) == r.counts["enterprises"] + r.counts["platforms"]

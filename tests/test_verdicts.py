@@ -7,7 +7,7 @@ from sjtx_xl import cli, samples, spec, template, vocab
 from sjtx_xl.check import check_file, check_values
 from sjtx_xl.fill import fill_bytes
 from sjtx_xl.uscc import CHARSET
-from sjtx_xl.verdicts import assess
+from sjtx_xl.verdicts import assess, deciding_facts
 
 TEMPLATES = {k: template.build(k) for k in spec.KINDS}
 
@@ -89,7 +89,43 @@ def test_facts_follow_the_spec_fields_of_each_condition():
         a = assess(kind, {}, {c.id: 0.5 for c in form.conditions})
         for c in form.conditions:
             if isinstance(c.rule, NothingMissing):
-                assert a.facts[c.id].startswith("缺：")
+                n = len(c.rule.missing({}))
+                assert a.facts[c.id].startswith("缺%d项：" % n)   # counted, grouped by sheet, not all named
                 continue
             for fid in c.rule.fields():
                 assert short_label(form.field(fid)) in a.facts[c.id], (kind, c.id, fid)
+
+
+def test_share_typed_as_a_fraction_is_correctable_and_says_what_it_meant():
+    """0.924 with a percent-fraction warning fails 专业化 only because of the typing: 待更正, not 不符合."""
+    from sjtx_xl.problems import problem
+    v = samples.complete("enterprise")
+    v["main_ratio_base"] = 0.924
+    rep_conditions = {c.id: c.rule.value(v) for c in spec.form("enterprise").conditions}
+    assert rep_conditions["specialisation"] == 0
+    warn = problem("percent-fraction", value=0.924, field="main_ratio_base")
+    a = assess("enterprise", v, rep_conditions, [warn])
+    assert a.verdict == vocab.CORRECTABLE
+    assert "疑似92.4%" in a.facts["specialisation"]
+    assert assess("enterprise", v, rep_conditions, []).verdict == vocab.INELIGIBLE
+
+
+def test_a_file_level_error_is_never_eligible():
+    """An old template version is an error the applicant must fix, though every condition is met."""
+    from sjtx_xl.problems import problem
+    v = samples.complete("enterprise")
+    conds = {c.id: c.rule.value(v) for c in spec.form("enterprise").conditions}
+    assert assess("enterprise", v, conds, []).verdict == vocab.ELIGIBLE
+    old = problem("old-template-version", value=0, detail=1)
+    assert assess("enterprise", v, conds, [old]).verdict == vocab.CORRECTABLE
+
+
+def test_a_blank_form_names_its_missing_fields_once():
+    from sjtx_xl.problems import problem
+    form = spec.form("enterprise")
+    conds = {c.id: c.rule.value({}) for c in form.conditions}
+    probs = [problem("required-missing", field=f.id) for f in form.fields if f.required]
+    a = assess("enterprise", {}, conds, probs)
+    assert a.verdict == vocab.CORRECTABLE and a.missing and not a.error_fields
+    line = deciding_facts("enterprise", conds, a)
+    assert "有误的项" not in line and len(line) < 1500
