@@ -403,12 +403,16 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
     taken = set()
     tick = [0]
 
-    def put(rel, data, **info):
+    def when():
+        """The next file's save time, 7 minutes after the one before."""
+        tick[0] += 1
+        return (BASE_TIME + _dt.timedelta(minutes=7 * (tick[0] - 1))).replace(tzinfo=_dt.timezone.utc)
+
+    def put(rel, data, saved=None, **info):
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        t = (BASE_TIME + _dt.timedelta(minutes=7 * tick[0])).timestamp()
-        tick[0] += 1
+        t = (saved or when()).timestamp()
         os.utime(path, (t, t))
         info.update(path=str(path.resolve()), rel=str(rel), mtime=t)
         manifest.append(info)
@@ -431,7 +435,8 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
             m_i += 1
             ENTERPRISE_MISTAKES[mistake][1](v, rng)
         safe = re.sub(r'[\\/:*?"<>|]', "_", v["name"])
-        put(Path(city) / (safe + ".xlsx"), fill_bytes(templates["enterprise"], v, "enterprise"),
+        saved = when()
+        put(Path(city) / (safe + ".xlsx"), fill_bytes(templates["enterprise"], v, "enterprise", saved), saved,
             role="enterprise", kind="enterprise", values=v, mistake=mistake, expect="merged", city=city)
     pool = [p for p in reference.platforms()]
     rng.shuffle(pool)
@@ -450,19 +455,19 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
         if mistake:
             PLATFORM_MISTAKES[mistake][1](v, rng)
         safe = re.sub(r'[\\/:*?"<>|]', "_", p["name"])
-        put(Path(v["city"]) / ("平台-" + safe + ".xlsx"), fill_bytes(templates["platform"], v, "platform"),
-            role="platform", kind="platform", values=v, mistake=mistake, expect="merged", city=v["city"])
+        saved = when()
+        put(Path(v["city"]) / ("平台-" + safe + ".xlsx"), fill_bytes(templates["platform"], v, "platform", saved),
+            saved, role="platform", kind="platform", values=v, mistake=mistake, expect="merged", city=v["city"])
     if not extras or not n_enterprises:
         return manifest
     # a duplicate: an earlier draft of an enterprise, sent again later corrected (newest wins)
     first = manifest.by_role("enterprise")[0]
     draft = dict(first["values"], growth_last_base=-3.0, listing_plan_base="无")
-    dup = put(Path(first["city"]) / "初稿" / (Path(first["rel"]).stem + "（初稿）.xlsx"),
-              fill_bytes(templates["enterprise"], draft, "enterprise"),
-              role="duplicate", kind="enterprise", values=draft, mistake="duplicate", expect="skipped", city=first["city"])
-    t = first["mtime"] - 86400                 # the draft is a day older than the corrected file
-    os.utime(dup["path"], (t, t))
-    dup["mtime"] = t
+    # the draft was saved a day before the corrected file, and its own saved time says so
+    saved = _dt.datetime.fromtimestamp(first["mtime"] - 86400, _dt.timezone.utc)
+    put(Path(first["city"]) / "初稿" / (Path(first["rel"]).stem + "（初稿）.xlsx"),
+        fill_bytes(templates["enterprise"], draft, "enterprise", saved), saved,
+        role="duplicate", kind="enterprise", values=draft, mistake="duplicate", expect="skipped", city=first["city"])
     # hostile files
     sample = manifest.by_role("enterprise")[-1]
     good = Path(sample["path"]).read_bytes()

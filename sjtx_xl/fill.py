@@ -32,8 +32,10 @@ def _typed(value, ftype):
     return value
 
 
-def fill_bytes(template_bytes, values, kind=None):
-    """Bytes of a copy of the template with `values` ({field id: value}) written in."""
+def fill_bytes(template_bytes, values, kind=None, saved=None):
+    """Bytes of a copy of the template with `values` ({field id: value}) written in, saved at
+    `saved` (a datetime; now by default), so that two fills tell which is newer, as two saves do."""
+    saved = saved or _dt.datetime.now(_dt.timezone.utc)
     src = zipfile.ZipFile(io.BytesIO(template_bytes))
     kind = kind or template_kind(template_bytes)[0]
     form = spec.form(kind)
@@ -58,6 +60,8 @@ def fill_bytes(template_bytes, values, kind=None):
                 for f, value in by_part[info.filename]:
                     xml = _replace_cell(xml, f, value)
                 body = xml.encode("utf-8")
+            elif info.filename == "docProps/core.xml":
+                body = ooxml.stamp_modified(body, saved)
             dst.writestr(info, body)
     return out.getvalue()
 

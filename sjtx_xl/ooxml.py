@@ -127,6 +127,16 @@ def defined_names(zf):
 
 
 _MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]{1,64})</dcterms:modified>")
+_MODIFIED_PARTS = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]{1,64}(</dcterms:modified>)")
+
+
+def stamp_modified(core_xml, when):
+    """docProps/core.xml bytes with dcterms:modified set to `when` (an aware or UTC datetime), as
+    Excel and WPS do on every save: the duplicate rule trusts this time over a copy's mtime."""
+    if when.tzinfo:
+        when = when.astimezone(_dt.timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    return _MODIFIED_PARTS.sub(lambda m: m.group(1) + text + m.group(2), core_xml, count=1)
 
 
 def last_saved(source):

@@ -78,3 +78,26 @@ def test_fill_warns_on_each_value_that_breaks_its_rule_and_refuses_with_strict(t
     vf.write_text(json.dumps(ok, ensure_ascii=False), encoding="utf-8")
     assert main(["fill", str(t), str(vf), "-o", str(strict), "--strict"]) == 0 and strict.exists()
     assert "警告" not in capsys.readouterr().err
+
+
+def test_a_fill_is_stamped_with_its_save_time_so_a_copy_of_an_older_one_loses(tmp_path):
+    """Excel stamps docProps/core.xml on every save; fill does too, so a `cp` of an older fill (a new
+    mtime) still loses to a later fill by the duplicate rule (issue 10 item 6)."""
+    import datetime as dt
+    import shutil
+    from sjtx_xl import ooxml, samples
+    from sjtx_xl.merge import merge
+    tpl = template.build("enterprise")
+    early = dt.datetime(2021, 7, 18, 9, 0, tzinfo=dt.timezone.utc)
+    v = samples.complete("enterprise")
+    old = fill_bytes(tpl, dict(v, niche="初稿"), "enterprise", early)
+    new = fill_bytes(tpl, dict(v, niche="定稿"), "enterprise")
+    assert ooxml.last_saved(old) == early.replace(tzinfo=None)
+    assert ooxml.last_saved(new) > early.replace(tzinfo=None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "定稿.xlsx").write_bytes(new)
+    (tmp_path / "old.xlsx").write_bytes(old)
+    shutil.copy(tmp_path / "old.xlsx", tmp_path / "in" / "初稿副本.xlsx")    # copied last: the newest mtime
+    r = merge(tmp_path / "in", output=tmp_path / "out.xlsx")
+    kept = r.model.enterprises
+    assert [e.values["niche"] for e in kept] == ["定稿"]
