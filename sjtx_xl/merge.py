@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import decisions, duplicates, spec
+from . import decisions, duplicates, spec, vocab
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .problems import problem
@@ -306,6 +306,9 @@ def _same_file(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+DELETED_OPINION = "（上次汇总时已从“推荐决定”表中删除此行）"
+
+
 def backup_path(output, now=None):
     """Where a re-merge keeps the summary it replaces: 汇总.previous-20261201-061500.xlsx beside it."""
     stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -329,10 +332,30 @@ def previous_decisions(output, previous=None):
     else:
         return None, {}, []
     try:
-        return path, decision_sheet.read(path), []
+        typed = decision_sheet.read(path)
     except Exception as e:                                    # calamine raises many types
         return path, {}, [problem("inconsistent", detail="上次汇总表的“推荐决定”无法读取（%s），本次按默认决定" % e,
                                   hint="上次的汇总表已原样保留，可从中手工核对").to_dict()]
+    return path, typed, _deleted_rows(path, typed)
+
+
+def _deleted_rows(path, typed):
+    """A row the official deleted from 推荐决定 excludes its enterprise: it is carried as 不推荐 and
+    reported, never brought back as a new row with the default decision."""
+    if not typed:                                             # no sheet (older summary) or nothing typed
+        return []
+    try:
+        _, held = summary_data.read_summary(path)
+    except summary_data.SummaryError:
+        return []
+    notices = []
+    for e in held:
+        k = decisions.entry_key(e)
+        if k not in typed:
+            typed[k] = decisions.Decision(kind=e.kind, key=k, name=e.name, uscc=e.uscc or "", city=e.city,
+                                          decision=vocab.NOT_RECOMMEND, opinion=DELETED_OPINION, carried=True)
+            notices.append(problem("decision-row-deleted", value=e.name or e.uscc).to_dict())
+    return notices
 
 
 def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None,
@@ -396,6 +419,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     platforms.sort(key=sort_key)
     model = SummaryModel(enterprises=enterprises, platforms=platforms, files=records, keep=keep, root=str(root),
                          carried=carried, spill=store)
+    model.notices += [n["message"] for n in notices if n["type"] == "decision-row-deleted"]
     lost = decisions.apply(enterprises + platforms, prev)
     model.lost_decisions = lost
     for d in lost:

@@ -208,6 +208,7 @@ def merge_text(r):
             lines.append("  %s — %s" % (f.rel or f.path, why))
         if len(chosen) > LIST_LIMIT:
             lines.append("  …… 另有 %d 个，见汇总表“校验报告”" % (len(chosen) - LIST_LIMIT))
+    lines.extend(city_lines(r.model.files))
     for n in r.model.notices:
         lines.append(n)
     lines.extend(decisions_lines(r.decisions))
@@ -218,6 +219,19 @@ def merge_text(r):
         lines.append("用时 %.2f 秒（查找 %.2f，读取和校验 %.2f（%d 个进程），写汇总表 %.2f）"
                      % (t["total"], t["discover"], t["read"], t["workers"], t["prepare"] + t["write"]))
     return "\n".join(lines)
+
+
+def city_lines(files):
+    """What a province must not miss about the city summaries it merged: hand edits not taken over
+    and rows a city did not recommend (each listed in the summary's 校验报告)."""
+    kinds = {"summary-edited": "市（州）汇总表的可见表格被改动 %d 处，未采用改动后的值（逐处列在“校验报告”）",
+             "city-not-recommended": "市（州）未推荐、未带入本次汇总的 %d 家（列在“校验报告”）"}
+    counts = {k: 0 for k in kinds}
+    for f in files:
+        for p in f.problems:
+            if p.get("type") in counts:
+                counts[p["type"]] += 1
+    return [kinds[k] % n for k, n in counts.items() if n]
 
 
 def merge_tables(r):

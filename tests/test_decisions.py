@@ -144,6 +144,9 @@ def test_province_carries_only_what_cities_recommended_and_reports_edited_cells(
     assert len(edits) == 1 and edits[0]["cell"] == cell and edits[0]["sheet"] == annex6.SHEET
     assert str(old).rstrip("0").rstrip(".") in edits[0]["message"] and "12345.5" in edits[0]["message"]
     assert any(p["type"] == "city-not-recommended" and p["value"] == dropped for p in rec.problems)
+    from sjtx_xl.render import merge_text                      # the console says so too (QA F10)
+    text = merge_text(r)
+    assert "被改动 1 处" in text and "未带入本次汇总的" in text
     prow = next(x for x in table(tmp_path / "省汇总.xlsx") if x["名称"] == ranked)
     assert prow["市（州）推荐排序"] == 1 and prow["市（州）推荐意见"] == "本市首推"
     assert dropped not in [row[1] for row in openpyxl.load_workbook(tmp_path / "省汇总.xlsx")[annex3.SHEET].iter_rows(values_only=True)]
@@ -168,3 +171,29 @@ def test_backups_of_earlier_summaries_are_not_read_as_input(tmp_path):
     assert r.counts["enterprises"] == 3
     with zipfile.ZipFile(r.output) as z:
         assert any("worksheets" in n for n in z.namelist())
+
+
+def test_a_row_deleted_from_the_decisions_sheet_stays_excluded_and_is_reported(tmp_path, capsys):
+    """Deleting a row is how an official drops an applicant: a re-merge must not bring it back as a
+    new row with the default 推荐 (QA F22); it is carried as 不推荐 and named on the console."""
+    from decide import header_row
+    tree(tmp_path / "in", n=3, n_platforms=0, mistakes=0)
+    out = tmp_path / "汇总.xlsx"
+    merge(tmp_path / "in", output=out, recursive=True)
+    rows = table(out)
+    victim = next(r for r in rows if r["推荐决定"] == vocab.RECOMMEND)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[sheet.SHEET]
+    first, cols = header_row(ws)
+    at = next(c.row for c in ws.iter_cols(min_col=cols["名称"] + 1, max_col=cols["名称"] + 1,
+                                          min_row=first + 1).__next__() if c.value == victim["名称"])
+    ws.delete_rows(at)
+    wb.save(out)
+    assert cli.main(["merge", str(tmp_path / "in"), "--recursive", "-o", str(out), "--json"]) == 0
+    notices = json.loads(capsys.readouterr().out)
+    again = {r["名称"]: r for r in table(out)}
+    assert again[victim["名称"]]["推荐决定"] == vocab.NOT_RECOMMEND
+    assert "删除" in again[victim["名称"]]["推荐意见"]
+    assert "decision-row-deleted" in json.dumps(notices, ensure_ascii=False)
+    others = [r for r in rows if r["名称"] != victim["名称"]]
+    assert all(again[r["名称"]]["推荐决定"] == r["推荐决定"] for r in others)
