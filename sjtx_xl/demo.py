@@ -30,6 +30,7 @@ INPUT_DIR = "申报材料"
 TEMPLATE_DIR = "模板"
 SUMMARY_NAME = "吉林省汇总.xlsx"
 BASE_TIME = _dt.datetime(2021, 7, 19, 9, 0)
+SAVED = BASE_TIME.replace(tzinfo=_dt.timezone.utc)         # save time of files whose time plays no part
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -474,7 +475,7 @@ def generate(root, seed=SEED, n_enterprises=36, n_platforms=5, mistake_share=0.3
     city = sample["city"]
     area, area_name = rng.choice(areas[city])
     old = fill_bytes(templates["enterprise"], enterprise_values(rng, n_enterprises + 1, city, area, area_name, taken),
-                     "enterprise")
+                     "enterprise", SAVED)
     hostile = (
         ("损坏的申报表.xlsx", good[: len(good) * 3 // 5], "corrupt"),
         ("营业执照.xlsx", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4, "not-a-workbook"),
@@ -509,7 +510,7 @@ def _bulk_one(args):
         mistake = rng.choice(list(ENTERPRISE_MISTAKES))
         ENTERPRISE_MISTAKES[mistake][1](v, rng)
     path = Path(root) / city / ("%05d-%s.xlsx" % (i, re.sub(r'[\\/:*?"<>|]', "_", v["name"])))
-    path.write_bytes(fill_bytes(tpl, v, "enterprise"))
+    path.write_bytes(fill_bytes(tpl, v, "enterprise", SAVED))
     return str(path)
 
 
