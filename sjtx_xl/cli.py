@@ -191,6 +191,11 @@ def main(argv=None):
     except SjtxError as e:
         print("错误：%s" % e, file=sys.stderr)
         return EXIT_INVALID
+    except OSError as e:            # an unwritable or vanished place: a message, never a traceback
+        where = e.filename if e.filename is not None else ""
+        print("错误：无法读写 %s（%s）：请确认文件夹存在、有写入权限、磁盘未满，或换一个位置" % (where, e.strerror or e),
+              file=sys.stderr)
+        return EXIT_USAGE
 
 
 def run():

@@ -253,3 +253,16 @@ def test_rows_carried_by_a_city_summary_keep_their_saved_time(tmp_path, blank):
     carried = next(e for f in r.model.files if f.kind == "summary" for e in f.entries if e.uscc == code)
     assert carried.dropped and "工作簿保存时间（文档属性）" in carried.dropped, carried.dropped
     assert carried.saved == pytest.approx(1627808400.0)                   # 2021-08-01T09:00:00Z
+
+
+def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
+    """/proc takes no new files: every writing command says so in Chinese and exits 2 (QA F21)."""
+    from sjtx_xl import cli, template
+    tpl = tmp_path / "t.xlsx"
+    tpl.write_bytes(template.build("enterprise"))
+    values = tmp_path / "v.json"
+    values.write_text(json.dumps({"name": "甲"}, ensure_ascii=False), encoding="utf-8")
+    for argv in (["templates", "-o", "/proc/sjtx-tt"], ["fill", str(tpl), str(values), "-o", "/proc/x.xlsx"]):
+        assert cli.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("错误：") and "Traceback" not in err
