@@ -17,6 +17,7 @@ spreadsheet library (check, merge, template, workbook: 0.05–0.25 s each) are i
 use case that needs them, so `sjtx-xl --help` and `sjtx-xl fields` start quickly; each such
 import says so.
 """
+import datetime as _dt
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from . import render, roster
+from . import ooxml, render, roster
 from .errors import UsageError
 from .vocab import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
@@ -161,10 +162,13 @@ def submit(summary, output=None, pdf=True):
 def summary_frames(path):
     """{table: DataFrame} of a summary workbook written by `merge` (read back from its _data sheet)."""
     from .frames import summary_frames as frames      # late: the summary writers and pandas (start-up time)
+    from . import decisions
+    from .summary import decisions as decision_sheet
     from .summary.data import read_summary
     from .summary.model import SummaryModel, sort_key
     _, entries = read_summary(path)
     rows = sorted(entries, key=sort_key)
+    decisions.apply(rows, decision_sheet.read(path))     # what the official typed on 推荐决定
     model = SummaryModel(enterprises=[e for e in rows if e.kind == "enterprise"],
                          platforms=[e for e in rows if e.kind == "platform"], files=[])
     return frames(model)
@@ -233,11 +237,14 @@ def templates(folder, enterprise_list=None, blank=True):
             files.append(TemplateFile(atomic_write_bytes(folder / filename(kind), build(kind)), kind))
     if listed:
         empty = build("enterprise")
+        # a pre-filled template is not a submission: it keeps the template's own save time (and
+        # bytes that do not depend on the clock); the enterprise's save stamps its own
+        made = ooxml.last_saved(empty).replace(tzinfo=_dt.timezone.utc)
         stem = Path(filename("enterprise")).stem
         used = set()
         for e in listed:
             values = {k: v for k, v in (("name", e.name), ("uscc", e.uscc), ("batch", e.batch)) if v}
-            data = fill_bytes(empty, values, kind="enterprise")
+            data = fill_bytes(empty, values, kind="enterprise", saved=made)
             files.append(TemplateFile(atomic_write_bytes(folder / _unique_name(stem, e, used), data), "enterprise", e))
     return TemplatesResult(folder, files, Path(enterprise_list) if enterprise_list else None)
 

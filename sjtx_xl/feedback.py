@@ -14,12 +14,23 @@ from pathlib import Path
 
 from . import spec
 from .fsutil import atomic_path
-from .rules import OVERALL_TEXT, VERDICT_TEXT
+from .problems import title as problem_title
+from .rules import VERDICT_TEXT
 from .vocab import CHECK_STATUS_ADVICE as STATUS
 from .vocab import ERROR
 from .vocab import FORM_TEXT as KIND
 from .vocab import SEVERITY_ADVICE as SEVERITY
 OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+def _verdict(r):
+    """符合/待更正/不符合, as check and the summary say it, with the facts that decided it."""
+    from .verdicts import deciding_facts  # late: verdicts loads the rules of every condition (start-up time)
+    a = r.assessment
+    if a is None:
+        return "—"
+    why = deciding_facts(r.kind, r.conditions, a)
+    return a.text + ("（%s）" % why if why else "")
 
 
 def feedback_name(file_report):
@@ -55,7 +66,7 @@ def write_feedback(file_report, out_path):
             ("文件", os.path.basename(r.path)),
             ("表格类型", KIND.get(r.kind, "无法识别")),
             ("检查结论", STATUS.get(r.status, r.status) + ("：" + r.reason if r.reason and r.status == "rejected" else "")),
-            ("申报条件自检", OVERALL_TEXT.get(r.overall, "") if r.overall is not None else "—"),
+            ("资格审查", _verdict(r)),
             ("问题数", "错误 %d 条，警告 %d 条" % (len(r.errors), len(r.warnings))),
             ("检查时间", _dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
         )
@@ -81,7 +92,7 @@ def write_feedback(file_report, out_path):
             ws.write_string(row, 4, p.value or "", cell)
             ws.write_string(row, 5, p.message or "", cell)
             ws.write_string(row, 6, p.hint or "", cell)
-            ws.write_string(row, 7, p.type, cell)
+            ws.write_string(row, 7, problem_title(p.type), cell)
         if not problems:
             ws.write_string(top + 1, 1, "未发现问题。", cell)
         ws.freeze_panes(top + 1, 0)

@@ -9,10 +9,11 @@ first line; 附件6 as "指标｜期间"), holding the values as merged (numbers
 "问题" (one row per problem of every merged row) and "文件" (what became of every file found).
 pandas is imported here only, when frames are asked for (`pip install sjtx-xl[pandas]`).
 """
-from . import spec
+from . import decisions, spec
 from .duplicates import time_text
 from .summary import annex3, annex4, annex5, annex6, eligibility
 from .summary.common import field_header
+from .verdicts import all_facts
 from .vocab import KIND_TEXT, MERGE_STATUS_TEXT, SEVERITY_TEXT
 
 PROBLEM_COLUMNS = ("类型", "名称", "统一社会信用代码", "所在市（州）", "来源文件", "严重程度", "工作表", "单元格", "项目",
@@ -25,8 +26,9 @@ def _head(h):
 
 
 def _list(columns, entries):
-    cols = ["所在市（州）", "统一社会信用代码"] + [_head(h) for h, fid, _ in columns if fid]
-    rows = [[e.city, e.uscc] + [e.values.get(fid) for _, fid, _ in columns if fid] for e in entries]
+    own = [(h, fid) for h, fid, _ in columns if fid and fid != "uscc"]      # the code once, beside the city
+    cols = ["所在市（州）", "统一社会信用代码"] + [_head(h) for h, _ in own]
+    rows = [[e.city, e.uscc] + [e.values.get(fid) for _, fid in own] for e in entries]
     return cols, rows
 
 
@@ -44,10 +46,26 @@ def _annex6(model):
 
 def _eligibility(kind, entries):
     conds = spec.form(kind).conditions
-    cols = ["所在市（州）", "名称", "统一社会信用代码", "总体结论"] + [c.label for c in conds] + ["不符合或待补充的原因"]
-    rows = [[e.city, e.name, e.uscc, eligibility.overall_text(e.overall)]
-            + [eligibility.verdict(e.conditions.get(c.id)) for c in conds] + [eligibility.reasons(kind, e.conditions)]
-            for e in entries]
+    base = ["所在市（州）", "名称", "统一社会信用代码", "审查结论"]
+    cols = (base + [c.label + "（条件）" if c.label in base else c.label for c in conds]   # unique names
+            + ["不符合或待补充的原因", "判定依据"])
+    rows = []
+    for e in entries:
+        a = e.assess()
+        rows.append([e.city, e.name, e.uscc, a.label] + [eligibility.verdict(e.conditions.get(c.id)) for c in conds]
+                    + [eligibility.reasons(kind, e.conditions), all_facts(kind, a)])
+    return cols, rows
+
+
+def _decisions(model):
+    """推荐决定 as the official typed it (carried over) or as defaulted from the verdict."""
+    cols = ["类别", "所在市（州）", "名称", "统一社会信用代码", "审查结论", "推荐决定", "推荐排序", "推荐意见",
+            "市（州）推荐排序", "市（州）推荐意见"]
+    rows = []
+    for e in model.enterprises + model.platforms:
+        d = decisions.of(e)
+        rows.append([KIND_TEXT.get(e.kind, e.kind), e.city, e.name, e.uscc, e.assess().label, d.decision, d.rank,
+                     d.opinion, d.city_rank, d.city_opinion])
     return cols, rows
 
 
@@ -76,6 +94,7 @@ def tables(model):
         "附件6": _annex6(model),
         "资格审查": _eligibility("enterprise", model.enterprises),
         "资格审查（平台）": _eligibility("platform", model.platforms),
+        "推荐决定": _decisions(model),
         "问题": _problems(model),
         "文件": _files(model),
     }

@@ -96,8 +96,7 @@ def check_tables(result):
 
 
 def verdict(rep):
-    """One line for a check.FileReport: "✔ 符合申报条件", "✘ 3项错误：…", "✘ 无法读取：…"."""
-    from .rules import OVERALL_TEXT          # lazy: rules compiles every formula of the spec
+    """One line for a check.FileReport: "✔ 符合", "△ 待更正", "✘ 不符合", "✘ 3项错误：…", "✘ 无法读取：…"."""
     if rep.status == "skipped":
         return "— 未校验：%s" % rep.reason
     if rep.status == "rejected":
@@ -108,9 +107,10 @@ def verdict(rep):
         shown = "；".join(("%s：%s" % (p.label, p.message)) if p.label and p.label not in p.message
                          else p.message for p in errors[:3])
         return "✘ %d项错误：%s%s%s" % (len(errors), shown, "等" if len(errors) > 3 else "", tail)
-    if rep.overall is None:
+    a = rep.assessment
+    if a is None:
         return "✔ 未发现错误" + tail
-    return OVERALL_TEXT.get(rep.overall, "✔ 未发现错误") + tail
+    return a.text + tail
 
 
 def check_status(result):

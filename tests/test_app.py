@@ -220,8 +220,14 @@ def test_merge_results_and_summaries_as_data_frames(tmp_path, blank):
     bad = frames["问题"][frames["问题"]["问题类型"] == "not-a-number"]
     assert list(bad["项目"]) == [spec.form("enterprise").field("rd_ratio_2019").label] and list(bad["填写值"]) == ["abc"]
     again = sjtx_xl.summary_frames(out)                                 # the same tables read back from the file
-    for name in ("附件3", "附件4", "附件5", "附件6", "资格审查"):
+    for name in ("附件3", "附件4", "附件5", "附件6", "资格审查", "推荐决定"):
         pd.testing.assert_frame_equal(again[name], frames[name], check_dtype=False)
+    for name, f in frames.items():                                      # unique columns, a pandas must
+        assert f.columns.is_unique, name
+    review, decided = frames["资格审查"], frames["推荐决定"]
+    assert {"审查结论", "判定依据"} <= set(review.columns)
+    assert set(review["审查结论"]) <= {"符合", "待更正", "不符合"} and "待更正" in set(review["审查结论"])
+    assert set(decided["推荐决定"]) <= {"推荐", "不推荐", "待定"} and len(decided) == 4
     num = frames["附件5"][frames["附件5"]["企业名称"] == samples.complete("enterprise", 0)["name"]]
     emp = field_header(spec.form("enterprise").field("employees"))
     assert num[emp].iloc[0] == samples.complete("enterprise", 0)["employees"]       # numbers stay numbers

@@ -47,7 +47,7 @@ def test_one_row_per_problem_with_link_value_message_and_fix(tmp_path):
     # the pasted formula stays text in the feedback workbook
     assert name_row[4].value == "=cmd|' /C calc'!A0" and name_row[4].data_type == "s"
     assert name_row[5].value.startswith("单元格内是公式") and name_row[6].value
-    assert by_item["从业人数"][7].value == "not-a-number"
+    assert by_item["从业人数"][7].value == "不是数字"          # the problem title in Chinese, not its code
     assert "自检结果" in wb.sheetnames and wb["_meta"].sheet_state == "hidden"
 
 

@@ -99,7 +99,7 @@ def _table(wb, sheet, key_header):
 
 def _eligibility_row(wb, kind, name):
     from sjtx_xl.summary.eligibility import SHEETS
-    rows = [r for r in _table(wb, SHEETS[kind], "总体结论") if r.get("名称") == name]
+    rows = [r for r in _table(wb, SHEETS[kind], "审查结论") if r.get("名称") == name]
     assert len(rows) == 1, name
     return rows[0]
 
@@ -118,7 +118,11 @@ def test_failing_condition_flagged_by_check_and_in_the_summary(folder, case):
     assert rep.overall == 0
     row = _eligibility_row(wb, kind, rep.values.get("name") or rep.values.get("platform_name"))
     assert str(row[label]).startswith("✘"), row
-    assert str(row["总体结论"]).startswith("✘")
+    # one verdict per row: 不符合 on valid data, 待更正 where the failure is a fixable typing mistake
+    cond_spec = next(c for c in spec.form(kind).conditions if c.id == cond)
+    typo = any(p.severity == "error" and p.field in cond_spec.rule.fields() for p in rep.problems)
+    expected = "△ 待更正" if cond_spec.correctable or typo else "✘ 不符合"
+    assert row["审查结论"] == expected, (cid, row["审查结论"])
 
 
 @pytest.mark.parametrize("case", FIELD_CASES, ids=[c[0] for c in FIELD_CASES])
@@ -141,7 +145,7 @@ def test_a_workbook_meeting_every_condition_is_eligible_in_check_and_summary(fol
     assert rep.overall == 1, [p.message for p in rep.problems]
     assert not [p for p in rep.problems if p.severity == "error"]
     row = _eligibility_row(wb, kind, rep.values.get("name") or rep.values.get("platform_name"))
-    assert str(row["总体结论"]).startswith("✔")
+    assert row["审查结论"] == "✔ 符合"
 
 
 def test_more_than_three_platforms_are_flagged(tmp_path):

@@ -184,7 +184,9 @@ def test_eligibility_verdicts_and_reasons(tmp_path):
         assert row[5:5 + len(conds)] == [VERDICT_TEXT[e.conditions[c.id]] for c in conds]
     row = body[2]
     assert bad.conditions["rd"] == NOT_MET and row[4].startswith("✘")
-    why, verdict, facts = (header.index(h) for h in ("不符合或待补充的原因",) + eligibility.VERDICT_COLUMNS)
+    why, facts = (header.index(h) for h in ("不符合或待补充的原因", eligibility.FACTS_COLUMN))
+    verdict = 4                                   # one verdict per row, beside the name (QA F2)
+    assert header[verdict].startswith("审查结论") and "总体结论" not in header
     assert "创新能力·研发投入" in row[why]
     assert all(r[why] in ("", None) for e, r in zip(model.enterprises, body) if e.overall == MET)
     # the three verdicts, with the values that decided them (issue 10 item 2)

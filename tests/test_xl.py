@@ -445,7 +445,7 @@ def test_build_templates_out_path_is_a_file(caller, tmp_path):
 def test_check_file_good(caller, folder):
     book = caller(src_folder=folder / "长春市" / "企业0.xlsx")
     xl.check_file()
-    assert book.status == "企业0.xlsx：✔ 符合申报条件（问题清单见“结果_文件”）"
+    assert book.status == "企业0.xlsx：✔ 符合（问题清单见“结果_文件”）"
     rows = book.rows("结果_文件")
     assert rows[0] == list(xl.CHECK_HEADERS) and rows[1][2] == "✔ 通过" and len(rows) == 2
 
@@ -542,7 +542,7 @@ def test_udf_size_bad_input():
 
 
 def test_udf_check(folder, tmp_path):
-    assert xl.SJTX_CHECK(str(folder / "长春市" / "企业0.xlsx")) == "✔ 符合申报条件"
+    assert xl.SJTX_CHECK(str(folder / "长春市" / "企业0.xlsx")) == "✔ 符合"
     bad = xl.SJTX_CHECK(str(folder / "吉林市" / "有错.xlsx"))
     assert bad.startswith("✘ 2项错误：") and "统一社会信用代码校验位错误" in bad, bad
     assert xl.SJTX_CHECK('"%s"' % (folder / "平台" / "平台.xlsx")).startswith("✔")

@@ -11,9 +11,11 @@ from .stream import Body, cell, lead
 SHEETS = {"enterprise": "资格审查", "platform": "资格审查（平台）"}
 TITLES = {"enterprise": "重点“小巨人”企业资格审查（通知三(一)）",
           "platform": "公共服务示范平台资格审查（通知三(二)）"}
-LEGEND = "✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。"
-ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21), ("总体结论", 16))
-VERDICT_COLUMNS = ("审查结论\n（符合/待更正/不符合）", "判定依据（所填数据）")
+LEGEND = ("审查结论：✔ 符合　△ 待更正（企业可改正的填写问题）　✘ 不符合（数据无误但不满足条件）。"
+          "各条件：✔ 符合　✘ 不符合　… 待填写（相关数据未填）　— 无法判定。依据各文件填报的数据重新计算，仅供审核参考。")
+ID_COLUMNS = (("序号", 6), ("所在市（州）", 12), ("名称", 30), ("统一社会信用代码", 21),
+              ("审查结论\n（符合/待更正/不符合）", 16))
+FACTS_COLUMN = "判定依据（所填数据）"
 
 
 def verdict(v):
@@ -45,17 +47,16 @@ def render(e, st):
     x = st.x
     uscc = e.uscc or e.values.get("uscc")
     cells = [cell(1, e.city, x.text), cell(2, e.name, x.text),
-             cell(3, "" if uscc is None else str(uscc), x.text),
-             cell(4, overall_text(e.overall), _fmt(x, e.overall))]
+             cell(3, "" if uscc is None else str(uscc), x.text)]
+    a = e.assess()              # one verdict per row: the three-valued one, never the bare conditions
+    cells.append(cell(4, a.text, {vocab.ELIGIBLE: x.ok, vocab.INELIGIBLE: x.bad}.get(a.verdict, x.pending)))
     c = 5
     for cond in spec.form(e.kind).conditions:
         v = e.conditions.get(cond.id)
         cells.append(cell(c, verdict(v), _fmt(x, v)))
         c += 1
     cells.append(cell(c, reasons(e.kind, e.conditions), x.cell))
-    a = e.assess()
-    cells.append(cell(c + 1, a.text, {vocab.ELIGIBLE: x.ok, vocab.INELIGIBLE: x.bad}.get(a.verdict, x.pending)))
-    cells.append(cell(c + 2, all_facts(e.kind, a), x.cell))
+    cells.append(cell(c + 1, all_facts(e.kind, a), x.cell))
     return "".join(cells)
 
 
@@ -68,8 +69,8 @@ def write(wb, st, model, kind):
     ws = wb.add_worksheet(sheet)
     conds = spec.form(kind).conditions
     entries = model.enterprises if kind == "enterprise" else model.platforms
-    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因"] + list(VERDICT_COLUMNS)
-    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70, 12, 90]
+    hdr = [h for h, _ in ID_COLUMNS] + ["%s\n（%s）" % (c.label, c.clause) for c in conds] + ["不符合或待补充的原因", FACTS_COLUMN]
+    widths = [w for _, w in ID_COLUMNS] + [12] * len(conds) + [70, 90]
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
     head = title_rows(ws, st, TITLES[kind], len(hdr), LEGEND)

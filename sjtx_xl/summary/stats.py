@@ -2,7 +2,7 @@
 import re
 
 from .. import reference, spec
-from ..rules import MET
+from ..vocab import ELIGIBLE
 from .model import CITY_SOURCES, UNKNOWN_CITY
 
 SHEET = "统计"
@@ -29,7 +29,7 @@ def by_city(model):
             r = rows.setdefault(e.city, [0, 0, 0, {}])
             if kind == "enterprise":
                 r[0] += 1
-                r[1] += e.overall == MET
+                r[1] += e.assess().verdict == ELIGIBLE
             else:
                 r[2] += 1
             src = CITY_SOURCES.get(e.city_source, e.city_source)
@@ -102,7 +102,7 @@ def write(wb, st, model):
     row += 1
     cities = by_city(model)
     c_first, c_last, row = _table(ws, st, row, "二、按市（州）（子文件夹优先，其次为填报的所在市州、信用代码登记地）",
-                                  ("市（州）", "企业（家）", "其中符合申报条件", "平台（个）", "归属依据"), cities)
+                                  ("市（州）", "企业（家）", "其中审查结论为符合", "平台（个）", "归属依据"), cities)
     industries = by_industry(model)
     i_first, i_last, row = _table(ws, st, row, "三、按所属行业（GB/T 4754-2017 大类）", ("所属行业", "企业（家）"),
                                   industries)
