@@ -319,6 +319,20 @@ def backup_path(output, now=None):
     return p
 
 
+OWN_SUMMARY = "本文件夹以前的汇总结果（其中各行的申报表都在本次汇总的文件夹中），不作为输入"
+
+
+def skip_own_summaries(records):
+    """A summary made from this very folder (its rows' forms are all found again here: e.g. the default
+    FOLDER/汇总.xlsx when the output now goes elsewhere) is not a city's summary: merging it would
+    count every form twice and report the rows it did not recommend as a city's choice."""
+    forms = {r.rel for r in records if r.status == MERGED and r.kind != "summary"}
+    for r in records:
+        if r.status == MERGED and r.kind == "summary" and r.entries and forms \
+                and all(e.rel in forms for e in r.entries if len(e.via) <= 1):
+            r.status, r.reason, r.entries = SKIPPED, OWN_SUMMARY, []
+
+
 def previous_decisions(output, previous=None):
     """(path, {key: Decision}, notices) of the summary whose typed decisions a re-merge carries over."""
     if previous is not None:
@@ -404,6 +418,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     finally:
         progress.close()
     t_read = time.monotonic()
+    skip_own_summaries(records)
     dedupe(records, keep)
     enterprises, platforms, carried = [], [], []
     for rec in records:

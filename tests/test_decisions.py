@@ -197,3 +197,16 @@ def test_a_row_deleted_from_the_decisions_sheet_stays_excluded_and_is_reported(t
     assert "decision-row-deleted" in json.dumps(notices, ensure_ascii=False)
     others = [r for r in rows if r["名称"] != victim["名称"]]
     assert all(again[r["名称"]]["推荐决定"] == r["推荐决定"] for r in others)
+
+
+def test_a_summary_of_the_same_folder_is_not_merged_again_as_a_city_summary(tmp_path, capsys):
+    """merge FOLDER writes FOLDER/汇总.xlsx; a later merge of FOLDER to another place must not read it
+    as a city's summary (every form twice, its 待定 rows reported as a city's choice; QA F11)."""
+    tree(tmp_path / "in", n=4, n_platforms=1, mistakes=0)
+    first = merge(tmp_path / "in", recursive=True)                      # default output: in/汇总.xlsx
+    assert first.output.endswith("汇总.xlsx") and (tmp_path / "in" / "汇总.xlsx").is_file()
+    r = merge(tmp_path / "in", output=tmp_path / "elsewhere.xlsx", recursive=True)
+    own = [f for f in r.model.files if f.path.endswith("汇总.xlsx")]
+    assert len(own) == 1 and own[0].status == "skipped" and "以前的汇总结果" in own[0].reason
+    assert r.counts["enterprises"] == first.counts["enterprises"]
+    assert not any(p["type"] == "city-not-recommended" for f in r.model.files for p in f.problems)
