@@ -23,6 +23,7 @@ from typing import Optional
 
 from . import duplicates, ooxml, reference, spec
 from .errors import UsageError
+from .fsutil import BACKUP_RE
 from .ooxml import last_saved
 from .problems import ERROR, WARNING, problem
 from .read import bylabel
@@ -40,6 +41,8 @@ FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old
 # (status 'skipped'); any other kind that is not a form is an unknown-template, described here.
 SKIP_KINDS = {"feedback": "本系统生成的反馈表，不是申报表"}
 OTHER_KINDS = {"summary": "这是汇总表（sjtx-xl merge 的输出），不是企业或平台填写的申报表"}
+SUMMARY_REASON = "汇总表（sjtx-xl merge 的输出），不是申报表，不校验"
+BACKUP_REASON = "以前汇总结果的备份（重新汇总时保留），不是申报表，不校验"
 
 
 @dataclass
@@ -199,6 +202,7 @@ def _check_bytes(rep, data, official):
         rep.status, rep.reason, rep.kind = "skipped", SKIP_KINDS[kind], kind
         return
     if kind is not None and kind not in spec.KINDS:
+        rep.kind = kind if kind in OTHER_KINDS else None
         raise FileProblem("unknown-template", OTHER_KINDS.get(kind, "_meta 中的模板类型“%s”无法识别" % kind))
     if kind is None:
         return _check_by_label(rep, data, official, book)
@@ -509,8 +513,13 @@ def check_paths(paths, official=None, recursive=True):
     for p, why in discover(paths, recursive):
         if why:
             reports.append(FileReport(path=str(p), status="skipped", reason=why))
+        elif BACKUP_RE.match(p.name):
+            reports.append(FileReport(path=str(p), status="skipped", reason=BACKUP_REASON))
         else:
-            reports.append(check_file(p, official))
+            rep = check_file(p, official)
+            if rep.kind == "summary":          # merge's own output in the folder: not a form to check
+                rep.status, rep.reason, rep.problems = "skipped", SUMMARY_REASON, []
+            reports.append(rep)
     _duplicates(reports)
     return Report(reports)
 

@@ -1,6 +1,7 @@
 """Atomic output: write beside the target, then rename, so a crash never leaves half a file."""
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,3 +35,7 @@ def atomic_write_bytes(target, data):
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
+
+
+# copies of a summary that a re-merge keeps beside it (merge.backup_path); never an input
+BACKUP_RE = re.compile(r".+\.previous-\d{8}-\d{6}(-\d+)?\.xlsx$", re.I)

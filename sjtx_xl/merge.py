@@ -14,7 +14,6 @@ Every file found ends as merged, rejected or skipped, with a reason for the last
 """
 import datetime as _dt
 import os
-import re
 import shutil
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from . import decisions, duplicates, spec, vocab
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
+from .fsutil import BACKUP_RE
 from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
@@ -38,7 +38,7 @@ from .summary.model import (DUPLICATE_PREFIX, KEEP_RULES, MERGED, REJECTED, SKIP
 from .vocab import READ_STATUSES
 
 DEFAULT_NAME = "汇总.xlsx"
-BACKUP_RE = re.compile(r".+\.previous-\d{8}-\d{6}(-\d+)?\.xlsx$", re.I)   # copies kept by a re-merge
+
 
 
 # --------------------------------------------------------------------------- reading (in workers)

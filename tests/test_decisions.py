@@ -210,3 +210,16 @@ def test_a_summary_of_the_same_folder_is_not_merged_again_as_a_city_summary(tmp_
     assert len(own) == 1 and own[0].status == "skipped" and "以前的汇总结果" in own[0].reason
     assert r.counts["enterprises"] == first.counts["enterprises"]
     assert not any(p["type"] == "city-not-recommended" for f in r.model.files for p in f.problems)
+
+
+def test_check_of_a_merged_folder_skips_the_summary_and_its_backups(tmp_path, capsys):
+    """merge writes 汇总.xlsx (and, re-merged, a .previous copy) into the folder; `check DIR` lists
+    them as skipped, not as unreadable forms, and still exits 0 on clean forms (QA F25)."""
+    tree(tmp_path / "in", n=2, n_platforms=0, mistakes=0)
+    merge(tmp_path / "in", recursive=True)
+    merge(tmp_path / "in", recursive=True)                              # keeps 汇总.previous-….xlsx
+    assert list((tmp_path / "in").glob("汇总.previous-*.xlsx"))
+    assert cli.main(["check", str(tmp_path / "in"), "--json"]) == 0
+    files = {f["path"].split("/")[-1]: f for f in json.loads(capsys.readouterr().out)["files"]}
+    assert files["汇总.xlsx"]["status"] == "skipped"
+    assert all(f["status"] == "skipped" for n, f in files.items() if ".previous-" in n)

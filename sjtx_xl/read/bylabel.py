@@ -15,7 +15,6 @@ parenthesised notes such as （万元） are ignored. A match on the field's own
 the spec) wins, then the first in workbook order. Sheets the spec marks as derived (自检, `_lists`,
 `_meta`, the guide) are never searched: 自检 repeats labels next to computed text.
 """
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ Verdicts are those the validator recomputed from the values (never the workbook'
 """
 from .. import spec, vocab
 from ..verdicts import all_facts
-from ..rules import MET, NOT_MET, OVERALL_TEXT, PENDING, VERDICT_TEXT
+from ..rules import MET, NOT_MET, PENDING, VERDICT_TEXT
 from .common import finish_table, page_setup, rendered, title_rows
 from .stream import Body, cell, lead
 
@@ -21,9 +21,6 @@ FACTS_COLUMN = "判定依据（所填数据）"
 def verdict(v):
     return VERDICT_TEXT.get(v, VERDICT_TEXT[2] if v is not None else "")
 
-
-def overall_text(v):
-    return OVERALL_TEXT.get(v) or verdict(v)
 
 
 def reasons(kind, conditions):

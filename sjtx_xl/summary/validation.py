@@ -188,7 +188,6 @@ def _rows(model, st, linker):
 
 def _sheet(wb, st, model, name, count, k, nsheets):
     ws = wb.add_worksheet(name)
-    widths = [w for _, w in COLUMNS]
     for col, (h, w) in enumerate(COLUMNS):
         ws.set_column(col, col, w, None, {"hidden": h in HIDDEN})
     n = len(COLUMNS)

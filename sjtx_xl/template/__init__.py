@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import __version__, limits, spec, vocab
 from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
-                     NATIVE_VALIDATION, VERDICT_TEXT, ShareRule, acceptable_excel, acceptance_name, data_validation,
+                     NATIVE_VALIDATION, ShareRule, acceptable_excel, acceptance_name, data_validation,
                      field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
                      verdict_excel)
 from . import printing, styles
@@ -227,7 +227,7 @@ class _Compiler:
                 for fid, fl in ((f.id, f) for f in self.form.fields)}
         for i, c in enumerate(self.form.conditions):
             r = lay.condition_rows[c.id]
-            value, verdict = "%s%d" % (lay.VALUE_COL, r), "%s%d" % (lay.VERDICT_COL, r)
+            value = "%s%d" % (lay.VALUE_COL, r)
             for col, text in ((lay.NO_COL, i + 1), (lay.LABEL_COL, c.label), (lay.CLAUSE_COL, c.clause),
                               (lay.DETAIL_COL, c.detail)):
                 put(col, r, text, "label")
