@@ -844,17 +844,18 @@ VERDICT_VALUE = {"eligible": MET, "correctable": PENDING, "ineligible": NOT_MET}
 def overall_verdict_excel(conditions, states):
     """Excel twin of vocab.overall_verdict: 1 符合, 0.5 待更正, 0 不符合.
 
-    conditions: [(value ref, correctable, [state refs of the fields its rule reads])];
+    conditions: [(value ref, correctable, [state refs of the fields its rule reads],
+                  [formulas TRUE when one of its values is suspect, e.g. a share typed as a fraction])];
     states: the range of every field's state. A failed condition is 不符合 unless it is correctable
-    or one of its fields is invalid or missing (tainted); any pending condition, failed correctable
-    condition or field in error makes it 待更正."""
+    or one of its fields is invalid, missing or suspect (tainted); any pending condition, failed
+    correctable condition or field in error makes it 待更正."""
     final, fixable = [], ["COUNTIF(%s,1)+COUNTIF(%s,2)>0" % (states, states)]
-    for ref, correctable, sts in conditions:
+    for ref, correctable, sts, suspect in conditions:
         fixable.append("%s=0.5" % ref)
         if correctable:
             fixable.append("%s=0" % ref)
             continue
-        taint = "+".join("(%s=1)+(%s=2)" % (x, x) for x in sts) or "0"
+        taint = "+".join(["(%s=1)+(%s=2)" % (x, x) for x in sts] + ["%s*1" % s for s in suspect]) or "0"
         final.append("AND(%s=0,%s=0)" % (ref, taint))
         fixable.append("%s=0" % ref)
     return "IF(OR(%s),0,IF(OR(%s),0.5,1))" % (",".join(final) or "FALSE", ",".join(fixable))

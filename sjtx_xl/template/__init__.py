@@ -251,7 +251,9 @@ class _Compiler:
         ws["%s%d" % (lay.VALUE_COL, r)] = "=" + overall_excel([c.name for c in self.form.conditions])
         verdict_value = "%s%d" % (lay.VERDICT_VALUE_COL, r)
         ws[verdict_value] = "=" + overall_verdict_excel(
-            [(c.name, c.correctable, [spec.state_name(fid) for fid in sorted(c.rule.fields())])
+            [(c.name, c.correctable, [spec.state_name(fid) for fid in sorted(c.rule.fields())],
+              [ShareRule.fraction_formula(spec.norm_name(fid)) for fid in sorted(c.rule.fields())
+               if self.form.field(fid).type == "share"])                # verdicts.SUSPECT_VALUE's twin
              for c in self.form.conditions], states)
         text = {1: vocab.VERDICT_TEXT[vocab.ELIGIBLE], 0.5: vocab.VERDICT_TEXT[vocab.CORRECTABLE],
                 0: vocab.VERDICT_TEXT[vocab.INELIGIBLE]}
