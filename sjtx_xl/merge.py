@@ -24,6 +24,7 @@ from . import decisions, duplicates, spec, vocab
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .fsutil import BACKUP_RE
+from .uscc import check_uscc
 from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
@@ -99,6 +100,7 @@ def _read_summary_file(rec, parts):
         return
     rec.status, rec.reason, rec.kind, rec.read_by = MERGED, "", "summary", "summary"
     rec.template_version = meta.get("template_version")
+    rec.merged_folder = str(meta.get("folder") or "")
     rec.problems = []
     for kind in spec.KINDS:
         theirs = meta.get("spec_hash_" + kind)
@@ -220,6 +222,33 @@ def _read_all(paths, root, official, workers, progress, spill_folder):
 # --------------------------------------------------------------------------- merging
 
 
+def defer_to_cities(records):
+    """A form of an enterprise or platform that a city summary also holds, beside it in the province's
+    folder: the city checked and chose (择优), so a form the city did not recommend, or the very file
+    the city merged, gives way to the city's row; a different (corrected) form goes to the duplicate
+    rule and, if newer, replaces the values but keeps the city's rank and opinion."""
+    held = {}
+    for rec in records:
+        if rec.status == MERGED and rec.kind == "summary":
+            for e in rec.entries:
+                if isinstance(e.uscc, str) and e.uscc and check_uscc(e.uscc).ok:
+                    held.setdefault((e.kind, e.uscc), (rec, e))
+    for rec in records:
+        if rec.status != MERGED or rec.kind == "summary":
+            continue
+        for e in rec.entries:
+            hit = held.get((e.kind, e.uscc))
+            if hit is None:
+                continue
+            srec, se = hit
+            if se.dropped or (e.sha256 and e.sha256 == se.sha256):
+                e.dropped = "%s统一社会信用代码 %s 已在市（州）汇总表“%s”中（%s），以市（州）的审核和推荐决定为准" % (
+                    DUPLICATE_PREFIX, e.uscc, srec.rel or srec.path, "未推荐" if se.dropped else "同一文件")
+                rec.status, rec.reason = SKIPPED, e.dropped
+            else:
+                e.city_rank, e.city_opinion = getattr(se, "city_rank", None), getattr(se, "city_opinion", "")
+
+
 def dedupe(records, keep="newest"):
     """Keep one row per (kind, valid credit code) by duplicates.newest (or the first found with
     keep='first'); the others are marked dropped and their files skipped."""
@@ -322,13 +351,13 @@ def backup_path(output, now=None):
 OWN_SUMMARY = "本文件夹以前的汇总结果（其中各行的申报表都在本次汇总的文件夹中），不作为输入"
 
 
-def skip_own_summaries(records):
+def skip_own_summaries(records, folder_name):
     """A summary made from this very folder (its rows' forms are all found again here: e.g. the default
     FOLDER/汇总.xlsx when the output now goes elsewhere) is not a city's summary: merging it would
     count every form twice and report the rows it did not recommend as a city's choice."""
     forms = {r.rel for r in records if r.status == MERGED and r.kind != "summary"}
     for r in records:
-        if r.status == MERGED and r.kind == "summary" and r.entries and forms \
+        if r.status == MERGED and r.kind == "summary" and r.entries and forms and r.merged_folder == folder_name \
                 and all(e.rel in forms for e in r.entries if len(e.via) <= 1):
             r.status, r.reason, r.entries = SKIPPED, OWN_SUMMARY, []
 
@@ -418,7 +447,8 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     finally:
         progress.close()
     t_read = time.monotonic()
-    skip_own_summaries(records)
+    skip_own_summaries(records, root.name)
+    defer_to_cities(records)
     dedupe(records, keep)
     enterprises, platforms, carried = [], [], []
     for rec in records:

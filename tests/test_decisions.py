@@ -1,6 +1,7 @@
 """Decisions typed in the summary (issue 10 items 1, 3, 5): defaults, validation, carried over by a
 re-merge, lost ones reported, the previous summary kept; a province carries only what cities recommended."""
 import json
+from pathlib import Path
 import zipfile
 
 import openpyxl
@@ -223,3 +224,31 @@ def test_check_of_a_merged_folder_skips_the_summary_and_its_backups(tmp_path, ca
     files = {f["path"].split("/")[-1]: f for f in json.loads(capsys.readouterr().out)["files"]}
     assert files["汇总.xlsx"]["status"] == "skipped"
     assert all(f["status"] == "skipped" for n, f in files.items() if ".previous-" in n)
+
+
+def test_a_loose_form_beside_a_city_summary_gives_way_to_the_city(tmp_path, capsys):
+    """A form copied next to a city summary must not bring back what the city did not recommend, nor
+    take a recommended row away with its rank (QA F29): the city's decision stands, the form is skipped."""
+    import shutil
+    src = tmp_path / "src"
+    tree(src, seed=5, n=8, n_platforms=0, mistakes=0)
+    city = max((p for p in src.iterdir() if p.is_dir()), key=lambda p: len(list(p.rglob("*.xlsx"))))
+    prov = tmp_path / "province"
+    summary = prov / (city.name + "汇总.xlsx")
+    merge(city, output=summary, recursive=True)
+    rows = [row for row in table(summary) if row["类别"] == "企业"]
+    dropped, ranked = rows[0]["名称"], rows[1]["名称"]
+    type_decisions(summary, lambda row: {"推荐决定": vocab.NOT_RECOMMEND} if row["名称"] == dropped else
+                   ({"推荐排序": 1, "推荐意见": "本市首推"} if row["名称"] == ranked else None))
+    for name in (dropped, ranked):
+        form = next(p for p in city.rglob("*.xlsx") if p.stem == name)
+        shutil.copy(form, prov / form.name)                                 # a newer mtime than the summary
+    r = merge(prov, output=tmp_path / "省汇总.xlsx")
+    names = [e.name for e in r.model.enterprises]
+    assert dropped not in names and names.count(ranked) == 1
+    row = next(x for x in table(tmp_path / "省汇总.xlsx") if x["名称"] == ranked)
+    assert row["市（州）推荐排序"] == 1 and row["市（州）推荐意见"] == "本市首推"
+    loose = [f for f in r.model.files if f.path.endswith(".xlsx") and Path(f.path).parent == prov
+             and Path(f.path).stem in (dropped, ranked)]
+    assert len(loose) == 2 and all(f.status == "skipped" and "市（州）汇总表" in f.reason for f in loose)
+    assert r.counts["duplicates"] == 2

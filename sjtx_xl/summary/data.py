@@ -45,6 +45,7 @@ def meta_rows(model):
         ("enterprises", c["enterprises"]),
         ("platforms", c["platforms"]),
         ("keep", model.keep),
+        ("folder", os.path.basename(model.root.rstrip("/\\")) if model.root else ""),   # a name, never a path
     )
 
 

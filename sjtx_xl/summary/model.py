@@ -105,6 +105,7 @@ class FileRecord:
     read_by: str = ""
     entries: list = field(default_factory=list)   # Entry objects this file contributed (before de-duplication)
     rendered: Optional[dict] = None        # its 校验报告 rows (summary.prerender_file), made in the worker
+    merged_folder: str = ""                # a summary's: the name (only) of the folder it was merged from
 
     def render_key(self):
         return (self.status, self.reason, self.kind, len(self.problems), self.rel,
