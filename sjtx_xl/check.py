@@ -39,7 +39,8 @@ FILE_LEVEL = {"not-a-workbook", "encrypted", "corrupt", "unknown-template", "old
               "legacy-xls", "too-large", "empty"}
 # Hooks for workbooks other tools write. A _meta kind listed in SKIP_KINDS is not a candidate
 # (status 'skipped'); any other kind that is not a form is an unknown-template, described here.
-SKIP_KINDS = {"feedback": "本系统生成的反馈表，不是申报表"}
+SKIP_KINDS = {"feedback": "本系统生成的反馈表，不是申报表",
+              "package": "上报材料（sjtx-xl submit 生成，供打印盖章），不是申报表；省级汇总请使用市（州）的汇总表"}
 OTHER_KINDS = {"summary": "这是汇总表（sjtx-xl merge 的输出），不是企业或平台填写的申报表"}
 SUMMARY_REASON = "汇总表（sjtx-xl merge 的输出），不是申报表，不校验"
 BACKUP_REASON = "以前汇总结果的备份（重新汇总时保留），不是申报表，不校验"

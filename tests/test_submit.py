@@ -295,3 +295,18 @@ def test_a_long_annex5_text_continues_on_an_attached_page(tmp_path):
     assert shown.endswith("（全文见附页1）") and long_text.startswith(shown.split("……")[0])
     pages = [c for row in wb["附页"].iter_rows(values_only=True) for c in row if c]
     assert "".join(pages[1:]).replace("\n", "") == long_text
+
+
+def test_a_package_in_the_provinces_folder_is_skipped_by_name(tmp_path):
+    """The printed package is not a set of forms: a province that finds it beside city summaries
+    skips every file with a reason, instead of reading 附件5/6 by label with errors (QA F33)."""
+    from sjtx_xl.merge import merge
+    from sjtx_xl.submit import build
+    summary = tmp_path / "汇总.xlsx"
+    demo.generate(tmp_path / "in", seed=3, n_enterprises=4, n_platforms=1, mistake_share=0, extras=False)
+    merge(tmp_path / "in", output=summary, recursive=True)
+    pkg = build(summary, tmp_path / "省" / "长春市上报材料", pdf=False)
+    r = merge(tmp_path / "省", output=tmp_path / "省汇总.xlsx", recursive=True)
+    xlsx = [f for f in r.model.files if f.path.endswith(".xlsx")]
+    assert len(xlsx) == len(list(Path(pkg.output).rglob("*.xlsx"))) > 3
+    assert all(f.status == "skipped" and "上报材料" in f.reason for f in xlsx), [(f.rel, f.reason) for f in xlsx]

@@ -11,7 +11,7 @@ import re
 
 from .. import spec
 from . import paging
-from .lists import new_workbook
+from .lists import close, new_workbook
 
 SHEETS = ("a5", "a6")
 _ECHO = re.compile(r'^=IF\(\{(\w+)\}="","",\{\1\}\)$')      # an echo of another field (附件6's 企业名称)
@@ -129,5 +129,5 @@ def write_enterprise(path, e):
     for sheet in SHEETS:
         write_sheet(wb, fmts, sheet, e.values, att, e.name)
     att.write(wb, fmts["long"], fmts["section"], "附页　")
-    wb.close()
+    close(wb)
     return att.items

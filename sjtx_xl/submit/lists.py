@@ -16,10 +16,23 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "str
 PROPERTIES = {"author": "", "company": "", "comments": ""}     # nothing about the machine that wrote it
 
 
+PACKAGE_KIND = "package"                # _meta kind: check and merge skip these files by name
+
+
 def new_workbook(path, title):
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties(dict(PROPERTIES, title=title))
     return wb
+
+
+def close(wb):
+    """Close a package workbook with a hidden _meta (kind = package), so that a province that finds
+    these printed files in a folder skips them with a reason instead of reading them as forms."""
+    meta = wb.add_worksheet("_meta")
+    meta.write_string(0, 0, "kind")
+    meta.write_string(0, 1, PACKAGE_KIND)
+    meta.hide()
+    wb.close()
 
 
 def _shown(rows, module, att):
@@ -74,7 +87,7 @@ def write_annex(path, module, kind_rows, notes=()):
     ws.print_area(0, 0, row, n - 1)
     ws.center_horizontally()
     att.write(wb, st.note, st.table_title, module.ANNEX + "附页　")
-    wb.close()
+    close(wb)
     return att.items
 
 
@@ -99,4 +112,4 @@ def write_not_recommended(path, items):
         for col, c in enumerate(cells):
             ws.write_string(1 + i, col, c, st.cell)
     paging.a4(ws, landscape=True, footer="未推荐名单　", repeat=(1, 1))
-    wb.close()
+    close(wb)
