@@ -310,3 +310,25 @@ def test_a_package_in_the_provinces_folder_is_skipped_by_name(tmp_path):
     xlsx = [f for f in r.model.files if f.path.endswith(".xlsx")]
     assert len(xlsx) == len(list(Path(pkg.output).rglob("*.xlsx"))) > 3
     assert all(f.status == "skipped" and "上报材料" in f.reason for f in xlsx), [(f.rel, f.reason) for f in xlsx]
+
+
+def test_submit_warns_before_stamping_what_is_still_open(tmp_path):
+    """待定 rows, a 推荐 row that is 待更正, a decision typed outside the list and an opinion over 200字
+    each give a warning (QA F7, F23); the package is still written."""
+    summary = tmp_path / "汇总.xlsx"
+    demo.generate(tmp_path / "in", seed=3, n_enterprises=len(demo.ENTERPRISE_MISTAKES), n_platforms=0,
+                  mistake_share=1, extras=False)
+    merge(tmp_path / "in", output=summary, recursive=True)
+    rows = table(summary)
+    fixable = next(r for r in rows if r["资格审查"] == "待更正")
+    others = [r["名称"] for r in rows if r is not fixable]
+    plan = {fixable["名称"]: {"推荐决定": vocab.RECOMMEND, "推荐排序": 1},
+            others[0]: {"推荐决定": vocab.UNDECIDED}, others[1]: {"推荐决定": "同意"},
+            others[2]: {"推荐决定": vocab.NOT_RECOMMEND, "推荐意见": "长" * 250}}
+    type_decisions(summary, lambda row: plan.get(row["名称"]))
+    r = build(summary, tmp_path / "pkg", pdf=False)
+    types = {w["type"]: w for w in r.warnings}
+    assert {"recommended-correctable", "decision-invalid", "decisions-pending", "opinion-too-long"} <= set(types)
+    assert fixable["名称"] in types["recommended-correctable"]["message"]
+    assert others[0] in types["decisions-pending"]["message"] and "同意" in types["decision-invalid"]["message"]
+    assert "待定（尚未决定）" not in json.dumps(r.warnings, ensure_ascii=False)

@@ -137,11 +137,16 @@ def build(summary, output, pdf=True):
     for i, e in enumerate(entries):
         a = assess(e.kind, e.values, e.conditions, e.problems)
         d = e.decision
+        if len(d.opinion or "") > decisions.MAX_OPINION:
+            warnings.append(problem("opinion-too-long", value=e.name, detail=len(d.opinion)).to_dict())
+        if d.decision and d.decision not in vocab.DECISIONS:
+            warnings.append(problem("decision-invalid", value=e.name, detail=d.decision).to_dict())
         if d.recommended:
             chosen[e.kind].append((i, e))
-            if a.verdict == vocab.INELIGIBLE:
-                warnings.append(problem("recommended-ineligible", value=e.name,
-                                        detail=_reason(e, decisions.Decision(e.kind, d.key), a)).to_dict())
+            if a.verdict in (vocab.INELIGIBLE, vocab.CORRECTABLE):
+                warnings.append(problem("recommended-ineligible" if a.verdict == vocab.INELIGIBLE
+                                        else "recommended-correctable", value=e.name,
+                                        detail=deciding_facts(e.kind, e.conditions, a) or a.label).to_dict())
             if not isinstance(d.rank, int) or d.rank < 1:
                 warnings.append(problem("rank-invalid", value=e.name, detail=d.rank if d.rank is not None else "空").to_dict())
         else:
@@ -153,6 +158,10 @@ def build(summary, output, pdf=True):
             if isinstance(r, int) and r in seen:
                 warnings.append(problem("rank-duplicate", value=r, detail="%s、%s" % (seen[r], e.name)).to_dict())
             seen.setdefault(r, e.name)
+    pending = [e.name for e, d, _, _ in others if d.decision == vocab.UNDECIDED]
+    if pending:
+        warnings.append(problem("decisions-pending", value=len(pending), detail="、".join(pending[:20])
+                                + ("等" if len(pending) > 20 else "")).to_dict())
     ent = [e for _, e in sorted(chosen["enterprise"], key=_rank_key)]
     plat = [e for _, e in sorted(chosen["platform"], key=_rank_key)]
     if len(plat) > MAX_PLATFORMS:
