@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import title as problem_title
 from .vocab import (CHECK_STATUS_TEXT, ERROR, FORM_TEXT, KIND_TEXT, MERGE_STATUS_TEXT, MERGED, REJECTED,
                     SEVERITY_TEXT, SKIPPED)
 
@@ -71,7 +72,7 @@ def check_text(report):
             lines.append("    资格审查：%s%s" % (a.text, "（%s）" % why if why else ""))
         for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
             lines.append("    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where(p), p.label or "", p.message,
-                                                        p.type))
+                                                        problem_title(p.type)))    # the code is in --json
             if p.hint:
                 lines.append("          → %s" % p.hint)
     s = report.stats
