@@ -559,3 +559,14 @@ def test_a_long_annex4_text_continues_on_rows_below_never_cut(tmp_path):
         second = rows[first + 1 + len(cont)]
         assert second[0].value == 2 and second[1].value == model.platforms[1].values["platform_name"]
         assert ws.auto_filter.ref.endswith(str(second[0].row))
+
+
+def test_links_never_climb_to_the_machines_folders(tmp_path):
+    """A summary written far from its folder links to nothing rather than to ../../../…/申报材料, which
+    would spell out the official's folders in a file that is sent on (QA F24)."""
+    model = make_model(tmp_path, n=3)
+    model.root = str(tmp_path / "deep" / "er" / "in")
+    out = write_summary(tmp_path / "out" / "x" / "汇总.xlsx", model)
+    with zipfile.ZipFile(out) as z:
+        assert not any(b"../.." in z.read(n) for n in z.namelist())
+        assert not any(b"deep/er" in z.read(n) for n in z.namelist())

@@ -112,6 +112,9 @@ def _problem_cells(p, x):
     return out
 
 
+MAX_CLIMB = 1                 # a link may reach a sibling folder of the summary's, never further up
+
+
 class Linker:
     """Targets of links from the summary to the merged files: relative to where the summary is."""
 
@@ -125,6 +128,8 @@ class Linker:
             rel = os.path.relpath(path, self.out_dir)
         except ValueError:                  # another drive on Windows: no relative way there
             return None
+        if rel.split(os.sep).count(os.pardir) > MAX_CLIMB:
+            return None                     # ../../../tmp/… spells out the machine's folders: no link
         return "" if rel == "." else rel
 
     def target(self, f):
