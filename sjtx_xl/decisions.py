@@ -17,6 +17,7 @@ from . import vocab
 KIND_TEXT = {"enterprise": "企业", "platform": "平台"}
 KIND_OF_TEXT = {v: k for k, v in KIND_TEXT.items()}
 MAX_OPINION = 200                      # 推荐意见 ≤200字
+DELETED_OPINION = "（已从“推荐决定”表中删除此行）"
 
 
 @dataclass
@@ -73,6 +74,23 @@ def of(e):
     """The entry's decision: the one carried onto it, else the default."""
     d = getattr(e, "decision", None)
     return d if d is not None else default(e)
+
+
+def deleted_rows(typed, entries):
+    """A row the official deleted from 推荐决定 excludes its enterprise or platform: every entry of the
+    summary without a row gets a 不推荐 decision in `typed`, so neither a re-merge nor the package
+    brings it back with the default. Returns those entries. Nothing typed (an older summary without
+    the sheet) deletes nothing."""
+    if not typed:
+        return []
+    out = []
+    for e in entries:
+        k = entry_key(e)
+        if k not in typed:
+            typed[k] = Decision(kind=e.kind, key=k, name=e.name, uscc=e.uscc or "", city=e.city,
+                                decision=vocab.NOT_RECOMMEND, opinion=DELETED_OPINION, carried=True)
+            out.append(e)
+    return out
 
 
 def apply(entries, previous=None):

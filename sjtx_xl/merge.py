@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import decisions, duplicates, spec, vocab
+from . import decisions, duplicates, spec
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .fsutil import BACKUP_RE
@@ -335,9 +335,6 @@ def _same_file(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-DELETED_OPINION = "（上次汇总时已从“推荐决定”表中删除此行）"
-
-
 def backup_path(output, now=None):
     """Where a re-merge keeps the summary it replaces: 汇总.previous-20261201-061500.xlsx beside it."""
     stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -383,22 +380,15 @@ def previous_decisions(output, previous=None):
 
 
 def _deleted_rows(path, typed):
-    """A row the official deleted from 推荐决定 excludes its enterprise: it is carried as 不推荐 and
-    reported, never brought back as a new row with the default decision."""
+    """Notices for the rows deleted from the previous summary's 推荐决定 (decisions.deleted_rows)."""
     if not typed:                                             # no sheet (older summary) or nothing typed
         return []
     try:
         _, held = summary_data.read_summary(path)
     except summary_data.SummaryError:
         return []
-    notices = []
-    for e in held:
-        k = decisions.entry_key(e)
-        if k not in typed:
-            typed[k] = decisions.Decision(kind=e.kind, key=k, name=e.name, uscc=e.uscc or "", city=e.city,
-                                          decision=vocab.NOT_RECOMMEND, opinion=DELETED_OPINION, carried=True)
-            notices.append(problem("decision-row-deleted", value=e.name or e.uscc).to_dict())
-    return notices
+    return [problem("decision-row-deleted", value=e.name or e.uscc).to_dict()
+            for e in decisions.deleted_rows(typed, held)]
 
 
 def merge(folder, output=None, recursive=False, official_list=None, keep="newest", workers=None, progress=None,

@@ -29,7 +29,7 @@ TYPES = {
     "duplicate-uscc": (WARNING, "统一社会信用代码 {value} 在多个文件中出现：{detail}", "请确认保留哪一份；默认保留修改时间最新的文件"),
     "name-not-in-official-list": (ERROR, "企业名称与工业和信息化部公布名单不一致：{value}", "企业名称须与工信部公布名称一致{detail}"),
     "uscc-not-in-official-list": (ERROR, "统一社会信用代码不在工信部公布的“小巨人”名单中：{value}", "请核对信用代码，或确认该企业是否为国家级专精特新“小巨人”企业"),
-    "decision-row-deleted": (WARNING, "上次汇总的“推荐决定”表中删除了“{value}”一行，本次按“不推荐”处理", "如需推荐，请在“推荐决定”表中把该行改为“推荐”并填写排序"),
+    "decision-row-deleted": (WARNING, "汇总表的“推荐决定”中删除了“{value}”一行，按“不推荐”处理", "如需推荐，请在“推荐决定”表中把该行改为“推荐”并填写排序"),
     "decision-orphaned": (WARNING, "上次汇总对“{value}”作出的推荐决定（{detail}）本次没有对应的企业或平台", "已保留在“推荐决定”表下方备查；如该企业或平台再次报送，重新汇总时自动带回"),
     "city-not-recommended": (WARNING, "市（州）汇总表未推荐“{value}”（推荐决定：{detail}），未带入省级汇总", "如需纳入，请市（州）在其汇总表“推荐决定”中改为“推荐”后重新报送"),
     "summary-edited": (WARNING, "汇总表的可见表格被改动：{detail}", "汇总按该表隐藏的原始数据（_data）进行，未采用改动后的值；如需更正，请企业改正申报表后由市（州）重新汇总"),

@@ -332,3 +332,22 @@ def test_submit_warns_before_stamping_what_is_still_open(tmp_path):
     assert fixable["名称"] in types["recommended-correctable"]["message"]
     assert others[0] in types["decisions-pending"]["message"] and "同意" in types["decision-invalid"]["message"]
     assert "待定（尚未决定）" not in json.dumps(r.warnings, ensure_ascii=False)
+
+
+def test_a_row_deleted_from_the_decisions_sheet_is_not_packaged(tmp_path):
+    """Deleting a row on 推荐决定 drops the applicant from the package too, not only from a re-merge
+    (the rule lives in decisions.deleted_rows, which both use)."""
+    from decide import header_row
+    summary = tmp_path / "汇总.xlsx"
+    demo.generate(tmp_path / "in", seed=3, n_enterprises=3, n_platforms=0, mistake_share=0, extras=False)
+    merge(tmp_path / "in", output=summary, recursive=True)
+    victim = next(r["名称"] for r in table(summary) if r["推荐决定"] == vocab.RECOMMEND)
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["推荐决定"]
+    first, cols = header_row(ws)
+    ws.delete_rows(next(r[0].row for r in ws.iter_rows(min_row=first + 1) if r[cols["名称"]].value == victim))
+    wb.save(summary)
+    r = build(summary, tmp_path / "pkg", pdf=False)
+    assert victim not in [e.name for e in r.enterprises]
+    assert any(w["type"] == "decision-row-deleted" and victim in w["message"] for w in r.warnings)
+    assert any(e.name == victim for e, *_ in r.not_recommended)

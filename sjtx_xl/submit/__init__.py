@@ -117,6 +117,8 @@ def decide(summary):
     if not typed:
         warnings.append(problem("inconsistent", detail="汇总表没有“推荐决定”工作表，按资格审查结论的默认决定生成",
                                 hint="请用本版本 sjtx-xl 重新汇总，在“推荐决定”中作出决定后再生成").to_dict())
+    warnings += [problem("decision-row-deleted", value=e.name or e.uscc).to_dict()
+                 for e in decisions.deleted_rows(typed, entries)]
     entries.sort(key=sort_key)
     for e in entries:
         d = typed.get(decisions.entry_key(e))
