@@ -14,7 +14,7 @@ from typing import Optional
 
 from . import vocab
 
-KIND_TEXT = {"enterprise": "企业", "platform": "平台"}
+KIND_TEXT = {k: vocab.KIND_TEXT[k] for k in ("enterprise", "platform")}   # 类别 on 推荐决定
 KIND_OF_TEXT = {v: k for k, v in KIND_TEXT.items()}
 MAX_OPINION = 200                      # 推荐意见 ≤200字
 DELETED_OPINION = "（已从“推荐决定”表中删除此行）"

@@ -28,7 +28,7 @@ from ..summary import data as summary_data
 from ..summary import decisions as sheet
 from ..summary.edits import find_edits
 from ..summary.model import sort_key
-from ..verdicts import assess, deciding_facts
+from ..verdicts import deciding_facts
 from . import forms, letter, lists
 from . import pdf as pdfs
 
@@ -137,7 +137,7 @@ def build(summary, output, pdf=True):
     chosen = {"enterprise": [], "platform": []}
     others = []
     for i, e in enumerate(entries):
-        a = assess(e.kind, e.values, e.conditions, e.problems)
+        a = e.assess()                       # the summary row's own verdict, made once
         d = e.decision
         if len(d.opinion or "") > decisions.MAX_OPINION:
             warnings.append(problem("opinion-too-long", value=e.name, detail=len(d.opinion)).to_dict())
