@@ -162,13 +162,15 @@ def submit(summary, output=None, pdf=True):
 def summary_frames(path):
     """{table: DataFrame} of a summary workbook written by `merge` (read back from its _data sheet)."""
     from .frames import summary_frames as frames      # late: the summary writers and pandas (start-up time)
-    from . import decisions
-    from .summary import decisions as decision_sheet
+    from . import decisions                           # late, with the summary modules below
+    from .summary import decisions as decision_sheet  # late: the summary writers (start-up time)
     from .summary.data import read_summary
     from .summary.model import SummaryModel, sort_key
     _, entries = read_summary(path)
     rows = sorted(entries, key=sort_key)
-    decisions.apply(rows, decision_sheet.read(path))     # what the official typed on 推荐决定
+    typed = decision_sheet.read(path)                  # what the official typed on 推荐决定
+    decisions.deleted_rows(typed, rows)                # a deleted row is 不推荐, as merge and submit read it
+    decisions.apply(rows, typed)
     model = SummaryModel(enterprises=[e for e in rows if e.kind == "enterprise"],
                          platforms=[e for e in rows if e.kind == "platform"], files=[])
     return frames(model)

@@ -260,7 +260,7 @@ def merge_tables(r):
     summary = [("发现文件", c["found"]), ("已汇总", c["merged"]), ("拒收", c["rejected"]), ("跳过", c["skipped"]),
                ("其中重复", c["duplicates"]), ("汇总企业（家）", c["enterprises"]), ("汇总平台（个）", c["platforms"]),
                ("有错误的文件", c["files_with_errors"]), ("重复处理规则", r.model.keep_rule)]
-    summary += [("提示", n) for n in r.model.notices]
+    summary += [("提示", n) for n in city_lines(r.model.files) + r.model.notices]
     summary += [("推荐决定", line.strip()) for line in decisions_lines(r.decisions)]
     if r.missing is not None:
         summary += missing_summary(r.missing)
