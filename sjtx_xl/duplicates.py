@@ -16,12 +16,17 @@ SAVED, MTIME, ORDER = "saved", "mtime", "order"
 BASIS_TEXT = {SAVED: "工作簿保存时间（文档属性）", MTIME: "文件修改时间", ORDER: "最先找到"}
 
 
+def identifies(code):
+    """Does this credit code say who the enterprise is (passes the GB 32100 check)?"""
+    return isinstance(code, str) and bool(code) and check_uscc(code).ok
+
+
 def groups(items, kind_of, code_of):
     """{(kind, code): [item, ...]} for every valid credit code shared by two or more items, in item order."""
     by = {}
     for it in items:
         code = code_of(it)
-        if isinstance(code, str) and code and check_uscc(code).ok:
+        if identifies(code):
             by.setdefault((kind_of(it), code), []).append(it)
     return {k: g for k, g in by.items() if len(g) > 1}
 

@@ -24,7 +24,6 @@ from . import decisions, duplicates, spec
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .fsutil import BACKUP_RE
-from .uscc import check_uscc
 from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
@@ -231,7 +230,7 @@ def defer_to_cities(records):
     for rec in records:
         if rec.status == MERGED and rec.kind == "summary":
             for e in rec.entries:
-                if isinstance(e.uscc, str) and e.uscc and check_uscc(e.uscc).ok:
+                if duplicates.identifies(e.uscc):
                     held.setdefault((e.kind, e.uscc), (rec, e))
     for rec in records:
         if rec.status != MERGED or rec.kind == "summary":
