@@ -100,9 +100,9 @@ def assess(kind, values, conditions, problems=()):
     facts, missing = {}, []
     for c in form.conditions:
         if isinstance(c.rule, NothingMissing):
-            missing = [form.field(fid).label for fid in c.rule.missing(values)]
-            facts[c.id] = "缺%d项：%s" % (len(missing), _named(missing, form, c.rule.missing(values))) \
-                if missing else "已填齐"
+            gone = c.rule.missing(values)
+            missing = [form.field(fid).label for fid in gone]
+            facts[c.id] = "缺%d项：%s" % (len(gone), _named(form, gone)) if gone else "已填齐"
         elif isinstance(c.rule, SizeMatches):
             facts[c.id] = _size_fact(c.rule, values, form)
         else:
@@ -122,16 +122,19 @@ def _shown(f, v, suspect):
     return text
 
 
-def _named(labels, form, fids):
-    """Missing fields grouped by sheet, at most MAX_NAMED names, so a blank form's line stays readable."""
+def _named(form, fids):
+    """Missing fields, at most MAX_NAMED by name, counted by sheet when they span several, so a blank
+    form's line stays readable."""
     titles = {s.key: s.title for s in form.sheets}
-    by_sheet = {}
-    for fid, label in zip(fids, labels):
-        by_sheet.setdefault(titles.get(form.field(fid).sheet, ""), []).append(label)
-    counts = "、".join("%s %d项" % (t, len(v)) for t, v in by_sheet.items())
-    shown = labels[:MAX_NAMED]
-    more = "等" if len(labels) > MAX_NAMED else ""
-    return "%s%s（%s）" % ("、".join(shown), more, counts) if len(by_sheet) > 1 or more else "、".join(shown)
+    per_sheet = {}
+    for fid in fids:
+        t = titles.get(form.field(fid).sheet, "")
+        per_sheet[t] = per_sheet.get(t, 0) + 1
+    shown = "、".join(form.field(fid).label for fid in fids[:MAX_NAMED])
+    more = "等" if len(fids) > MAX_NAMED else ""
+    if len(per_sheet) == 1 and not more:
+        return shown
+    return "%s%s（%s）" % (shown, more, "、".join("%s %d项" % kv for kv in per_sheet.items()))
 
 
 def deciding_facts(kind, conditions, a):
