@@ -1050,6 +1050,16 @@ class Book:
         c = self.cell(sheet, a1)
         return self.doc.NumberFormats.getByKey(c.NumberFormat).FormatString
 
+    def set_number_format(self, sheet: str, a1: str, code: str) -> None:
+        """Give a cell the number format ``code`` (as a paste with formats does; protection aside)."""
+        from com.sun.star.lang import Locale
+
+        formats, locale = self.doc.NumberFormats, Locale()
+        key = formats.queryKey(code, locale, False)
+        if key == -1:
+            key = formats.addNew(code, locale)
+        self.cell(sheet, a1).NumberFormat = key
+
     def read(self, sheet: str, a1_range: str) -> Tuple[Tuple[Any, ...], ...]:
         """Bulk read (getDataArray): floats for numbers/results, str for text, '' empty."""
         return self.cell(sheet, a1_range).getDataArray()

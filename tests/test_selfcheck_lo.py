@@ -10,6 +10,8 @@ from sjtx_xl import samples, spec, template
 from sjtx_xl.check import check_file
 from sjtx_xl.fill import fill_bytes
 
+from lo import pdftotext
+
 KIND = "enterprise"
 
 
@@ -42,19 +44,22 @@ def _verdict(book):
 
 
 def test_percent_typed_is_refused_and_a_retyped_85_is_85(filled):
+    """Headless Calc shows no stop alert, so 85% is kept as typed: the worst case. The cell's own
+    number format (styles.PLAIN_NUMBER) keeps Calc from giving it a percent format, so nothing sticks
+    that the sheet protection would keep: the retyped 85 shows and prints as 85."""
     book, values, tmp = filled
     sheet, cell = _where("main_ratio_base")
-    before = book.cell(sheet, cell).NumberFormat
     book.enter(sheet, cell, "85%")
     assert book.value(sheet, cell) == pytest.approx(0.85)
     assert not book.is_valid(sheet, cell)                       # the stop alert refuses it ...
     error = book.validation(sheet, cell)["error_message"]
     assert "85" in error and "%" in error                        # ... and says what to type
-    book.clear(sheet, cell)                                      # refused: the cell stays as it was,
-    book.cell(sheet, cell).NumberFormat = before                 # so no percent format sticks
+    assert book.string(sheet, cell) == "0.85"                    # kept anyway: shown as stored, no percent
     book.enter(sheet, cell, "85")
     assert book.value(sheet, cell) == 85 and book.string(sheet, cell) == "85" and book.is_valid(sheet, cell)
     assert _verdict(book).startswith("✔")
+    text = pdftotext(book.export_pdf(tmp / "typed.pdf"))
+    assert "8500" not in text and "85%" not in text and "85.00%" not in text
     saved = book.save_as_xlsx(tmp / "typed.xlsx")
     rep = check_file(saved)
     assert rep.values["main_ratio_base"] == 85 and rep.status == "ok"
@@ -161,12 +166,14 @@ def test_blank_form_lists_missing_fields_with_their_sheets(calc_in, tmp_path):
 
 
 def test_a_percentage_that_stuck_is_read_as_shown_by_both(filled):
-    """If 85% does get in (pasted with its format, or typed where no alert shows), the 自检 and
-    `check` both read the 85 the clerk sees, and mark it as normalised."""
+    """If 85% does get in with a percent format (pasted with its format from another workbook), the
+    自检 and `check` both read the 85 the clerk sees, and mark it as normalised."""
     book, values, tmp = filled
     sheet, cell = _where("main_ratio_base")
-    book.enter(sheet, cell, "85%")
+    book.set_number_format(sheet, cell, "0%")
+    book.cell(sheet, cell).setValue(0.85)
     book.recalc()
+    assert book.string(sheet, cell) == "85%"
     assert book.value("N_main_ratio_base") == 85 and book.value("S_main_ratio_base") == 3
     rep = check_file(book.save_as_xlsx(tmp / "percent.xlsx"))
     assert rep.values["main_ratio_base"] == 85 and rep.states["main_ratio_base"] == 3

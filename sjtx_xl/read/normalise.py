@@ -13,9 +13,10 @@ import unicodedata
 from .. import reference
 from ..problems import problem
 from ..rules import EXCEL_EPOCH, is_number
+from ..spec.model import NUMBER_TYPES
 
 SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
-NUMERIC = ("int", "decimal", "share", "rate")
+NUMERIC = NUMBER_TYPES
 UNITS = ("万元", "人", "个", "项", "户", "次", "份")
 YES = {"是", "√", "☑", "✓", "✔", "y", "yes", "有", "是的", "对"}
 NO = {"否", "×", "✗", "✘", "☐", "☒", "□", "n", "no", "无", "没有", "不是"}

@@ -16,6 +16,7 @@ from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES
                      NATIVE_VALIDATION, ShareRule, acceptable_excel, acceptance_name, data_validation,
                      field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
                      verdict_excel)
+from ..spec.model import NUMBER_TYPES
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -165,6 +166,8 @@ class _Compiler:
             cell.number_format = "@"
         elif fl.type == "date":
             cell.number_format = "yyyy-mm-dd"
+        elif fl.type in NUMBER_TYPES:
+            cell.number_format = styles.PLAIN_NUMBER
         if fl.span:
             self._merge(ws, fl.span, role)
         row = _split(fl.cell)[1]

@@ -40,6 +40,12 @@ ROLES = {
 
 UNLOCKED = Protection(locked=False)
 
+# The number format of a number cell: General in all but name. Calc (and Excel) give a cell in the
+# built-in General format the format an entry implies, so typing 85% would leave a percent format that
+# the sheet protection then keeps (a retyped 85 shows 8500%); a cell with a format of its own keeps it,
+# and shows 0.85 and then 85 as typed.
+PLAIN_NUMBER = "General;-General"
+
 # Conditional formats, in priority order: invalid beats a suspected fraction beats missing.
 CF_INVALID = DifferentialStyle(fill=_fill("FFC7CE"), font=Font(color="9C0006"))
 CF_FRACTION = DifferentialStyle(fill=_fill("FFD966"))
