@@ -23,7 +23,9 @@ from .uscc import WEIGHTS as USCC_WEIGHTS
 MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
 
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
-PRODUCT_SEPARATORS = ",，;；/／ 　"   # anything but 、 between products (六(一)2)
+# anything but 、 between products (六(一)2); not the half-width space, which joins the words of a
+# name that may contain Latin letters ("LED 驱动电源"; "Servo Motor" is refused as English, not as two products)
+PRODUCT_SEPARATORS = ",，;；/／　"
 
 
 def serial(d):

@@ -96,6 +96,10 @@ def test_product_names(tmp_path):
     assert one(rep, "product-name-separator").cell == "B12"
     rep = check_file(make(tmp_path, "b.xlsx", product_names="Servo Motor"))
     assert one(rep, "product-name-english").cell == "B12"
+    assert not problems(rep, "product-name-separator")         # one English name, not two products
+    rep = check_file(make(tmp_path, "d.xlsx", product_names="LED 驱动电源、数控机床　折弯机"))
+    assert not problems(rep, "product-name-english")
+    assert one(rep, "product-name-separator").value == "LED 驱动电源、数控机床　折弯机"   # the full-width space
     for name in ("CNC冲孔机床", "LED驱动电源", "5G模组", "IGBT模块", "220kV变压器"):
         rep = check_file(make(tmp_path, "c.xlsx", product_names=name))
         assert not [p for p in rep.problems if p.field == "product_names"], name
