@@ -530,7 +530,8 @@ def generate_bulk(root, n, seed=SEED, processes=None):
 
 
 def prepare_dir(d):
-    """Create DIR, or reuse one made by an earlier demo; refuse a folder holding other things."""
+    """Create DIR, or reuse one made by an earlier demo (its forms and templates are made anew, its
+    summary re-merged); refuse a folder holding other things."""
     d = Path(d)
     if d.exists() and not d.is_dir():
         raise UsageError("%s 不是文件夹" % d)
@@ -539,7 +540,8 @@ def prepare_dir(d):
             raise UsageError("文件夹 %s 已存在且不是演示文件夹；请指定一个新的或空的文件夹" % d)
         for sub in (INPUT_DIR, TEMPLATE_DIR):
             shutil.rmtree(d / sub, ignore_errors=True)
-        (d / SUMMARY_NAME).unlink(missing_ok=True)
+        # the summary stays: it may hold decisions typed into it, which the merge carries over
+        # and whose file it keeps as a dated copy before replacing it
     d.mkdir(parents=True, exist_ok=True)
     (d / MARKER).write_text("sjtx-xl demo\n", encoding="utf-8")
     return d

@@ -377,6 +377,7 @@ def demo_text(r):
         "汇总表：%s" % r.merged.output,
         "共发现文件 %d 个：已汇总 %d 个，拒收 %d 个，跳过 %d 个；汇总企业 %d 家、平台 %d 个；有错误的文件 %d 个。"
         % (c["found"], c["merged"], c["rejected"], c["skipped"], c["enterprises"], c["platforms"], c["files_with_errors"]),
+        *(decisions_lines(r.merged.decisions) if r.merged.decisions.get("kept_copy") else ()),   # run again
         "在汇总表“推荐决定”中作出决定并保存，然后",
         "重新汇总（已填写的决定保留）：sjtx-xl merge %s --recursive -o %s" % (r.inputs, r.summary),
         "生成上报材料：sjtx-xl submit %s -o %s" % (r.summary, r.summary.with_name("上报材料"))))

@@ -38,10 +38,15 @@ def test_demo_command_builds_merges_and_prints_the_summary(tmp_path):
     rows = openpyxl.load_workbook(summary)[annex3.SHEET].iter_rows(min_row=5, values_only=True)
     names = [r[1] for r in rows if isinstance(r[0], int)]
     assert len(names) >= 30
-    # again in the same folder, named: replaces its own files
+    # again in the same folder, named: replaces its own files; the summary, which may hold an
+    # official's decisions, is re-merged and its earlier file kept as a dated copy
+    first = summary.read_bytes()
     again = run("demo", str(tmp_path / "demo"))
     assert again.returncode == 0, again.stderr
     assert "汇总表：%s" % summary.resolve() in again.stdout and summary.exists()
+    kept = list((tmp_path / "demo").glob("%s.previous-*.xlsx" % summary.stem))
+    assert [k.read_bytes() == first for k in kept] == [True]
+    assert "上次的汇总表已另存为 %s" % kept[0].name in again.stdout
     # never overwrites a folder it did not make
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "重要.xlsx").write_bytes(b"x")
