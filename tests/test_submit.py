@@ -126,6 +126,24 @@ def test_letter_counts_equal_the_recommended_rows(package):
     assert "吉林省工业和信息化厅、吉林省财政厅：" in text                 # a city's letter goes to the province
 
 
+def test_a_city_letter_names_its_sender_when_every_row_is_that_city(tmp_path):
+    from types import SimpleNamespace
+
+    from docx import Document
+
+    from sjtx_xl.submit.letter import write_letter
+
+    def signed(rows, level="city"):
+        write_letter(tmp_path / "l.docx", rows, [], level=level)
+        return Document(str(tmp_path / "l.docx")).paragraphs[-2].text
+
+    row = lambda city: SimpleNamespace(name="甲公司", city=city, values={"batch": "第一批"})
+    assert signed([row("长春市"), row("长春市")]) == "长春市（工信部门）　　　　长春市（财政部门）（盖章）"
+    assert signed([row("长春市"), row("吉林市")]) == "（工信部门）　　　　（财政部门）（盖章）"   # not one city's
+    assert signed([row("未识别")]) == "（工信部门）　　　　（财政部门）（盖章）"
+    assert signed([row("长春市")], "province").startswith("吉林省工业和信息化厅")
+
+
 def test_not_recommended_each_with_a_reason(package):
     tmp, src, out, expected, refused, platform, r = package
     rows = list(openpyxl.load_workbook(r.output / OTHERS_FILE).worksheets[0].iter_rows(min_row=3, values_only=True))

@@ -43,7 +43,11 @@ def _table(doc, header, rows):
 def write_letter(path, enterprises, platforms, level="city"):
     """enterprises, platforms: the recommended Entry rows in rank order; level: city or province
     (a summary of city summaries)."""
-    who = LEVELS[level]
+    who = dict(LEVELS[level])
+    cities = {e.city for e in enterprises + platforms}
+    if level == "city" and len(cities) == 1 and cities <= set(spec.common.CITIES):   # whose letter it is
+        city = cities.pop()
+        who["sender"] = "%s（工信部门）　　　　%s（财政部门）" % (city, city)
     from docx import Document                    # lazy: python-docx loads lxml
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
