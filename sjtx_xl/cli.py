@@ -5,6 +5,7 @@ Exit codes (vocab.py): 0 success; 1 a report is not valid (or a lint found probl
 enterprises have not submitted); 2 usage errors.
 """
 import argparse
+import re
 import signal
 import sys
 
@@ -113,9 +114,48 @@ def cmd_demo(args):
     return EXIT_OK
 
 
+# argparse's own messages (Python 3.8-3.13), in the language of everything else the command prints
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必需的参数：\\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：\\1"),
+    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"), "参数 \\1 的值 \\2 无效（可选：\\3）"),
+    (re.compile(r"argument (.*?): expected one argument"), "参数 \\1 需要一个值"),
+    (re.compile(r"argument (.*?): expected at least one argument"), "参数 \\1 至少需要一个值"),
+    (re.compile(r"argument (.*?): (.*)"), "参数 \\1：\\2"),
+)
+
+
+JSON_HELP = "以 JSON 输出结果（供脚本和 CI 使用）"
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help frame and usage errors are in Chinese; a usage error exits 2
+    (vocab.EXIT_USAGE) with the usage line and 错误：…, as every other usage error of the command."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "位置参数", "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def error(self, message):
+        for pattern, text in _ARGPARSE_MESSAGES:
+            if pattern.fullmatch(message):
+                message = pattern.sub(text, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, "错误：%s（用 %s -h 查看用法）\n" % (message, self.prog))
+
+
 def parser():
-    p = argparse.ArgumentParser(prog="sjtx-xl", description="专精特新申报模板、校验与汇总（吉工信办联〔2021〕34号）")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p = _Parser(prog="sjtx-xl", description="专精特新申报模板、校验与汇总（吉工信办联〔2021〕34号）")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="命令")
 
     def add(name, fn, help):
         sp = sub.add_parser(name, help=help, description=help)
@@ -125,14 +165,14 @@ def parser():
     sp = add("templates", cmd_templates, "生成企业和平台申报模板（.xlsx）；给出企业名单时另为名单中每家企业生成预填模板")
     sp.add_argument("-o", "--output", default="templates", help="输出目录（默认 templates）")
     sp.add_argument("--enterprise-list", metavar="XLSX", help="企业名单（企业名称，可选统一社会信用代码、批次）")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("prefill", cmd_prefill, "按企业名单为每家企业生成预填了名称、信用代码和批次的企业申报模板（同宏工作簿“生成模板”）")
     sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”“批次”列")
     sp.add_argument("-o", "--output", default=None, help="输出文件夹（默认 ~/sjtx-xl/模板）")
     sp.add_argument("--no-blank", action="store_true", help="只生成预填模板，不另写空白模板")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("fields", cmd_fields, "打印数据字典（字段、单元格、定义名称、校验规则和自检输出）")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("fill", cmd_fill, "按字段ID把 JSON 中的值写入模板副本（预填企业名称、信用代码等）")
     sp.add_argument("template")
     sp.add_argument("values", help="JSON 文件：{字段ID: 值}")
@@ -147,7 +187,7 @@ def parser():
     sp = add("check", cmd_check, "读取并重新校验已填写的申报表，输出问题清单（同宏工作簿“校验文件”）；"
                                  "给出文件夹时总是包括其子文件夹（merge 只在加 --recursive 时包括）")
     sp.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp.add_argument("--feedback", metavar="DIR", help="为每个文件生成一份反馈工作簿，便于退回企业修改")
     sp.add_argument("--official-list", metavar="XLSX", help="工信部公布的“小巨人”名单（企业名称、统一社会信用代码）")
     sp = add("merge", cmd_merge, "把文件夹中所有已填写的申报表汇总为附件3、4、5、6等汇总表（同宏工作簿“合并汇总”）")
@@ -155,7 +195,7 @@ def parser():
     sp.add_argument("-o", "--output", default=None, help="汇总工作簿路径（默认 FOLDER/汇总.xlsx）")
     sp.add_argument("--recursive", action="store_true",
                     help="包括子文件夹（按市州分文件夹时使用；不加时子文件夹在汇总中列为“跳过”。check 总是包括子文件夹）")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
     sp.add_argument("--official-list", metavar="XLSX")
     sp.add_argument("--keep", choices=("newest", "first"), default="newest",
@@ -165,13 +205,13 @@ def parser():
     sp = add("missing", cmd_missing, "对照企业名单，列出未报送的企业（名单中有、文件夹或汇总表中没有；有未报送时返回1）")
     sp.add_argument("enterprise_list", metavar="名单.xlsx", help="企业名单：含“企业名称”列，可选“统一社会信用代码”列")
     sp.add_argument("sources", nargs="+", metavar="FOLDER_OR_XLSX", help="报送文件夹、申报表或汇总表")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("submit", cmd_submit, "按汇总表“推荐决定”生成上报材料：附件3、附件4（只含推荐的，按排序）及PDF、"
              "每家企业的附件5和附件6、推荐请示草稿、未推荐名单")
     sp.add_argument("summary", metavar="汇总.xlsx")
     sp.add_argument("-o", "--output", default=None, help="输出文件夹（默认为汇总表旁的“上报材料”）")
     sp.add_argument("--no-pdf", action="store_true", help="不生成PDF")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("demo", cmd_demo, "生成示例数据并汇总（演示）")
     sp.add_argument("dir", nargs="?", default="demo")
     return p

@@ -272,3 +272,27 @@ def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
         assert cli.main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("错误：") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv,said", [
+    (["merge"], "缺少必需的参数：folder"),
+    (["merge", "x", "--keep", "bad"], "参数 --keep 的值 'bad' 无效（可选："),
+    (["fill", "a", "b", "-o"], "参数 -o/--output 需要一个值"),
+    (["fields", "extra"], "无法识别的参数：extra"),
+    (["nosuch"], "参数 COMMAND 的值 'nosuch' 无效"),
+])
+def test_usage_errors_are_in_chinese_and_exit_2(capsys, argv, said):
+    with pytest.raises(SystemExit) as ex:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert ex.value.code == cli.EXIT_USAGE
+    assert err.startswith("用法：sjtx-xl") and ("错误：" + said) in err and "-h 查看用法" in err
+
+
+def test_help_frame_is_in_chinese(capsys):
+    with pytest.raises(SystemExit) as ex:
+        cli.main(["merge", "-h"])
+    out = capsys.readouterr().out
+    assert ex.value.code == 0
+    assert out.startswith("用法：sjtx-xl merge") and "位置参数" in out and "选项" in out and "显示本帮助并退出" in out
+    assert "usage:" not in out and "show this help" not in out and "options:" not in out
