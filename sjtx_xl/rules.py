@@ -198,7 +198,10 @@ def _number_normal(f, ref, unit):
     t = 'SUBSTITUTE(ASC(%s)," ","")' % ref
     number = ref
     if unit == "%":
-        number = 'IF(LEFT(CELL("format",%s),1)="P",ROUND(%s*100,9),%s)' % (ref, ref, ref)
+        shown = 'LEFT(CELL("format",%s),1)="P"' % ref
+        if f.type == "share":                          # above 1 the template shows a share plainly
+            shown = "AND(%s,NOT(%s))" % (shown, ShareRule.shown_plain_formula(ref))
+        number = 'IF(%s,ROUND(%s*100,9),%s)' % (shown, ref, ref)
     return "IF(ISNUMBER(%s),%s,IFERROR(%s,%s))" % (ref, number, _plain_number(_strip_suffix(t, unit)), ref)
 
 
@@ -219,6 +222,18 @@ class ShareRule(NumberRule):
     @staticmethod
     def fraction_formula(ref):
         return "AND(ISNUMBER(%s),%s>0,%s<1)" % (ref, ref, ref)
+
+    # A share cell may keep a percent format after "100%" was typed (Calc and Excel give the cell
+    # the format an entry implies). Calc has no automatic percent entry, so an 85 typed there later
+    # would show as 8500%: the template shows a share above 1 plainly (a conditional number format)
+    # and the reader and 自检 read it as shown. At or below 1 a percent cell shows (and is read as) %.
+    @staticmethod
+    def shown_plain(v):
+        return v > 1
+
+    @staticmethod
+    def shown_plain_formula(ref):
+        return "AND(ISNUMBER(%s),%s>1)" % (ref, ref)
 
 
 class ChoiceRule(FieldRule):

@@ -121,3 +121,14 @@ def test_whitespace_only_becomes_blank_with_a_warning():
 def test_credit_code_stored_as_a_number_is_flagged():
     value, notes = run(E, "uscc", 911522010783710635)
     assert value == "911522010783710635" and notes[0].type == "normalised"
+
+
+@pytest.mark.parametrize("fid,stored,read,noted", [
+    ("main_ratio_base", 0.85, 85, True),     # a share shown as 85%
+    ("main_ratio_base", 1, 100, True),       # "100%" typed: shown as 100%
+    ("main_ratio_base", 85, 85, False),      # 85 typed later into the cell that kept the % format: shown as 85
+    ("growth_last_base", 1.5, 150, True),    # a rate keeps the percent as shown: "150%" is 150
+])
+def test_a_number_in_a_percent_cell_is_read_as_the_template_shows_it(fid, stored, read, noted):
+    got, notes = run(E, fid, stored, "percent")
+    assert got == read and bool(notes) == noted

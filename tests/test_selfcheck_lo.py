@@ -4,6 +4,8 @@
 Headless Calc does not show the stop alert, so a refused entry is asserted by asking Calc's
 validation (`is_valid`), exactly what decides whether the alert appears.
 """
+import re
+
 import pytest
 
 from sjtx_xl import samples, spec, template
@@ -43,26 +45,49 @@ def _verdict(book):
     return book.string(lay.sheet_title["self"], "%s%d" % (lay.VERDICT_COL, lay.overall_row))
 
 
+def _eighty_fives(text):
+    """How many times 85 is printed as a number of its own (not 8500%, 85.5 or 185)."""
+    return len(re.findall(r"(?<![\d.])85(?![\d.%])", text))
+
+
 def test_percent_typed_is_refused_and_a_retyped_85_is_85(filled):
-    """Headless Calc shows no stop alert, so 85% is kept as typed: the worst case. The cell's own
-    number format (styles.PLAIN_NUMBER) keeps Calc from giving it a percent format, so nothing sticks
-    that the sheet protection would keep: the retyped 85 shows and prints as 85."""
+    """Headless Calc shows no stop alert, so 85% is kept as typed, with the percent format Calc gives
+    it: the worst case, a cell the protection keeps in percent. Calc has no automatic percent entry,
+    so the retyped 85 is stored as 85; the template shows it plainly (a conditional number format,
+    styles.CF_PLAIN_SHARE), and the 自检 and `check` read the 85 shown."""
     book, values, tmp = filled
     sheet, cell = _where("main_ratio_base")
+    eighty_fives = _eighty_fives(pdftotext(book.export_pdf(tmp / "before.pdf")))
     book.enter(sheet, cell, "85%")
     assert book.value(sheet, cell) == pytest.approx(0.85)
     assert not book.is_valid(sheet, cell)                       # the stop alert refuses it ...
     error = book.validation(sheet, cell)["error_message"]
     assert "85" in error and "%" in error                        # ... and says what to type
-    assert book.string(sheet, cell) == "0.85"                    # kept anyway: shown as stored, no percent
     book.enter(sheet, cell, "85")
-    assert book.value(sheet, cell) == 85 and book.string(sheet, cell) == "85" and book.is_valid(sheet, cell)
+    assert book.value(sheet, cell) == 85 and book.is_valid(sheet, cell)
+    assert book.number_format(sheet, cell).endswith("%")         # the percent format stuck ...
+    book.recalc()
+    assert book.value("N_main_ratio_base") == 85 and book.value("S_main_ratio_base") == 0
     assert _verdict(book).startswith("✔")
-    text = pdftotext(book.export_pdf(tmp / "typed.pdf"))
-    assert "8500" not in text and "85%" not in text and "85.00%" not in text
+    text = pdftotext(book.export_pdf(tmp / "typed.pdf"))         # ... yet it prints as 85
+    assert "8500%" not in text and "8500.00%" not in text
+    assert _eighty_fives(text) == eighty_fives + 1
     saved = book.save_as_xlsx(tmp / "typed.xlsx")
     rep = check_file(saved)
     assert rep.values["main_ratio_base"] == 85 and rep.status == "ok"
+    assert not [p for p in rep.problems if p.field == "main_ratio_base"]
+
+
+def test_100_percent_typed_is_100(filled):
+    """Typing 100% in a share is accepted (1 is no fraction) and means 100, shown as 100%."""
+    book, values, tmp = filled
+    sheet, cell = _where("main_ratio_base")
+    book.enter(sheet, cell, "100%")
+    assert book.is_valid(sheet, cell) and book.string(sheet, cell).startswith("100")
+    book.recalc()
+    assert book.value("N_main_ratio_base") == 100 and book.value("S_main_ratio_base") == 3
+    rep = check_file(book.save_as_xlsx(tmp / "hundred.xlsx"))
+    assert rep.values["main_ratio_base"] == 100 and rep.conditions["specialisation"] == 1
 
 
 @pytest.mark.parametrize("fid,typed,stored", [

@@ -12,7 +12,7 @@ import unicodedata
 
 from .. import reference
 from ..problems import problem
-from ..rules import EXCEL_EPOCH, is_number
+from ..rules import EXCEL_EPOCH, ShareRule, is_number
 from ..spec.model import NUMBER_TYPES
 
 SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
@@ -114,7 +114,8 @@ def normalise(f, value, lists, date_formatted=None):
 
 
 def _number(f, v, lists, date_formatted):
-    if date_formatted == "percent" and is_number(v):       # 1 shown as 100%: the user saw 100
+    if date_formatted == "percent" and is_number(v) and not (f.type == "share" and ShareRule.shown_plain(v)):
+        # 1 shown as 100%: the user saw 100 (a share above 1 the template shows plainly)
         x = round(float(v) * 100, 9)
         x = int(x) if x.is_integer() and abs(x) < 2**53 else x
         return x, [_note(v, x, "（单元格为百分比格式，显示为%s%%）" % fmt(x))]

@@ -16,7 +16,6 @@ from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES
                      NATIVE_VALIDATION, ShareRule, acceptable_excel, acceptance_name, data_validation,
                      field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
                      verdict_excel)
-from ..spec.model import NUMBER_TYPES
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -166,7 +165,7 @@ class _Compiler:
             cell.number_format = "@"
         elif fl.type == "date":
             cell.number_format = "yyyy-mm-dd"
-        elif fl.type in NUMBER_TYPES:
+        elif fl.type in ("int", "decimal"):
             cell.number_format = styles.PLAIN_NUMBER
         if fl.span:
             self._merge(ws, fl.span, role)
@@ -195,6 +194,8 @@ class _Compiler:
         highlight("%s=%d" % (state, FIELD_NORMALISED), styles.CF_NORMALISED)
         if fl.required or fl.required_if:
             highlight("%s=%d" % (state, FIELD_MISSING), styles.CF_MISSING)
+        if fl.type == "share":    # last: a highlight that applies stops it (Excel) or wins (Calc) alike
+            highlight(ShareRule.shown_plain_formula(fl.name), styles.CF_PLAIN_SHARE)
         if fl.counter:   # parts sharing a budget show their own length; the total has its own cell
             own = "LEN(%s)" % fl.cell
             ws[fl.counter] = '=%s&"/%d字"' % (own, fl.max_len) if not fl.total_with else '=%s&"字"' % own

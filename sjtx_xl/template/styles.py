@@ -1,6 +1,7 @@
 """Cell styles of the templates, named by role so the compiler never mixes formatting into logic."""
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -40,10 +41,10 @@ ROLES = {
 
 UNLOCKED = Protection(locked=False)
 
-# The number format of a number cell: General in all but name. Calc (and Excel) give a cell in the
-# built-in General format the format an entry implies, so typing 85% would leave a percent format that
-# the sheet protection then keeps (a retyped 85 shows 8500%); a cell with a format of its own keeps it,
-# and shows 0.85 and then 85 as typed.
+# The number format of a count or amount cell: General in all but name. Calc (and Excel) give a cell
+# in the built-in General format the format an entry implies (a date, a percentage, thousands), which
+# the sheet protection then keeps; a cell with a format of its own keeps it. Shares and rates stay
+# General: "100%" must keep meaning 100 (see CF_PLAIN_SHARE).
 PLAIN_NUMBER = "General;-General"
 
 # Conditional formats, in priority order: invalid beats a suspected fraction beats missing.
@@ -51,6 +52,8 @@ CF_INVALID = DifferentialStyle(fill=_fill("FFC7CE"), font=Font(color="9C0006"))
 CF_FRACTION = DifferentialStyle(fill=_fill("FFD966"))
 CF_MISSING = DifferentialStyle(fill=_fill("FFF2CC"))
 CF_NORMALISED = DifferentialStyle(fill=_fill("DDEBF7"), font=Font(color="1F4E79"))   # accepted, read normalised
+# a share above 1 in a cell that took a percent format shows plainly (rules.ShareRule.shown_plain)
+CF_PLAIN_SHARE = DifferentialStyle(numFmt=NumberFormat(numFmtId=0, formatCode="General"))
 CF_PASS = DifferentialStyle(font=Font(color="006100", bold=True), fill=_fill("C6EFCE"))
 CF_FAIL = DifferentialStyle(font=Font(color="9C0006", bold=True), fill=_fill("FFC7CE"))
 CF_PENDING = DifferentialStyle(font=Font(color="7F6000", bold=True), fill=_fill("FFEB9C"))
