@@ -25,7 +25,9 @@ problems. The file is only ever read.
 """
 import io
 import re
+import struct
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 from dataclasses import dataclass
@@ -227,10 +229,10 @@ MEMO_ENTRIES, MEMO_PART_BYTES = 64, 512 * 1024
 
 
 def _memo(fn, data, *args):
-    """fn(data, *args) for a part that repeats byte for byte across files (the workbook, its
-    relationships and styles of one template, as filled or saved by the same program): computed
-    once per process. A pure cache: the key is the whole part, failures are not kept, the results
-    are shared and never changed. Bounded in entries and part size."""
+    """fn(data, *args) for a part, or a cut of one, that repeats byte for byte across files (the
+    workbook, its relationships and styles of one template, as filled or saved by the same
+    program): computed once per process. A pure cache: the key is the whole text, failures are not
+    kept, the results are shared and never changed. Bounded in entries and part size."""
     if len(data) > MEMO_PART_BYTES:
         return fn(data, *args)
     key = (fn, data, args)
@@ -292,7 +294,7 @@ def _workbook_rels(data, wb_part):
 
 
 _WB_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)workbook\b[^>]*>")
-_WB_KEEP = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)(sheets|definedNames|workbookPr)\b[^>]*?(?:/>|>.*?</\1\2>)", re.S)
+_WB_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)(sheets|definedNames|workbookPr)\b[^>]*>")
 
 
 def _workbook_key(data):
@@ -300,7 +302,9 @@ def _workbook_key(data):
     system) in its root element, so that files which differ only in window settings, calculation
     properties or file versions share one parse (_memo); the rest of the part is not read. A
     truncated part, or anything that could hide markup from these byte scans (a comment, CDATA, a
-    DTD, a processing instruction after the prolog), keeps the whole part."""
+    DTD, a processing instruction after the prolog), keeps the whole part. Each kept element runs
+    from its start tag to the first end tag of its name (or is empty, `/>`); a start tag without an
+    end tag is not kept."""
     if b"<!" in data or data.count(b"<?") > 1:
         return data
     root = _WB_ROOT.search(data)
@@ -309,7 +313,29 @@ def _workbook_key(data):
     end = b"</" + root.group(1) + b"workbook>"
     if not data.rstrip(b" \t\r\n").endswith(end):           # truncated: the whole part, to be refused
         return data
-    return root.group(0) + b"".join(m.group(0) for m in _WB_KEEP.finditer(data, root.end())) + end
+    kept, at, search = [root.group(0)], root.end(), _WB_OPEN.search
+    while True:
+        m = search(data, at)
+        if m is None:
+            break
+        if m.group(0).endswith(b"/>"):
+            kept.append(m.group(0))
+            at = m.end()
+            continue
+        close = b"</" + m.group(1) + m.group(2) + b">"
+        stop = data.find(close, m.end())
+        if stop < 0:
+            at = m.start() + 1
+            continue
+        at = stop + len(close)
+        kept.append(data[m.start():at])
+    kept.append(end)
+    return b"".join(kept)
+
+
+def _workbook_parsed(data):
+    """_workbook_xml of a workbook part, parsed once for all parts with the same _workbook_key."""
+    return _memo(_workbook_xml, _workbook_key(data))
 
 
 def _workbook_xml(data):
@@ -318,24 +344,36 @@ def _workbook_xml(data):
     return ooxml.workbook_info(_parse(data, "工作簿"))
 
 
+def _number_formats(data):
+    """NumberFormats of a styles part, made once per process for all parts whose numFmts and
+    cellXfs are the same (fonts, fills and borders differ from save to save, these hardly do)."""
+    m, x = _NUMFMTS.search(data), _CELLXFS.search(data)
+    blocks = (m.group(0) if m else None, x.group(0) if x else None)
+    if sum(len(b) for b in blocks if b) > MEMO_PART_BYTES:
+        return NumberFormats(*blocks)
+    return _memo(_formats_of, blocks)
+
+
+def _formats_of(blocks):
+    return NumberFormats(*blocks)
+
+
 class NumberFormats:
     """What the number format of each cellXfs entry of styles.xml shows: "date", "percent" or None.
-    Only numFmts and cellXfs are read, and an entry is looked at when a cell of that style is: a
-    styles part differs from file to file (fonts, colours), its number formats hardly do."""
+    Made from the numFmts and cellXfs elements of the styles part (None for one it lacks); an entry
+    is looked at when a cell of that style is."""
 
-    def __init__(self, data):
+    def __init__(self, numfmts=None, cellxfs=None):
         self._custom = {}
-        m = _NUMFMTS.search(data)
-        if m:
-            for nf in _NUMFMT.finditer(m.group(0)):
+        if numfmts:
+            for nf in _NUMFMT.finditer(numfmts):
                 attrs = dict(_ATTR.findall(nf.group(0)))
                 try:
                     code = attrs.get(b"formatCode", b"").decode("utf-8")
                     self._custom[int(attrs.get(b"numFmtId", b"-1"))] = _unescape_attr(code)
                 except ValueError:
                     pass
-        m = _CELLXFS.search(data)
-        self._xfs = _XF.findall(m.group(0)) if m else []
+        self._xfs = _XF.findall(cellxfs) if cellxfs else []
         self._kinds = {}
 
     def kind(self, style):
@@ -361,7 +399,8 @@ class NumberFormats:
 
 
 _NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"([^"]*)"')
-_NO_FORMATS = NumberFormats(b"")
+_NO_FORMATS = NumberFormats()
+_LOCAL_LENGTHS = struct.Struct("<HH")     # a local file header's name and extra field lengths
 
 
 class Xlsx:
@@ -373,6 +412,7 @@ class Xlsx:
         except zipfile.BadZipFile as e:
             raise FileProblem("corrupt", "压缩包结构损坏（%s），文件可能不完整" % e)
         guard_zip(self.zf)
+        self._data = data
         self._members = set(self.zf.namelist())
         try:
             self._workbook()
@@ -387,12 +427,12 @@ class Xlsx:
         """Sheets, defined names and related parts, each XML parsed once (see _memo)."""
         wb_part = "xl/workbook.xml"
         if "_rels/.rels" in self._members:
-            named = _memo(_office_document, self.part("_rels/.rels"))
+            named = self._derived("_rels/.rels", _office_document)
             wb_part = wb_part if named is None else named
         if wb_part not in self._members or wb_part in OTHER_PACKAGES:
             raise FileProblem("not-a-workbook", "：" + self._other_package(wb_part))
-        targets, self._rels = _memo(_workbook_rels, self.part(ooxml.rels_part(wb_part)), wb_part)
-        sheets, self.names, self.date1904 = _memo(_workbook_xml, _workbook_key(self.part(wb_part)))
+        targets, self._rels = self._derived(ooxml.rels_part(wb_part), _workbook_rels, wb_part)
+        sheets, self.names, self.date1904 = self._derived(wb_part, _workbook_parsed)
         self.sheet_list = [(title, targets.get(rid), state) for title, rid, state in sheets]
         self.parts = {title: part for title, part, _ in self.sheet_list if part in self._members}
         self.states = {title: state for title, _, state in self.sheet_list}
@@ -412,13 +452,51 @@ class Xlsx:
         return "压缩包中没有工作簿"
 
     # -- raw parts --------------------------------------------------------------------------
-    def part(self, name):
+    def _info(self, name):
         try:
             info = self.zf.getinfo(name)
         except KeyError:
             raise FileProblem("corrupt", "缺少部件 %s" % name)
         if info.file_size > MAX_PART_BYTES:
             raise FileProblem("too-large", "部件 %s 解压后%.0fMB" % (name, info.file_size / 2**20))
+        return info
+
+    def _stored(self, info):
+        """The bytes member `info` is stored as (deflated or not), found through its local header,
+        or None for anything unusual (another method, flags, a name that differs from the
+        directory's, a short file), which zipfile then reads, or refuses, as it always did."""
+        data, at = self._data, info.header_offset
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x61 \
+                or data[at:at + 4] != b"PK\x03\x04" or at + 30 > len(data):
+            return None
+        n, m = _LOCAL_LENGTHS.unpack_from(data, at + 26)
+        name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+        start = at + 30 + n + m
+        if data[at + 30:at + 30 + n] != name or start + info.compress_size > len(data):
+            return None
+        return data[start:start + info.compress_size]
+
+    def _inflate(self, info, stored):
+        """The member's bytes from its stored bytes, checked as zipfile checks them (its declared
+        size and CRC-32); never more than the declared size is inflated."""
+        if info.compress_type == zipfile.ZIP_STORED:
+            out = stored[:info.file_size]
+        else:
+            try:
+                out = zlib.decompressobj(-15).decompress(stored, info.file_size)
+            except zlib.error as e:
+                raise FileProblem("corrupt", "部件 %s 无法解压（%s）" % (info.filename, e))
+        if len(out) != info.file_size:
+            raise FileProblem("corrupt", "部件 %s 无法解压（数据不完整）" % info.filename)
+        if zlib.crc32(out) != info.CRC:
+            raise FileProblem("corrupt", "部件 %s 无法解压（Bad CRC-32）" % info.filename)
+        return out
+
+    def part(self, name):
+        info = self._info(name)
+        stored = self._stored(info)
+        if stored is not None:
+            return self._inflate(info, stored)
         try:
             with self.zf.open(info) as fh:
                 return fh.read(MAX_PART_BYTES + 1)
@@ -426,6 +504,25 @@ class Xlsx:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s）" % (name, e))
         except Exception as e:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))
+
+    def _derived(self, name, fn, *args):
+        """fn(part `name`, *args), once per process for a part stored byte for byte as one seen
+        before (the same deflated bytes, method, size and CRC inflate to the same verified part:
+        neither inflated nor parsed again); else as _memo has it."""
+        info = self._info(name)
+        stored = self._stored(info)
+        if stored is None:
+            return _memo(fn, self.part(name), *args)
+        if len(stored) > MEMO_PART_BYTES:
+            return fn(self._inflate(info, stored), *args)
+        key = (fn, stored, info.compress_type, info.file_size, info.CRC, args)
+        hit = _MEMO.get(key, _MEMO)
+        if hit is _MEMO:
+            hit = fn(self._inflate(info, stored), *args)
+            if len(_MEMO) >= MEMO_ENTRIES:
+                _MEMO.clear()
+            _MEMO[key] = hit
+        return hit
 
     def shared_strings(self):
         """The strings of the sharedStrings part: a lazy scan.SharedStrings when its envelope is
@@ -463,7 +560,7 @@ class Xlsx:
         if self._formats is None:
             part = self._rels.get("styles")
             if part and part in self._members:
-                self._formats = _memo(NumberFormats, self.part(part))
+                self._formats = self._derived(part, _number_formats)
             else:
                 self._formats = _NO_FORMATS
         return self._formats
