@@ -245,9 +245,21 @@ def _memo(fn, data, *args):
 
 
 def _has_dtd(data):
-    """A DTD or entity declaration (never in OOXML; entity-expansion bombs). `!` is rare in a
-    part, and looking for one byte is a memchr: a fraction of the cost of two substring scans."""
-    return b"!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data)
+    """A DTD or entity declaration (never in OOXML; entity-expansion bombs). `<!` is rare in a
+    part (`!` is not: sheet references in formulas and validations), so one scan usually decides."""
+    return b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data)
+
+
+def _stripped_end(data):
+    """len(data.rstrip()), without copying the part."""
+    end = len(data)
+    while end:
+        chunk = data[max(0, end - 4096):end]
+        kept = len(chunk.rstrip())
+        if kept:
+            return end - len(chunk) + kept
+        end -= len(chunk)
+    return 0
 
 
 def _parse(data, what):
@@ -533,7 +545,7 @@ class Xlsx:
                 self._sst = []
             else:
                 data = self.part(part)
-                fast = None if _has_dtd(data) else scan.shared_strings(data, _ooxml_unescape)
+                fast = scan.shared_strings(data, _ooxml_unescape)    # None for a DTD (no "<!" in its bytes)
                 if fast is None or not _memo(_accepted, fast[1], b"sst"):
                     self._sst = self._tree_strings(data)
                 else:
@@ -597,7 +609,7 @@ class Xlsx:
             raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
         root = _ROOT.search(data)
         sd = _SHEETDATA.search(data)
-        if root is None or not (data.rstrip().endswith(b"worksheet>") or root.group(0).endswith(b"/>")):
+        if root is None or not (data.endswith(b"worksheet>", 0, _stripped_end(data)) or root.group(0).endswith(b"/>")):
             raise FileProblem("corrupt", "工作表“%s”的XML不完整（文件被截断？）" % title)
         if sd is None or sd.group(2) == b"/":
             return {}
@@ -615,13 +627,12 @@ class Xlsx:
         self.cells_read += n_cells
         if n_cells > MAX_CELLS:
             raise FileProblem("too-large", "工作表“%s”有%d个单元格，超过上限%d" % (title, n_cells, MAX_CELLS))
-        doc = root_tag + fragment + b"</" + prefix + b"worksheet>"
         what = "工作表“%s”" % title
         if fast:
-            if not (scan.wellformed(fragment, root_tag) and _memo(_accepted, root_tag)):
-                _wellformed(doc, what)                  # the parser ElementTree uses, same verdict
+            if scan.parser_needed(fast, root_tag) or not _memo(_accepted, root_tag):
+                _wellformed(root_tag + fragment + b"</worksheet>", what)   # the parser ElementTree uses, same verdict
             return fast[1]
-        tree = _parse(doc, what)
+        tree = _parse(root_tag + fragment + b"</" + prefix + b"worksheet>", what)
         ns = tree.tag[: tree.tag.index("}") + 1] if tree.tag.startswith("{") else ""
         row_tag, c_tag = ns + "row", ns + "c"
         out = {}

@@ -68,26 +68,88 @@ def _atomic(x):
 _ROW = (rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"' + _attrs(_CELL_ATTRS)
         + _content(lambda x: b"(?:" + x + b")") + _S + rb")*</row>)")
 _PLAIN = re.compile(rb"<sheetData>" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
+_ONE_ROW = re.compile(_ROW + _S)
+_HEAD = re.compile(rb"<sheetData>" + _S)
 MAX_CELLS = 5000          # more cells (never in our forms): the tree reader, as before
 _PIECE = re.compile(_REF + rb'"' + _attrs(_CELL_ATTRS, capture=_CELL_ATTRS) + _content(lambda x: b"(" + x + b")"))
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
+# Rows seen before, by their bytes: (their cells, what wellformed() says of them). The rows of a
+# template's labels, formulas and empty inputs repeat in every form filled from it (and the rows of
+# a client's shared-string indexes nearly all do), so a form's sheet costs one split and a look-up
+# per row, and the grammar and the bytes are checked only in the rows a user filled. A pure cache,
+# bounded in rows, row size and bytes.
+_ROWS = {}
+MAX_ROWS, MAX_ROW_BYTES, MAX_ROWS_BYTES = 50000, 16384, 16 * 2**20
+_rows_bytes = 0
+OK, X14AC, ASK = 0, 1, 2          # a fragment's verdict: well-formed; so if x14ac is bound; ask expat
+
 
 def index(fragment):
-    """(cells, {"A1": piece}) for a plain-form `<sheetData>...</sheetData>`, else None.
+    """(cells, {"A1": piece}, verdict) for a plain-form `<sheetData>...</sheetData>`, else None.
 
     A piece is the bytes after `<c r="`; a later cell with the same reference wins, as in the
-    tree reader."""
-    if fragment.count(b'<c r="') > MAX_CELLS or not _PLAIN.fullmatch(fragment):
+    tree reader. The fragment is cut at each `<row` (in the plain form a row's bytes hold no other
+    `<row`, so the cuts are its rows and the blanks after them) and each row is checked, or looked
+    up, on its own: the same verdict as _PLAIN over the whole. The verdict is what wellformed()
+    says of the fragment without the root tag (see parser_needed)."""
+    global _rows_bytes
+    n = fragment.count(b'<c r="')
+    if n > MAX_CELLS or not fragment.endswith(b"</sheetData>"):
         return None
-    pieces = fragment.split(b'<c r="')
-    del pieces[0]
-    return len(pieces), {p[:p.index(b'"')].decode("ascii"): p for p in pieces}
+    rows = fragment[:-12].split(b"<row")
+    if not _HEAD.fullmatch(rows[0]):
+        return None
+    cells, verdict, memo = {}, OK, _ROWS
+    for i in range(1, len(rows)):
+        row = rows[i]
+        hit = memo.get(row)
+        if hit is None:
+            whole = b"<row" + row
+            if not _ONE_ROW.fullmatch(whole):
+                return None
+            pieces = row.split(b'<c r="')
+            del pieces[0]
+            hit = ({p[:p.index(b'"')].decode("ascii"): p for p in pieces},
+                   OK if _clean(whole) else ASK, b" x14ac:" in row)
+            if len(row) <= MAX_ROW_BYTES:
+                if len(memo) >= MAX_ROWS or _rows_bytes > MAX_ROWS_BYTES:
+                    memo.clear()
+                    _rows_bytes = 0
+                memo[row] = hit
+                _rows_bytes += len(row)
+        cells.update(hit[0])
+        if hit[1] or hit[2]:
+            verdict = max(verdict, hit[1], X14AC if hit[2] else OK)
+    return n, cells, verdict
+
+
+def parser_needed(fast, root_tag):
+    """Whether expat must be asked about `root_tag + fragment + </worksheet>`, for a fragment
+    index() read (`fast`) and a root tag expat accepts on its own: the verdict of wellformed()."""
+    verdict = fast[2]
+    return verdict == ASK or (verdict == X14AC and b' xmlns:x14ac="' not in root_tag)
 
 
 _C0 = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))       # control characters XML forbids
 _OTHER_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+
+
+def _clean(fragment):
+    """wellformed() without the x14ac test: nothing in the bytes a parser would refuse."""
+    if b"&" in fragment and _OTHER_REFERENCE.search(fragment):
+        return False
+    if b"]]>" in fragment or b"\xef\xbf" in fragment and (b"\xef\xbf\xbe" in fragment or b"\xef\xbf\xbf" in fragment):
+        return False
+    if len(fragment.translate(None, _C0)) != len(fragment):
+        return False
+    if not fragment.isascii():
+        try:
+            fragment.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def wellformed(fragment, root_tag):
@@ -96,20 +158,9 @@ def wellformed(fragment, root_tag):
     be asked. The plain form fixes the elements, their nesting and their attributes; what is left
     for a parser to reject is in the bytes: a reference other than the five predefined entities,
     `]]>` in text, a character XML forbids, bytes that are not UTF-8, or x14ac unbound."""
-    if b"&" in fragment and _OTHER_REFERENCE.search(fragment):
-        return False
-    if b"]]>" in fragment or b"\xef\xbf" in fragment and (b"\xef\xbf\xbe" in fragment or b"\xef\xbf\xbf" in fragment):
-        return False
-    if len(fragment.translate(None, _C0)) != len(fragment):
-        return False
     if b" x14ac:" in fragment and b' xmlns:x14ac="' not in root_tag:
         return False
-    if not fragment.isascii():
-        try:
-            fragment.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-    return True
+    return _clean(fragment)
 
 
 def _entity(m):
@@ -134,11 +185,22 @@ def _text(raw):
 def parts(piece):
     """(t, s, formula, v, inline) of one cell: `t` and `s` attribute text (None when absent),
     formula text ("" for an empty <f>, None without one), <v> text (None when empty or absent)
-    and the inline string (None without <is>)."""
-    s, t, f_attrs, f, v, is_, text = _PIECE.match(piece).groups()
-    return (None if t is None else t.decode("utf-8"), None if s is None else s.decode("utf-8"),
-            None if f_attrs is None else _text(f) or "", _text(v) or None,
-            None if is_ is None else _text(text) or "")
+    and the inline string (None without <is>). Kept for pieces seen before (most are a template's
+    labels, in rows index() kept), bounded."""
+    hit = _PARTS.get(piece)
+    if hit is None:
+        s, t, f_attrs, f, v, is_, text = _PIECE.match(piece).groups()
+        hit = (None if t is None else t.decode("utf-8"), None if s is None else s.decode("utf-8"),
+               None if f_attrs is None else _text(f) or "", _text(v) or None,
+               None if is_ is None else _text(text) or "")
+        if len(piece) <= MAX_ROW_BYTES:
+            if len(_PARTS) >= MAX_ROWS:
+                _PARTS.clear()
+            _PARTS[piece] = hit
+    return hit
+
+
+_PARTS = {}
 
 
 # --- shared strings ---------------------------------------------------------------------------
