@@ -567,3 +567,153 @@ def test_window_settings_do_not_defeat_the_workbook_cache():
     a, b = Xlsx(viewed(1)), Xlsx(viewed(2))
     assert a.names is b.names and a.names == Xlsx(good).names
     assert a.sheet_list == Xlsx(good).sheet_list
+
+
+# --------------------------------------------------------------------------- rows checked once per process
+
+def _whole_fragment_reading(fragment, root):
+    """What index() and the reader made of a fragment before rows were kept: the grammar over the
+    whole fragment, every piece, and wellformed() over the whole."""
+    if fragment.count(b'<c r="') > scan.MAX_CELLS or not scan._PLAIN.fullmatch(fragment):
+        return None
+    pieces = fragment.split(b'<c r="')[1:]
+    return len(pieces), {p[:p.index(b'"')].decode("ascii"): p for p in pieces}, scan.wellformed(fragment, root)
+
+
+def test_rows_kept_across_files_read_as_the_whole_fragment():
+    """Random damage to real fragments, each read twice (checked, then looked up): the same
+    verdict, cells and need for a parser as the grammar and the byte checks over the whole."""
+    data = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 4))
+    frags = [f for _, f in fragments(data)]
+    bits = [b"&", b"&#0;", b"&bogus;", b"<", b">", b'"', b" x14ac:dyDescent=\"1\"", b"\x01", b"\xff", b"]]>",
+            b'<row r="9">', b"</row>", b"<row", b'<c r="B2">', b"</c>", b"<v>1</v>", b" ", b"\r\n", b"\xe4\xb8\xad"]
+    rng = random.Random(11)
+    fast = 0
+    for _ in range(1500):
+        f = bytearray(rng.choice(frags))
+        for _ in range(rng.randrange(0, 3)):
+            pos, bit = rng.randrange(len(f)), rng.choice(bits)
+            f[pos:pos + (0 if rng.random() < 0.6 else len(bit))] = bit
+        f = bytes(f)
+        for root in (ROOT, b'<worksheet xmlns="%s">' % MAIN.encode()):
+            want = _whole_fragment_reading(f, root)
+            for _ in range(2):
+                got = scan.index(f)
+                assert (got is None) == (want is None), f
+                if got is not None:
+                    fast += 1
+                    assert got[0] == want[0] and got[1].keys() == want[1].keys()
+                    assert scan.parser_needed(got, root) == (not want[2])
+                    if want[2]:                             # what the reader then converts
+                        assert {a1: scan.parts(p) for a1, p in got[1].items()} == \
+                            {a1: scan.parts(p) for a1, p in want[1].items()}
+    assert fast > 500
+
+
+def test_a_row_seen_before_does_not_vouch_for_its_neighbours():
+    good = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    assert scan.index(b"<sheetData>" + good + b"</sheetData>")[1].keys() == {"A1"}
+    assert scan.index(b"<sheetData>" + good + b'<row r="2"><c r="A2"><x/></c></row></sheetData>') is None
+    assert scan.index(b"<sheetData>" + good + b"<!-- x --></sheetData>") is None
+    bad = scan.index(b"<sheetData>" + good + b'<row r="2"><c r="A2"><v>\x01</v></c></row></sheetData>')
+    assert scan.parser_needed(bad, ROOT) and not scan.parser_needed(scan.index(b"<sheetData>" + good + b"</sheetData>"), ROOT)
+    later = scan.index(b"<sheetData>" + good + b'<row r="1"><c r="A1"><v>2</v></c></row></sheetData>')
+    assert scan.parts(later[1]["A1"])[3] == "2"                     # a later cell of the same reference wins
+
+
+# --------------------------------------------------------------------------- parts read from the file's bytes
+
+def _zip(members, compression=zipfile.ZIP_DEFLATED, stream=False, zip64=False, prefix=b""):
+    out = io.BytesIO()
+    out.write(prefix)
+    with zipfile.ZipFile(out, "a" if prefix else "w", compression) as z:
+        for name, body in members.items():
+            with z.open(name, "w", force_zip64=zip64) as fh:
+                fh.write(body)
+    data = out.getvalue()
+    if stream:                               # written as to a pipe: sizes and CRC in data descriptors
+        raw = io.BytesIO()
+
+        class Pipe:
+            def write(self, b):
+                return raw.write(b)
+
+            def flush(self):
+                pass
+        with zipfile.ZipFile(Pipe(), "w", compression) as z:
+            for name, body in members.items():
+                with z.open(name, "w") as fh:
+                    fh.write(body)
+        data = raw.getvalue()
+    return data
+
+
+@pytest.mark.parametrize("how", ["deflated", "stored", "stream", "zip64", "prefix"])
+def test_parts_are_read_as_zipfile_reads_them(how):
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    src = zipfile.ZipFile(io.BytesIO(good))
+    members = {n: src.read(n) for n in src.namelist()}
+    data = _zip(members, compression=zipfile.ZIP_STORED if how == "stored" else zipfile.ZIP_DEFLATED,
+                stream=how == "stream", zip64=how == "zip64", prefix=b"MZ" * 500 if how == "prefix" else b"")
+    book = Xlsx(data)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    for name in z.namelist():
+        assert book.part(name) == z.read(name)
+    if how != "prefix":                          # a file that does not start as a zip is not opened (sniff)
+        assert check_file_bytes(data) == check_file_bytes(good)
+
+
+def _with_crc(data, name, delta):
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    old = info.CRC.to_bytes(4, "little")
+    assert data.count(old) == 2                     # the local header and the central directory
+    return data.replace(old, (info.CRC ^ delta).to_bytes(4, "little"))
+
+
+@pytest.mark.parametrize("name", ["xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet2.xml"])
+def test_a_part_whose_crc_fails_is_refused_even_when_its_bytes_were_read_before(name):
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    bad = _with_crc(good, name, 1)
+    for _ in range(2):
+        assert check_file_bytes(good)[1] == "ok"
+        kind, status, *_, problems = check_file_bytes(bad)
+        assert status != "ok" and any(p[0] == "corrupt" and "CRC" in p[4] for p in problems), problems
+
+
+def test_a_damaged_deflate_stream_is_corrupt():
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    info = zipfile.ZipFile(io.BytesIO(good)).getinfo("xl/workbook.xml")
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 40
+    for damaged in (good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1:],):
+        with pytest.raises(FileProblem) as e:
+            Xlsx(damaged)
+        assert e.value.type == "corrupt"
+
+
+def test_number_formats_are_shared_by_styles_that_differ_elsewhere_and_told_apart_by_their_codes():
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    a5 = spec.layout("enterprise").sheet_title["a5"]
+    styles = zipfile.ZipFile(io.BytesIO(good)).read("xl/styles.xml")
+    fonts = rewrite_part(good, "xl/styles.xml", lambda b: b.replace(b"<fonts", b'<fonts x="1"', 1))
+    assert fonts != good
+    date_style = Xlsx(good).cell(a5, "B5").style
+    assert Xlsx(good).shows(date_style) == "date"
+    assert Xlsx(fonts).number_formats() is Xlsx(good).number_formats()
+    codes = re.findall(rb'formatCode="([^"]*)"', styles)
+    assert codes
+    percent = rewrite_part(good, "xl/styles.xml", lambda b: re.sub(rb'formatCode="[^"]*"', b'formatCode="0%"', b))
+    book = Xlsx(percent)
+    assert book.number_formats() is not Xlsx(good).number_formats()
+    fid = re.search(rb'numFmtId="(\d+)"', re.findall(rb"<xf\b[^>]*>", re.search(rb"<cellXfs.*?</cellXfs>", styles, re.S)
+                                                                 .group(0))[date_style]).group(1)
+    assert int(fid) >= 164                       # a custom date format, now a percentage
+    assert book.shows(date_style) == "percent"
+
+
+def test_workbooks_that_differ_in_a_defined_name_are_not_confused():
+    good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))
+    renamed = rewrite_part(good, "xl/workbook.xml", lambda b: b.replace(b'name="F_name"', b'name="F_nameX"', 1))
+    viewed = rewrite_part(renamed, "xl/workbook.xml", lambda b: b.replace(b"<bookViews>", b"<bookViews> ", 1))
+    for _ in range(2):
+        assert "F_name" in Xlsx(good).names and "F_name" not in Xlsx(renamed).names
+        assert Xlsx(viewed).names is Xlsx(renamed).names

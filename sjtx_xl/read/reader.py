@@ -16,9 +16,14 @@
   uses is not parsed into a tree: its cells are found by byte scans (read/scan.py), and expat, the
   parser ElementTree uses, checks it unless its bytes show it must be well-formed; any other form
   is parsed into a tree as before. Both give the same cells and the same problems
-  (tests/test_read_fast.py). Shared strings are checked and converted one by one, when a cell asks
-  for them. The workbook part (cut to its sheets, names and date system), relationships and number
-  formats are parsed once per process for all files that share them (_memo), whoever saved them.
+  (tests/test_read_fast.py). A sheet's rows are checked once per process (scan.index keeps them by
+  their bytes: most rows of a form are its template's). Shared strings are checked and converted
+  one by one, when a cell asks for them. Parts are inflated straight from the file's bytes (zipfile
+  for anything unusual), with zipfile's size and CRC checks. A part stored byte for byte as one
+  read before (same deflated bytes, size and CRC) is neither inflated nor parsed again; the
+  workbook part (cut to its sheets, names and date system), relationships and number formats
+  (numFmts and cellXfs) are parsed once per process for all files that share them (_memo), whoever
+  saved them.
 
 Errors in the file are raised as `FileProblem(type, detail)`; check.py turns them into typed
 problems. The file is only ever read.
