@@ -235,21 +235,28 @@ def _spec_hash(kind):
     return spec.spec_hash(kind)
 
 
+@spec.cached
+def _name_plan(kind):
+    """(field, its defined name, the template's own place for it) of every field, once per kind."""
+    lay = spec.layout(kind)
+    return tuple((f, f.name, (lay.sheet_title[f.sheet], f.cell)) for f in spec.form(kind).fields)
+
+
 def _read_by_names(rep, book, kind, version):
-    form, lay = spec.form(kind), spec.layout(kind)
     missing = []
     cells = {}
-    for f in form.fields:
-        if f.since > max(version, 1):  # not on that template: the value its forms meant (spec Field.legacy)
+    top, names, parts, cell = max(version, 1), book.names, book.parts, book.cell
+    for f, name, place in _name_plan(kind):
+        if f.since > top:              # not on that template: the value its forms meant (spec Field.legacy)
             rep.raw[f.id] = f.legacy
             continue
-        where = book.name_ref(f.name)
-        if where is None or not book.has_sheet(where[0]):
+        where = names.get(name)        # book.name_ref, book.has_sheet
+        if where is None or where[0] not in parts:
             missing.append(f.label)
-            where = (lay.sheet_title[f.sheet], f.cell)
-            if not book.has_sheet(where[0]):
+            where = place
+            if where[0] not in parts:
                 continue
-        cells[f.id] = book.cell(*where)
+        cells[f.id] = cell(*where)
     if missing:
         rep.problems.append(problem("inconsistent", detail="模板的定义名称缺失%d个（%s等），已按模板位置读取"
                                     % (len(missing), "、".join(missing[:3])),
@@ -366,40 +373,49 @@ def _locate(pr, rep, f):
 
 def _validate(rep, kind, official, located=None):
     form = spec.form(kind)
-    formulas = set()
+    lists, formulas, values, raws, problems = form.lists, set(), rep.values, rep.raw, rep.problems
     for f in form.fields:
-        raw = rep.raw.get(f.id)
+        fid = f.id
+        raw = raws.get(fid)
+        if raw is None and fid not in rep.formulas:     # blank: normalise(f, None) is (None, [])
+            values[fid] = None
+            continue
         date_formatted = None
         if isinstance(raw, tuple):                      # (number, shown as a date? / "percent")
             raw, date_formatted = raw
-            rep.raw[f.id] = raw
-        if f.id in rep.formulas or (isinstance(raw, str) and _looks_like_formula(raw)):
-            formulas.add(f.id)
-            rep.formulas.add(f.id)
-            rep.values[f.id] = raw
-            rep.problems.append(_locate(problem("formula-in-cell", value=raw), rep, f))
+            raws[fid] = raw
+        if fid in rep.formulas or (isinstance(raw, str) and _looks_like_formula(raw)):
+            formulas.add(fid)
+            rep.formulas.add(fid)
+            values[fid] = raw
+            problems.append(_locate(problem("formula-in-cell", value=raw), rep, f))
             continue
-        value, notes = normalise(f, raw, form.lists, date_formatted)
-        rep.values[f.id] = value
+        value, notes = normalise(f, raw, lists, date_formatted)
+        values[fid] = value
         if notes:
-            rep.problems.extend(_locate(n, rep, f) for n in notes)
-    if not formulas and all(is_blank(v) for v in rep.values.values()):
+            problems.extend(_locate(n, rep, f) for n in notes)
+    if not formulas and all(v is None or v == "" for v in values.values()):    # is_blank
         rep.problems = [p for p in rep.problems if p.type != "field-not-found"]
         rep.where.clear()
         raise FileProblem("empty")
-    normalised = {p.field for p in rep.problems if p.type == "normalised"}
+    normalised = {p.field for p in problems if p.type == "normalised"}
+    states = rep.states
     for f in form.fields:
-        if f.id in formulas or (located is not None and f.id not in located):
-            rep.states[f.id] = FIELD_INVALID if f.id in formulas else FIELD_OK
+        fid = f.id
+        if fid in formulas or (located is not None and fid not in located):
+            states[fid] = FIELD_INVALID if fid in formulas else FIELD_OK
             continue
-        found = check_field(f, rep.values.get(f.id), form.lists, rep.values)
+        v = values.get(fid)
+        found = check_field(f, v, lists, values)
+        if not found:                                   # _state without problems
+            states[fid] = FIELD_NORMALISED if fid in normalised and not (v is None or v == "") else FIELD_OK
+            continue
         for pr in found:
             if pr.type == "not-in-list" and f.choices == "platforms":
-                hit = reference.suggest_platform(str(rep.values.get(f.id)))
-                pr = problem("platform-not-in-list", value=rep.values.get(f.id),
-                             detail="；您是否要填“%s”？" % hit if hit else "")
-            rep.problems.append(_locate(pr, rep, f))
-        rep.states[f.id] = _state(f, rep, found, normalised)
+                hit = reference.suggest_platform(str(v))
+                pr = problem("platform-not-in-list", value=v, detail="；您是否要填“%s”？" % hit if hit else "")
+            problems.append(_locate(pr, rep, f))
+        states[fid] = _state(f, rep, found, normalised)
     _conditions(rep, form, kind)
     if official is not None and kind == "enterprise":
         _official(rep, form, official)

@@ -230,8 +230,8 @@ _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def escape_text(s):
     """Text for a <t> element: XML escaped, control characters as _xHHHH_ (tab and line feed kept)."""
-    if not _NEEDS_ESCAPE.search(s):
-        return s
+    if "_x" not in s and "&" not in s and "<" not in s and ">" not in s and (s.isprintable() or not _CONTROL.search(s)):
+        return s                            # the usual case, by substring scans (a regex per character is slower)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _LITERAL.sub(r"_x005F\1", s)
     return _CONTROL.sub(lambda m: "_x%04X_" % ord(m.group(1)), s)

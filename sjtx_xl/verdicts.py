@@ -7,6 +7,7 @@ shares, 上市情况, the size measures against the thresholds, the names of the
 facts are generated from the spec (the fields each condition's rule uses, `rule.fields()`), so a
 new condition or field shows its facts without code here.
 """
+import functools
 import re
 from dataclasses import dataclass, field as dc_field
 
@@ -50,7 +51,12 @@ def _get(p, key):
 
 def short_label(f):
     """A field's label without its parenthesised notes: '主营业务收入占营业收入比重·实施期初始值'."""
-    return re.sub(r"（[^（）]*）|\([^()]*\)", "", f.label).strip() or f.label
+    return _short(f.label)
+
+
+@functools.lru_cache(maxsize=None)
+def _short(label):
+    return re.sub(r"（[^（）]*）|\([^()]*\)", "", label).strip() or label
 
 
 def value_text(f, v):
@@ -85,32 +91,47 @@ def _num(x):
     return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
+@spec.cached
+def _plan(kind):
+    """What assess() takes from the spec, once per kind: each condition with its fields (ordered as
+    the form, each with its short label) and how its fact is told; the correctable ones; field order."""
+    form = spec.form(kind)
+    order = {f.id: i for i, f in enumerate(form.fields)}
+    conds = []
+    for c in form.conditions:
+        fields = frozenset(c.rule.fields())
+        how = "missing" if isinstance(c.rule, NothingMissing) else "size" if isinstance(c.rule, SizeMatches) else ""
+        shown = tuple((fid, short_label(form.field(fid)), form.field(fid))
+                      for fid in sorted(fields, key=lambda fid: order.get(fid, len(order))))
+        conds.append((c, fields, how, shown))
+    return form, order, tuple(conds), frozenset(c.id for c in form.conditions if c.correctable)
+
+
 def assess(kind, values, conditions, problems=()):
     """The verdict of one form's values: conditions as recomputed by check, problems as found."""
-    form = spec.form(kind)
+    form, order, conds, correctable = _plan(kind)
     errors = [p for p in problems if _get(p, "severity") == "error" and _get(p, "type") not in NOT_ABOUT_VALUES]
     error_fields = {_get(p, "field") for p in errors if _get(p, "field")}
     suspect = {_get(p, "field"): _get(p, "value") for p in problems
                if _get(p, "type") in SUSPECT_VALUE and _get(p, "field")}
-    tainted = {c.id for c in form.conditions if c.rule.fields() & (error_fields | set(suspect))}
-    correctable = {c.id for c in form.conditions if c.correctable}
+    bad = error_fields | set(suspect)
+    tainted = {c.id for c, fields, _, _ in conds if fields & bad} if bad else set()
     # any error, a file-level one (old template version) included, is something the applicant must fix
     verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=bool(errors))
-    order = {f.id: i for i, f in enumerate(form.fields)}
     facts, missing = {}, []
-    for c in form.conditions:
-        if isinstance(c.rule, NothingMissing):
+    for c, _, how, shown in conds:
+        if how == "missing":
             gone = c.rule.missing(values)
             missing = [form.field(fid).label for fid in gone]
             facts[c.id] = "缺%d项：%s" % (len(gone), _named(form, gone)) if gone else "已填齐"
-        elif isinstance(c.rule, SizeMatches):
+        elif how == "size":
             facts[c.id] = _size_fact(c.rule, values, form)
         else:
-            fids = sorted(c.rule.fields(), key=lambda fid: order.get(fid, len(order)))
-            facts[c.id] = "，".join("%s %s" % (short_label(form.field(fid)), _shown(form.field(fid), values.get(fid), suspect))
-                                   for fid in fids if not (conditions.get(c.id) == MET and is_blank(values.get(fid))))
+            met = conditions.get(c.id) == MET
+            facts[c.id] = "，".join("%s %s" % (label, _shown(f, values.get(fid), suspect))
+                                   for fid, label, f in shown if not (met and is_blank(values.get(fid))))
     named_missing = {_get(p, "field") for p in errors if _get(p, "type") in NAMED_AS_MISSING}
-    labels = [form.field(fid).label for fid in sorted((error_fields - named_missing) & set(order), key=order.get)]
+    labels = [form.field(fid).label for fid in sorted((error_fields - named_missing) & order.keys(), key=order.get)]
     return Assessment(verdict, facts, missing, labels)
 
 
