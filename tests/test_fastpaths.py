@@ -22,3 +22,44 @@ def test_escape_text_as_the_regex_defines_it():
     for _ in range(20000):
         s = "".join(rng.choice(bits) for _ in range(rng.randrange(0, 9)))
         assert ooxml.escape_text(s) == _escape_reference(s), repr(s)
+
+
+def test_spilled_texts_come_back_exactly_even_before_they_are_written(tmp_path):
+    from sjtx_xl.summary import spill
+    texts = {"a": "长" * 300, "b": "x\n\r\t\x00_x0041_\ud800 😀" * 40, "c": "\n" * 257}
+    store = spill.Store()
+    spill.use(store.folder)
+    try:
+        values = spill.park_values(dict(texts, short="s"))
+        assert spill._writer.pending                        # not written yet: read back all the same
+        assert values.full() == dict(texts, short="s")
+        ref = spill.put(b"rows")
+        assert ref.read() == b"rows"
+        spill.flush()
+        assert not spill._writer.pending
+    finally:
+        spill.use(None)
+    assert spill._unpack_texts(spill._pack_texts(texts)) == texts
+
+
+def test_a_forked_worker_leaves_its_parents_pending_blobs_alone(tmp_path):
+    import os
+    from sjtx_xl.summary import spill
+    store = spill.Store()
+    spill.use(store.folder)
+    try:
+        spill.put(b"parent's")
+        pid = os.fork()
+        if pid == 0:                                         # the child: a worker of its own
+            try:
+                spill.use(store.folder)
+                spill.put(b"child's")
+                spill.flush()
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        spill.flush()
+        files = {n: (tmp_path / "x").parent.joinpath(store.folder, n).read_bytes() for n in os.listdir(store.folder)}
+        assert files == {"%d.bin" % os.getpid(): b"parent's", "%d.bin" % pid: b"child's"}
+    finally:
+        spill.use(None)

@@ -717,3 +717,45 @@ def test_workbooks_that_differ_in_a_defined_name_are_not_confused():
     for _ in range(2):
         assert "F_name" in Xlsx(good).names and "F_name" not in Xlsx(renamed).names
         assert Xlsx(viewed).names is Xlsx(renamed).names
+
+
+def _old_envelope(data):
+    """scan.shared_strings' envelope checks as first written (whole-part substring scans)."""
+    if scan._SST_EMPTY.fullmatch(data):
+        return 0
+    head = scan._SST_HEAD.match(data)
+    if head is None or not data.rstrip(b" \t\r\n").endswith(b"</sst>"):
+        return None
+    body = data[head.end():]
+    if b"<!" in body or b"<?" in body:
+        return None
+    pieces = body.split(b"<si>")
+    if pieces[0] or len(pieces) > scan.MAX_STRINGS + 1:
+        return None
+    del pieces[0]
+    n = len(pieces)
+    if not pieces[-1].rstrip(b" \t\r\n")[:-6].rstrip(b" \t\r\n").endswith(b"</si>"):
+        return None
+    if body.count(b"</si><si>") != n - 1 and (body.count(b"</si>") != n or scan._BETWEEN.search(body)):
+        return None
+    return n
+
+
+def test_shared_strings_envelope_as_first_written():
+    items = SST_PLAIN + [b"<si><t>!?</t></si>", b"<si><t>a</t></si>"]
+    bits = [b"<!", b"<?", b"!", b"?", b"<si>", b"</si>", b" ", b"\n", b"</sst>", b"<!-- <si> -->", b"<?pi?>", b"<"]
+    rng = random.Random(8)
+    for _ in range(3000):
+        data = bytearray(sst([rng.choice(items) for _ in range(rng.randrange(0, 6))],
+                             head=rng.choice([b"", b'<?xml version="1.0"?>\n'])) + rng.choice([b"", b"\n", b" " * 70]))
+        for _ in range(rng.randrange(0, 3)):
+            pos, bit = rng.randrange(len(data)), rng.choice(bits)
+            data[pos:pos + (0 if rng.random() < 0.6 else len(bit))] = bit
+        data = bytes(data)
+        got = scan.shared_strings(data, str)
+        assert (None if got is None else len(got[0])) == _old_envelope(data), data
+    many = [b"<si><t>" + b"!" * 300 + b"</t></si>"]
+    for tail in (b"", b"<!-- c -->"):
+        data = sst(many + [b"<si><t>a</t>" + tail + b"</si>"])
+        got = scan.shared_strings(data, str)
+        assert (None if got is None else len(got[0])) == _old_envelope(data) == (None if tail else 2)

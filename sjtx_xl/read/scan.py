@@ -18,6 +18,7 @@ item that is not plain sends the reader to the tree for the whole part.
     parts(piece) -> (t, s, formula, v, inline), as reader.Xlsx._cell takes them
     shared_strings(data, convert) -> (SharedStrings (a lazy list), root tag) or None
 """
+import itertools
 import re
 from xml.parsers import expat
 
@@ -279,17 +280,18 @@ def _expat_accepts(doc):
 
 def shared_strings(data, convert):
     """(SharedStrings, root tag) of a sharedStrings part whose envelope is plain, else None; the
-    caller has expat check the root tag."""
+    caller has expat check the root tag. A client's part is ~350 KB: each pass over it costs, so
+    the checks are single byte scans where they can be (memchr, a split, a count)."""
     if _SST_EMPTY.fullmatch(data):
         return SharedStrings([], convert), b"<sst>"
     head = _SST_HEAD.match(data)
-    if head is None or not data.rstrip(b" \t\r\n").endswith(b"</sst>"):
+    if head is None or not _ends_with(data, b"</sst>"):
         return None
-    body = data[head.end():]
-    if b"<!" in body or b"<?" in body:         # CDATA, a comment or a PI could hide "<si>": the tree
-        return None
-    pieces = body.split(b"<si>")
-    if pieces[0] or len(pieces) > MAX_STRINGS + 1:
+    start = head.end()
+    if _markup_after(data, start, b"!") or _markup_after(data, start, b"?"):
+        return None                          # CDATA, a comment or a PI could hide "<si>": the tree
+    pieces = data.split(b"<si>")             # the head holds no "<si>": the first piece is the head
+    if len(pieces[0]) != start or len(pieces) > MAX_STRINGS + 1:
         return None
     del pieces[0]
     n = len(pieces)
@@ -298,11 +300,34 @@ def shared_strings(data, convert):
     # every item but the last ends where the next begins (as Excel, WPS and LibreOffice write
     # them), or, with blanks between, every </si> is followed by <si> or </sst> and there is one
     # per item: so the pieces are exactly the root's <si> children, in order
-    if body.count(b"</si><si>") != n - 1 and (body.count(b"</si>") != n or _BETWEEN.search(body)):
+    if not all(map(bytes.endswith, itertools.islice(pieces, n - 1), itertools.repeat(b"</si>"))) and (
+            data.count(b"</si>", start) != n or _BETWEEN.search(data, start)):
         return None
     root = head.group(1)
     scope = b"<sst" + b"".join(_XMLNS.findall(root)) + b">"     # what an item's well-formedness depends on
     return SharedStrings(pieces, convert, scope), root
+
+
+def _ends_with(data, suffix):
+    """data.rstrip(b" \t\r\n").endswith(suffix), without copying a long part."""
+    tail = data[-64:].rstrip(b" \t\r\n")
+    if len(tail) < len(suffix) and len(data) > 64:
+        tail = data.rstrip(b" \t\r\n")
+    return tail.endswith(suffix)
+
+
+def _markup_after(data, start, mark):
+    """Is b"<" + mark in data[start:]? One memchr for a byte that is rare in a part, then a look
+    before each one found (a substring scan costs as much as several memchr passes)."""
+    at, seen = data.find(mark, start), 0
+    while at >= 0:
+        if data[at - 1] == 0x3C and at > start:
+            return True
+        seen += 1
+        if seen > 256:                       # many of them: one substring scan
+            return data.find(b"<" + mark, start) >= 0
+        at = data.find(mark, at + 1)
+    return False
 
 
 def _si_text(piece):

@@ -37,6 +37,7 @@ class Store:
         self._finalizer = weakref.finalize(self, _remove, self.folder, self._files)
 
     def read(self, name, offset, length):
+        _flush_for(self.folder, name)
         fh = self._files.get(name)
         if fh is None:
             fh = self._files[name] = open(os.path.join(self.folder, name), "rb")
@@ -55,23 +56,52 @@ def _remove(folder, files):
 
 
 class _Writer:
+    """Blobs are gathered and written at once by flush() (prerender_file does, before a worker sends
+    its record on): one write per file instead of one per blob."""
+
     def __init__(self, folder):
         self.folder = folder
         self.name = "%d.bin" % os.getpid()
         self.fh = open(os.path.join(folder, self.name), "ab")
+        self.end = self.fh.seek(0, os.SEEK_END)
+        self.pending = []
 
     def put(self, data):
-        offset = self.fh.seek(0, os.SEEK_END)
-        self.fh.write(data)
-        self.fh.flush()                      # the parent may read it as soon as the reference arrives
+        offset = self.end
+        self.pending.append(data)
+        self.end += len(data)
         return Ref(self.folder, self.name, offset, len(data))
+
+    def flush(self):
+        if self.pending:
+            self.fh.write(b"".join(self.pending))
+            self.pending.clear()
+            self.fh.flush()                  # the parent may read it as soon as the reference arrives
+
+    def close(self):
+        if self.name == "%d.bin" % os.getpid():        # not a parent's writer inherited by a fork: its
+            self.flush()                                # blobs are the parent's to write
+        self.fh.close()
+
+
+def flush():
+    """Write what this process has put: before a reference leaves the process (see prerender_file)."""
+    if _writer is not None and _writer.name == "%d.bin" % os.getpid():
+        _writer.flush()
+
+
+def _flush_for(folder, name):
+    """A blob this process put and has not written yet is written before it is read back."""
+    if _writer is not None and _writer.pending and _writer.name == name and _writer.folder == folder \
+            and name == "%d.bin" % os.getpid():
+        _writer.flush()
 
 
 def use(folder):
     """Park blobs in `folder` from now on in this process (None: keep everything in memory)."""
     global _writer
     if _writer is not None and (folder is None or _writer.folder != folder or _writer.name != "%d.bin" % os.getpid()):
-        _writer.fh.close()
+        _writer.close()
         _writer = None
     if folder is not None and _writer is None:
         _writer = _Writer(folder)
@@ -92,6 +122,7 @@ class Ref(namedtuple("Ref", "folder name offset length")):
         store = _STORES.get(self.folder)
         if store is not None:
             return store.read(self.name, self.offset, self.length)
+        _flush_for(self.folder, self.name)
         with open(os.path.join(self.folder, self.name), "rb") as fh:
             return _seek_read(fh, self.offset, self.length)
 
@@ -145,7 +176,7 @@ class SpilledValues(dict):
         if self._ref is None:
             return {}
         if _last[0] != self._ref:                        # one entry's texts at a time: field by field is cheap
-            _last = (self._ref, json.loads(self._ref.read().decode("utf-8")))
+            _last = (self._ref, _unpack_texts(self._ref.read()))
         return _last[1]
 
     def __reduce__(self):
@@ -203,5 +234,22 @@ def park_values(values):
     long = {k: v for k, v in values.items() if isinstance(v, str) and len(v) > LONG}
     if not long:
         return values
-    ref = _writer.put(json.dumps(long, ensure_ascii=False).encode("utf-8"))
+    ref = _writer.put(_pack_texts(long))
     return SpilledValues({k: v for k, v in values.items() if k not in long}, ref, long)
+
+
+def _pack_texts(texts):
+    """{key: text} as bytes: a JSON line of [key, UTF-8 length] pairs, then the texts' UTF-8 bytes (the
+    texts are encoded once and never escaped; a lone surrogate survives)."""
+    blobs = [v.encode("utf-8", "surrogatepass") for v in texts.values()]
+    head = json.dumps([[k, len(b)] for k, b in zip(texts, blobs)]).encode("ascii")
+    return head + b"\n" + b"".join(blobs)
+
+
+def _unpack_texts(data):
+    cut = data.index(b"\n")
+    out, at = {}, cut + 1
+    for k, n in json.loads(data[:cut]):
+        out[k] = data[at:at + n].decode("utf-8", "surrogatepass")
+        at += n
+    return out
