@@ -24,7 +24,6 @@ from typing import Optional
 from . import duplicates, ooxml, reference, spec
 from .errors import UsageError
 from .fsutil import BACKUP_RE
-from .ooxml import last_saved
 from .problems import ERROR, WARNING, problem
 from .read import bylabel
 from .read.normalise import fmt, normalise
@@ -195,7 +194,7 @@ def _check_bytes(rep, data, official):
             raise FileProblem("not-a-workbook", "：这是PowerPoint演示文稿（.ppt），不是Excel工作簿")
         raise FileProblem("not-a-workbook", "：不是Excel工作簿的OLE文件")
     book = Xlsx(data)
-    saved = last_saved(book.zf)
+    saved = book.last_saved()
     rep.saved = saved.replace(tzinfo=_dt.timezone.utc).timestamp() if saved else None
     meta = book.meta()
     kind = meta.get("kind")

@@ -150,14 +150,19 @@ def last_saved(source):
         info = zf.getinfo("docProps/core.xml")
         if info.file_size > 1024 * 1024:
             return None
-        m = _MODIFIED.search(zf.read(info))
-        if not m:
-            return None
-        text = m.group(1).decode("ascii").strip()
-        t = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return t.astimezone(_dt.timezone.utc).replace(tzinfo=None) if t.tzinfo else t
+        return modified_time(zf.read(info))
     except Exception:          # a missing, damaged or foreign part just means "not known"
         return None
+
+
+def modified_time(core_xml):
+    """dcterms:modified of a docProps/core.xml part, as last_saved gives it; raises when damaged."""
+    m = _MODIFIED.search(core_xml)
+    if not m:
+        return None
+    text = m.group(1).decode("ascii").strip()
+    t = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t.astimezone(_dt.timezone.utc).replace(tzinfo=None) if t.tzinfo else t
 
 
 # --- A1 references ----------------------------------------------------------------------------

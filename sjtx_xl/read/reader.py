@@ -417,6 +417,7 @@ class NumberFormats:
 
 
 _NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"([^"]*)"')
+_CELLS = {}                 # piece -> Cell fields (kind, value, formula, style, cached), for t != "s"
 _NO_FORMATS = NumberFormats()
 _LOCAL_LENGTHS = struct.Struct("<HH")     # a local file header's name and extra field lengths
 
@@ -672,8 +673,22 @@ class Xlsx:
 
     def _cell(self, title, a1, c):
         """The Cell of a stored cell (a <c> element, or the bytes of one from scan.index); None
-        when it holds nothing."""
-        t, s, formula, v, inline = scan.parts(c) if type(c) is bytes else _element_parts(c)
+        when it holds nothing. A piece that needs no shared string gives the same cell in every
+        file: its fields are kept (bounded, like scan's rows)."""
+        if type(c) is bytes:
+            hit = _CELLS.get(c)
+            if hit is not None:
+                return Cell(title, a1, *hit) if hit[0] != "blank" else None
+            t, s, formula, v, inline = scan.parts(c)
+            out = self._new_cell(title, a1, t, s, formula, v, inline)
+            if t != "s" and len(c) <= scan.MAX_ROW_BYTES:
+                if len(_CELLS) >= scan.MAX_ROWS:
+                    _CELLS.clear()
+                _CELLS[c] = ("blank",) if out is None else (out.kind, out.value, out.formula, out.style, out.cached)
+            return out
+        return self._new_cell(title, a1, *_element_parts(c))
+
+    def _new_cell(self, title, a1, t, s, formula, v, inline):
         try:
             style = int(s) if s else 0
         except ValueError:
@@ -729,6 +744,17 @@ class Xlsx:
                 if d is not None:
                     return d.time() if c.value < 1 else d
         return c.value
+
+    def last_saved(self):
+        """ooxml.last_saved of this package (None when not known; never raises), its part read as
+        every other part is."""
+        try:
+            info = self.zf.getinfo("docProps/core.xml")
+            if info.file_size > 1024 * 1024:
+                return None
+            return ooxml.modified_time(self.part("docProps/core.xml"))
+        except Exception:      # a missing, damaged or foreign part just means "not known"
+            return None
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""

@@ -49,7 +49,12 @@ def meta_rows(model):
     )
 
 
+_PLAIN_TYPES = (str, int, bool, type(None))
+
+
 def _enc(v):
+    if type(v) in _PLAIN_TYPES:                           # most values: as they are
+        return v
     if isinstance(v, _dt.datetime):
         return {"$datetime": v.isoformat()}
     if isinstance(v, _dt.date):
