@@ -110,14 +110,24 @@ def _plan(kind):
 def assess(kind, values, conditions, problems=()):
     """The verdict of one form's values: conditions as recomputed by check, problems as found."""
     form, order, conds, correctable = _plan(kind)
-    errors = [p for p in problems if _get(p, "severity") == "error" and _get(p, "type") not in NOT_ABOUT_VALUES]
-    error_fields = {_get(p, "field") for p in errors if _get(p, "field")}
-    suspect = {_get(p, "field"): _get(p, "value") for p in problems
-               if _get(p, "type") in SUSPECT_VALUE and _get(p, "field")}
+    errors, error_fields, suspect, named_missing = False, set(), {}, set()
+    for p in problems:                                  # one pass, dicts (merge's rows) or Problems
+        if isinstance(p, dict):
+            severity, ptype, field = p.get("severity"), p.get("type"), p.get("field")
+        else:
+            severity, ptype, field = getattr(p, "severity", None), getattr(p, "type", None), getattr(p, "field", None)
+        if severity == "error" and ptype not in NOT_ABOUT_VALUES:
+            errors = True
+            if field:
+                error_fields.add(field)
+                if ptype in NAMED_AS_MISSING:
+                    named_missing.add(field)
+        if ptype in SUSPECT_VALUE and field:
+            suspect[field] = _get(p, "value")
     bad = error_fields | set(suspect)
     tainted = {c.id for c, fields, _, _ in conds if fields & bad} if bad else set()
     # any error, a file-level one (old template version) included, is something the applicant must fix
-    verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=bool(errors))
+    verdict = vocab.overall_verdict(conditions, correctable, tainted, field_errors=errors)
     facts, missing = {}, []
     for c, _, how, shown in conds:
         if how == "missing":
@@ -130,7 +140,6 @@ def assess(kind, values, conditions, problems=()):
             met = conditions.get(c.id) == MET
             facts[c.id] = "，".join("%s %s" % (label, _shown(f, values.get(fid), suspect))
                                    for fid, label, f in shown if not (met and is_blank(values.get(fid))))
-    named_missing = {_get(p, "field") for p in errors if _get(p, "type") in NAMED_AS_MISSING}
     labels = [form.field(fid).label for fid in sorted((error_fields - named_missing) & order.keys(), key=order.get)]
     return Assessment(verdict, facts, missing, labels)
 
