@@ -24,13 +24,13 @@ from typing import Optional
 from . import duplicates, ooxml, reference, spec
 from .errors import UsageError
 from .fsutil import BACKUP_RE
-from .problems import ERROR, WARNING, problem
+from .problems import ERROR, WARNING, Problem, problem
 from .read import bylabel
 from .read.normalise import fmt, normalise
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
 from .rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_OK, NOT_MET, PENDING, UNDETERMINED,
-                    check_field, is_blank, overall)
+                    check_field, is_blank, overall, required_now)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
                   ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
@@ -405,6 +405,15 @@ def _validate(rep, kind, official, located=None):
             states[fid] = FIELD_INVALID if fid in formulas else FIELD_OK
             continue
         v = values.get(fid)
+        if v is None or v == "":                       # blank: check_field and _state, short-cut
+            if required_now(f, values):
+                t = _missing_problem(kind, fid)
+                pr = Problem(t.type, t.severity, t.message, t.hint, value=t.value)
+                problems.append(_locate(pr, rep, f))
+                states[fid] = FIELD_MISSING
+            else:
+                states[fid] = FIELD_OK
+            continue
         found = check_field(f, v, lists, values)
         if not found:                                   # _state without problems
             states[fid] = FIELD_NORMALISED if fid in normalised and not (v is None or v == "") else FIELD_OK
@@ -418,6 +427,13 @@ def _validate(rep, kind, official, located=None):
     _conditions(rep, form, kind)
     if official is not None and kind == "enterprise":
         _official(rep, form, official)
+
+
+@spec.cached
+def _missing_problem(kind, fid):
+    """check_field's problem for a required field left blank (copied for each form that has one)."""
+    f = spec.form(kind).field(fid)
+    return problem("required-missing", hint=f.help or "请填写" + f.label)
 
 
 def _state(f, rep, found, normalised):
