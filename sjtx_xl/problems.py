@@ -4,6 +4,7 @@ A problem type is a stable kebab-case string with a severity, a Chinese message 
 fix hint. Code creates problems only through `problem(type, **context)`, so the wording of
 every message lives here once.
 """
+import operator
 from dataclasses import dataclass
 from typing import Optional
 
@@ -113,7 +114,10 @@ class Problem:
     value: Optional[str] = None
 
     def to_dict(self):
-        return {k: getattr(self, k) for k in PROBLEM_KEYS}
+        return dict(zip(PROBLEM_KEYS, _PROBLEM_FIELDS(self)))
+
+
+_PROBLEM_FIELDS = operator.attrgetter(*PROBLEM_KEYS)
 
 
 class _Blank(dict):

@@ -75,13 +75,13 @@ def render(f, st):
         p = p or {}
         if location is None and p.get("sheet") and p.get("cell"):
             location = "'%s'!%s" % (p["sheet"].replace("'", "''"), p["cell"])
-        key = (shown, status, reason, kind, name)
+        key = (shown, status, reason, kind, name, not out)
         common = same.get(key)
-        if common is None:
-            common = same[key] = "".join((text(2, status, ptext), text(3, reason, ptext), text(4, kind, ptext),
+        if common is None:                   # the file's cell (a link on its first row) and the shared ones
+            common = same[key] = "".join((text(1, shown, x.link if not out else ptext), text(2, status, ptext),
+                                          text(3, reason, ptext), text(4, kind, ptext),
                                           text(5, name, ptext))).encode("utf-8")
-        first = text(1, shown, x.link if not out else ptext).encode("utf-8")
-        out.append(first + common + _problem_cells(p, x))
+        out.append(common + _problem_cells(p, x))
     return out, location
 
 
@@ -91,7 +91,7 @@ _PROBLEM_KEYS = ("severity", "type") + PROBLEM_COLUMNS
 
 def _problem_cells(p, x):
     """Columns 严重程度 to 问题代码 of a problem's row, as UTF-8."""
-    key = tuple(p.get(k) for k in _PROBLEM_KEYS) + (x.text,)
+    key = tuple(map(p.get, _PROBLEM_KEYS)) + (x.text,)
     try:
         hit = _PROBLEM_CELLS.get(key)
     except TypeError:                         # an unhashable value (from a foreign summary): not cached
