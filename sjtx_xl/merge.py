@@ -28,6 +28,7 @@ from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
 from .summary import data as summary_data
+from .summary import parked
 from .summary import spill as summary_spill
 from .summary import decisions as decision_sheet
 from .summary.edits import find_edits
@@ -85,7 +86,7 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return prerender_file(rec)
+    return parked.for_parent(prerender_file(rec))     # what the parent does not read of every file waits on disk
 
 
 def _read_summary_file(rec, parts):
@@ -297,28 +298,35 @@ class MergeResult:
         return (any(f.status == REJECTED or (f.status == MERGED and f.errors) for f in m.files)
                 or any(e.errors for e in m.enterprises + m.platforms))
 
-    def to_dict(self):
-        """The JSON of `sjtx-xl merge --json`: the shape of `sjtx-xl check --json` plus output and counts."""
+    def to_dict(self, lazy=False):
+        """The JSON of `sjtx-xl merge --json`: the shape of `sjtx-xl check --json` plus output and counts.
+
+        With `lazy`, problems parked on disk (summary.parked) stay parked lists, read back only as
+        they are iterated: for render.write_json, which streams them (json's C encoder, used by
+        json.dumps without indent, would not see them: it reads a list's own storage)."""
+        listed = (lambda ps: ps) if lazy else list
         files = []
         n_err = n_warn = 0
         by_type = {}
         for f in self.model.files:
             d = {"path": f.path, "kind": f.kind, "template_version": f.template_version, "status": f.status,
-                 "reason": f.reason, "errors": f.problems, "read_by": f.read_by or None, "sha256": f.sha256 or None,
-                 "size": f.size, "mtime": mtime_text(f.mtime) or None, "saved": mtime_text(f.saved) or None,
-                 "error_count": len(f.errors), "warning_count": len(f.problems) - len(f.errors)}
+                 "reason": f.reason, "errors": listed(f.problems), "read_by": f.read_by or None,
+                 "sha256": f.sha256 or None, "size": f.size, "mtime": mtime_text(f.mtime) or None,
+                 "saved": mtime_text(f.saved) or None, "error_count": len(f.errors),
+                 "warning_count": len(f.problems) - len(f.errors)}
             if f.kind in spec.KINDS and f.entries:                 # as in `sjtx-xl check --json`
                 d["conditions"], d["overall"] = f.entries[0].conditions, f.entries[0].overall
             rows = f.entries if f.kind == "summary" else []
             if rows:
                 d["rows"] = [{"path": e.path, "kind": e.kind, "name": e.name, "uscc": e.uscc, "city": e.city,
-                              "status": SKIPPED if e.dropped else MERGED, "reason": e.dropped, "errors": e.problems,
-                              "sha256": e.sha256, "via": list(e.via)} for e in rows]
+                              "status": SKIPPED if e.dropped else MERGED, "reason": e.dropped,
+                              "errors": listed(e.problems), "sha256": e.sha256, "via": list(e.via)} for e in rows]
             files.append(d)
-            for p in f.problems + [p for e in rows for p in e.problems]:
-                n_err += p["severity"] == "error"
-                n_warn += p["severity"] == "warning"
-                by_type[p["type"]] = by_type.get(p["type"], 0) + 1
+            for problems in [f.problems] + [e.problems for e in rows]:
+                for ptype, severity, n in parked.problem_counts(problems):   # counted without reading them back
+                    n_err += n if severity == "error" else 0
+                    n_warn += n if severity == "warning" else 0
+                    by_type[ptype] = by_type.get(ptype, 0) + n
         stats = dict(self.counts, files=self.counts["found"], errors=n_err, warnings=n_warn,
                      by_type=dict(sorted(by_type.items())))
         return {"valid": not self.rejected_or_errors, "output": self.output, "keep": self.model.keep,

@@ -40,6 +40,21 @@ def json_text(obj):
     return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+def write_json(obj, out, flush=1 << 20):
+    """json_text(obj), written to `out` as it is made: the same text, never whole in memory. Lists
+    in obj may be lazy (summary.parked.ProblemList: read back from disk as they are iterated)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    parts, size = [], 0
+    for chunk in encoder.iterencode(obj):         # the pure-Python encoder (indent): it iterates lists
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= flush:
+            out.write("".join(parts))
+            parts, size = [], 0
+    parts.append("\n")
+    out.write("".join(parts))
+
+
 def now():
     return _dt.datetime.now().strftime("%H:%M:%S")
 
@@ -227,11 +242,12 @@ def city_lines(files):
     and rows a city did not recommend (each listed in the summary's 校验报告)."""
     kinds = {"summary-edited": "市（州）汇总表的可见表格被改动 %d 处，未采用改动后的值（逐处列在“校验报告”）",
              "city-not-recommended": "市（州）未推荐、未带入本次汇总的 %d 家（列在“校验报告”）"}
+    from .summary.parked import problem_counts     # late: the summary package (start-up time)
     counts = {k: 0 for k in kinds}
     for f in files:
-        for p in f.problems:
-            if p.get("type") in counts:
-                counts[p["type"]] += 1
+        for ptype, _, n in problem_counts(f.problems):   # counted without reading parked problems back
+            if ptype in counts:
+                counts[ptype] += n
     return [kinds[k] % n for k, n in counts.items() if n]
 
 

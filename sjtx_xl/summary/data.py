@@ -81,7 +81,7 @@ def _dec(v):
 def record(e):
     """The entry's record, packed (pool workers make it in parallel; see summary.prerender)."""
     rec = {"kind": e.kind, "path": e.rel or os.path.basename(e.path), "via": list(e.via), "overall": e.overall,
-           "conditions": e.conditions, "problems": e.problems,
+           "conditions": e.conditions, "problems": list(e.problems),   # list(): a parked list, read back
            "values": {k: _enc(v) for k, v in e.values.items()}}
     for k in ENTRY_KEYS:
         rec[k] = _enc(getattr(e, k))

@@ -13,6 +13,7 @@ from .. import reference, spec
 from ..duplicates import time_text as mtime_text  # noqa: F401  (re-export)
 from ..uscc import area_code
 from ..verdicts import assess
+from .parked import ProblemList, errors_of, share
 from ..vocab import KIND_TEXT, MERGED, REJECTED, SEVERITY_TEXT, SKIPPED  # noqa: F401  (re-export)
 from ..vocab import MERGE_STATUS_TEXT as STATUS_TEXT  # noqa: F401
 
@@ -80,7 +81,8 @@ class Entry:
 
     @property
     def errors(self):
-        return [p for p in self.problems if p.get("severity") == "error"]
+        """The error-severity problems (counted without reading them back when they are parked)."""
+        return errors_of(self.problems)
 
     @property
     def mtime_text(self):
@@ -113,7 +115,8 @@ class FileRecord:
 
     @property
     def errors(self):
-        return [p for p in self.problems if p.get("severity") == "error"]
+        """The error-severity problems (counted without reading them back when they are parked)."""
+        return errors_of(self.problems)
 
 
 @dataclass
@@ -150,14 +153,17 @@ DUPLICATE_PREFIX = "重复："
 
 def share_strings(rec, table):
     """Make the texts of a file's problems (messages, hints, labels ... repeated across thousands of
-    files) one object each, through `table`: 15,000 error-heavy forms hold 1.4 M problems."""
+    files) one object each, through `table`: 15,000 error-heavy forms hold 1.4 M problems. Problems
+    parked on disk are left there; the small tuples and names of parked things are shared too."""
     lists = [rec.problems] + [e.problems for e in rec.entries if e.problems is not rec.problems]
     for problems in lists:
+        if isinstance(problems, ProblemList):            # parked on disk (parked.for_parent): nothing to share
+            continue
         for p in problems:
             for k, v in p.items():
                 if type(v) is str:
                     p[k] = table.setdefault(v, v)
-    return rec
+    return share(rec, table)
 
 
 CITY_ORDER = {c: i for i, c in enumerate(spec.common.CITIES)}
