@@ -391,7 +391,7 @@ def _deleted_rows(path, typed):
     if not typed:                                             # no sheet (older summary) or nothing typed
         return []
     try:
-        _, held = summary_data.read_summary(path)
+        _, held = summary_data.read_summary(path, light=True)      # who the rows were, nothing else
     except summary_data.SummaryError:
         return []
     return [problem("decision-row-deleted", value=e.name or e.uscc).to_dict()

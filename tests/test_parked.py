@@ -130,3 +130,16 @@ def test_parked_problems_give_the_same_summary_report_json_and_frames(province, 
     assert tables(plain.model) == frames
     assert render.merge_tables(plain)[0].rows == file_table.rows
     assert render.merge_tables(plain)[1].rows[:-1] == summary_table.rows[:-1]
+
+
+def test_a_re_merge_reads_only_who_the_previous_summary_held(province):
+    """The rows deleted from 推荐决定 are found from a light read of _data: kind, name, code, city."""
+    from sjtx_xl import decisions
+    from sjtx_xl.summary.data import read_summary
+    root, _ = province
+    meta, full = read_summary(root / "city.xlsx")
+    meta2, light = read_summary(root / "city.xlsx", light=True)
+    assert meta == meta2 and len(full) == len(light) > 0
+    assert [(decisions.entry_key(e), e.name, e.uscc, e.city, e.kind) for e in full] == \
+        [(decisions.entry_key(e), e.name, e.uscc, e.city, e.kind) for e in light]
+    assert any(e.problems for e in full) and not any(e.problems or e.conditions for e in light)
