@@ -681,8 +681,8 @@ class Xlsx:
                 return Cell(title, a1, *hit) if hit[0] != "blank" else None
             t, s, formula, v, inline = scan.parts(c)
             out = self._new_cell(title, a1, t, s, formula, v, inline)
-            if t != "s" and len(c) <= scan.MAX_ROW_BYTES:
-                if len(_CELLS) >= scan.MAX_ROWS:
+            if t != "s" and len(c) <= scan.MAX_PIECE_BYTES:
+                if len(_CELLS) >= scan.MAX_PIECES:
                     _CELLS.clear()
                 _CELLS[c] = ("blank",) if out is None else (out.kind, out.value, out.formula, out.style, out.cached)
             return out

@@ -80,9 +80,12 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # template's labels, formulas and empty inputs repeat in every form filled from it (and the rows of
 # a client's shared-string indexes nearly all do), so a form's sheet costs one split and a look-up
 # per row, and the grammar and the bytes are checked only in the rows a user filled. A pure cache,
-# bounded in rows, row size and bytes.
+# bounded in rows, row size and bytes (a row holding a long text is the user's own and is not
+# kept: it would only push the template's rows out). Cells' parts are kept the same way, by their
+# bytes, in fewer and shorter entries (MAX_PIECES, MAX_PIECE_BYTES).
 _ROWS = {}
-MAX_ROWS, MAX_ROW_BYTES, MAX_ROWS_BYTES = 50000, 16384, 16 * 2**20
+MAX_ROWS, MAX_ROW_BYTES, MAX_ROWS_BYTES = 50000, 4096, 16 * 2**20
+MAX_PIECES, MAX_PIECE_BYTES = 20000, 1024
 _rows_bytes = 0
 OK, X14AC, ASK = 0, 1, 2          # a fragment's verdict: well-formed; so if x14ac is bound; ask expat
 
@@ -194,8 +197,8 @@ def parts(piece):
         hit = (None if t is None else t.decode("utf-8"), None if s is None else s.decode("utf-8"),
                None if f_attrs is None else _text(f) or "", _text(v) or None,
                None if is_ is None else _text(text) or "")
-        if len(piece) <= MAX_ROW_BYTES:
-            if len(_PARTS) >= MAX_ROWS:
+        if len(piece) <= MAX_PIECE_BYTES:
+            if len(_PARTS) >= MAX_PIECES:
                 _PARTS.clear()
             _PARTS[piece] = hit
     return hit
