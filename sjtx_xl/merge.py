@@ -55,6 +55,30 @@ def _init_worker(root, official, spill_folder=None):
 
 
 def _folder_parts(path, root):
+    """(sub-folders of `root` down to the file, the file's path relative to `root` with "/"); the
+    folder's part is worked out once per folder (pathlib is slow, and a pool worker reads thousands)."""
+    folder, name = os.path.split(str(path))
+    key = (folder, str(root))
+    hit = _FOLDERS.get(key)
+    if hit is None:
+        try:
+            rel = Path(folder).relative_to(root)
+            hit = (rel.parts, rel.as_posix())
+        except ValueError:
+            hit = None
+        if len(_FOLDERS) > 10000:
+            _FOLDERS.clear()
+        _FOLDERS[key] = hit
+    if hit is None or not name:
+        return _folder_parts_slow(path, root)
+    parts, rel = hit
+    return parts, name if rel == "." else rel + "/" + name
+
+
+_FOLDERS = {}
+
+
+def _folder_parts_slow(path, root):
     try:
         rel = Path(path).relative_to(root)
     except ValueError:

@@ -788,7 +788,8 @@ class NothingMissing(NamedRule):
         return 'IF(%s=0,"已填齐","未填"&%s&"项，见下方清单")' % (names["H_missing"], names["H_missing"])
 
     def missing(self, values):
-        return [f.id for f in self.req if is_blank(values.get(f.id)) and required_now(f, values)]
+        get = values.get                # is_blank inlined: this runs over every field of every form, twice
+        return [f.id for f in self.req if ((v := get(f.id)) is None or v == "") and required_now(f, values)]
 
     def value(self, values):
         return PENDING if self.missing(values) else MET

@@ -63,3 +63,16 @@ def test_a_forked_worker_leaves_its_parents_pending_blobs_alone(tmp_path):
         assert files == {"%d.bin" % os.getpid(): b"parent's", "%d.bin" % pid: b"child's"}
     finally:
         spill.use(None)
+
+
+def test_folder_parts_as_pathlib_gives_them():
+    from pathlib import Path
+
+    from sjtx_xl import merge
+    rng = random.Random(5)
+    names = ["a", "b", "吉林市", "x y", "b.c", "..x"]
+    for _ in range(2000):
+        root = "/" + "/".join(rng.choice(names) for _ in range(rng.randrange(0, 3)))
+        path = "/" + "/".join(rng.choice(names) for _ in range(rng.randrange(1, 5))) + "/f.xlsx"
+        for r in (root, Path(root), root + "/" if root != "/" else root):
+            assert merge._folder_parts(path, r) == merge._folder_parts_slow(path, r), (path, r)
