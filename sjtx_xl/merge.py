@@ -390,24 +390,37 @@ def skip_own_summaries(records, folder_name):
             r.status, r.reason, r.entries = SKIPPED, OWN_SUMMARY, []
 
 
-def previous_decisions(output, previous=None):
-    """(path, {key: Decision}, notices) of the summary whose typed decisions a re-merge carries over."""
+def previous_summary(output, previous=None):
+    """The summary whose typed decisions a re-merge carries over (`previous`, else `output` when it
+    is a summary), or None; UsageError when `previous` is not one. Cheap: only its _meta is read."""
     if previous is not None:
         path = Path(previous)
         if not path.is_file():
             raise UsageError("找不到上次的汇总表：%s" % previous)
         if not summary_data.is_summary(path):
             raise UsageError("%s 不是本系统生成的汇总表，无法从中带回推荐决定" % previous)
-    elif output.is_file() and summary_data.is_summary(output):
-        path = output
-    else:
-        return None, {}, []
+        return path
+    if output.is_file() and summary_data.is_summary(output):
+        return output
+    return None
+
+
+def previous_decisions(output, previous=None):
+    """(path, {key: Decision}, notices) of the summary whose typed decisions a re-merge carries over."""
+    path = previous_summary(output, previous)
+    return (path,) + read_decisions(path)
+
+
+def read_decisions(path):
+    """({key: Decision}, notices) typed on the summary at `path` (None: none)."""
+    if path is None:
+        return {}, []
     try:
         typed = decision_sheet.read(path)
     except Exception as e:                                    # calamine raises many types
-        return path, {}, [problem("inconsistent", detail="上次汇总表的“推荐决定”无法读取（%s），本次按默认决定" % e,
-                                  hint="上次的汇总表已原样保留，可从中手工核对").to_dict()]
-    return path, typed, _deleted_rows(path, typed)
+        return {}, [problem("inconsistent", detail="上次汇总表的“推荐决定”无法读取（%s），本次按默认决定" % e,
+                            hint="上次的汇总表已原样保留，可从中手工核对").to_dict()]
+    return typed, _deleted_rows(path, typed)
 
 
 def _deleted_rows(path, typed):
@@ -441,7 +454,7 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
     if keep not in KEEP_RULES:
         raise UsageError("--keep 只能是 newest 或 first")
     official = load_official_list(official_list) if official_list else None
-    prev_path, prev, notices = previous_decisions(output, previous)
+    prev_path = previous_summary(output, previous)      # its decisions are read after the files (below)
     root = folder.absolute()
     found = discover([folder], recursive)
     records = [None] * len(found)
@@ -467,6 +480,9 @@ def merge(folder, output=None, recursive=False, official_list=None, keep="newest
             records[i] = rec
     finally:
         progress.close()
+    # read now, not before the pool forks: what reading a 15,000-row summary leaves in the heap would be
+    # counted again in each worker
+    prev, notices = read_decisions(prev_path)
     t_read = time.monotonic()
     skip_own_summaries(records, root.name)
     defer_to_cities(records)

@@ -143,3 +143,23 @@ def test_a_re_merge_reads_only_who_the_previous_summary_held(province):
     assert [(decisions.entry_key(e), e.name, e.uscc, e.city, e.kind) for e in full] == \
         [(decisions.entry_key(e), e.name, e.uscc, e.city, e.kind) for e in light]
     assert any(e.problems for e in full) and not any(e.problems or e.conditions for e in light)
+
+
+def test_the_light_read_streams_our_own_rows_and_falls_back_to_calamine(province, monkeypatch):
+    """_data as this module writes it (inline text) is read from the package a row at a time; a summary
+    re-saved by Excel or WPS (text in the shared strings) is read with calamine, to the same rows."""
+    from sjtx_xl.summary import data
+    root, _ = province
+    seen = []
+    inline = data._inline_rows
+    monkeypatch.setattr(data, "_inline_rows", lambda p: seen.append(p) or inline(p))
+    _, streamed = data.read_summary(root / "city.xlsx", light=True)
+    assert seen
+
+    def shared(p):
+        raise data._SharedStrings()
+        yield                                               # a generator, as _inline_rows
+
+    monkeypatch.setattr(data, "_inline_rows", shared)
+    _, by_calamine = data.read_summary(root / "city.xlsx", light=True)
+    assert streamed and [vars(e) for e in streamed] == [vars(e) for e in by_calamine]

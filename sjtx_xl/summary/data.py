@@ -168,14 +168,72 @@ def read_summary(path, light=False):
             raise SummaryError("不是本系统生成的汇总表")
         if DATA_SHEET not in wb.sheet_names:
             raise SummaryError("缺少 %s 工作表" % DATA_SHEET)
-        rows = wb.get_sheet_by_name(DATA_SHEET).iter_rows()   # one row at a time, not a list of them all
+        if light:
+            try:
+                return meta, _entries(_inline_rows(path), light)
+            except _SharedStrings:               # re-saved by Excel or WPS: calamine resolves them
+                pass
+        rows = enumerate(wb.get_sheet_by_name(DATA_SHEET).iter_rows(), 1)   # a row at a time, not a list
         next(rows, None)                                       # the header
     except SummaryError:
         raise
     except Exception as e:                      # calamine and zipfile raise many types
         raise SummaryError("无法读取：%s" % e) from e
+    return meta, _entries(rows, light)
+
+
+class _SharedStrings(Exception):
+    """The _data sheet keeps its text in the shared strings part."""
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _inline_rows(path):
+    """(row number, [cell values]) of the _data sheet straight from the package, one row at a time
+    (calamine holds the whole sheet: 15,000 error-heavy records are 125 MB of XML). Raises
+    _SharedStrings at a record whose text is in the shared strings (never, as this module writes them)."""
+    import xml.etree.ElementTree as ET  # late: only a re-merge reads a summary's rows this way
+
+    from ..ooxml import col_row, sheets
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = {title: part for title, part, _ in sheets(z)}[DATA_SHEET]
+            with z.open(part) as fh:
+                row, number, shared = [], 0, False
+                for _, el in ET.iterparse(fh, ("end",)):
+                    tag = el.tag
+                    if tag == _NS + "c":
+                        t = el.get("t")
+                        if t == "s":                           # XlsxWriter's header row: ignored
+                            shared, v = True, None
+                        elif t == "inlineStr":
+                            v = "".join(x.text or "" for x in el.iter(_NS + "t"))
+                        else:
+                            x = el.find(_NS + "v")
+                            v = None if x is None else x.text
+                        c = col_row(el.get("r"))[0] if el.get("r") else len(row)
+                        row.extend([""] * (c - len(row) + 1))
+                        row[c] = v
+                        el.clear()
+                    elif tag == _NS + "row":
+                        number = int(el.get("r") or number + 1)
+                        if row and number > 1:                 # row 1: the header
+                            if shared:
+                                raise _SharedStrings()
+                            yield number, row
+                        row, shared = [], False
+                        el.clear()
+    except (_SharedStrings, SummaryError):
+        raise
+    except Exception as e:                      # zipfile and expat raise many types
+        raise SummaryError("无法读取：%s" % e) from e
+
+
+def _entries(rows, light):
+    """Entries of the _data rows: (row number, cells), after the header."""
     entries = []
-    for n, row in enumerate(rows, 2):
+    for n, row in rows:
         if not row or row[0] in ("", None):
             continue
         try:
@@ -188,7 +246,7 @@ def read_summary(path, light=False):
             entries.append(entry_from_record(rec))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
-    return meta, entries
+    return entries
 
 
 LIGHT_KEYS = ("name", "platform_name", "uscc")            # what says who a row is (decisions.key)
