@@ -26,7 +26,7 @@ from .errors import UsageError
 from .fsutil import BACKUP_RE
 from .problems import ERROR, WARNING, Problem, problem
 from .read import bylabel
-from .read.normalise import fmt, normalise
+from .read.normalise import fmt, normalise, trim
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
 from .rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_OK, NOT_MET, PENDING, UNDETERMINED,
@@ -447,7 +447,10 @@ def _state(f, rep, found, normalised):
 
 def _looks_like_formula(raw):
     """Text that is a formula pasted into a text-formatted cell (e.g. =cmd|' /C calc'!A0)."""
-    return isinstance(raw, str) and len(raw.strip()) > 1 and raw.strip()[0] in "=＝"
+    if not isinstance(raw, str):
+        return False
+    t = trim(raw)                   # SPACES, as rules.formula_like_excel's TRIM of the spaced text
+    return len(t) > 1 and t[0] in "=＝"
 
 
 @spec.cached

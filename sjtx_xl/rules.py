@@ -23,6 +23,8 @@ from .uscc import WEIGHTS as USCC_WEIGHTS
 MET, NOT_MET, PENDING, UNDETERMINED = 1, 0, 0.5, 2
 
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
+# what normalise.trim strips (and a blank cell may hold): read/normalise.py imports it from here
+SPACES = " \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
 # anything but 、 between products (六(一)2); not the half-width space, which joins the words of a
 # name that may contain Latin letters ("LED 驱动电源"; "Servo Motor" is refused as English, not as two products)
 PRODUCT_SEPARATORS = ",，;；/／　"
@@ -86,16 +88,82 @@ class FieldRule:
         """Short Chinese statement of what is accepted (used in prompts and the dictionary)."""
         return self.kind_text
 
-    def normal_formula(self, f, ref, names):
-        """Excel twin of read/normalise.py for this type: the value `check` would read, "" when blank.
-        Only the normalisations the 自检 models (tests/test_check_lo.py proves them equal)."""
-        return 'IF(LEN(TRIM(ASC(%s)))=0,"",%s)' % (ref, self.normal_body(f, ref, names))
+    def steps(self, f):
+        """The normalisation as named sub-formulas (Excel has no LET): [(key, fn)], fn(n) -> the formula,
+        where n maps "r" to the field's cell name and each earlier key to its defined name. The template
+        defines each as X<key>_<field id> (step_name); the last, "V", is the value `check` reads."""
+        return [("W", lambda n: spaces_as_blank(n["r"])), ("V", lambda n: self.normal_body(f, n["r"], n))]
 
-    def normal_body(self, f, ref, names):
+    def normal_formula(self, f, ref, names):
+        """Excel twin of read/normalise.py for this type: the value `check` would read, "" when blank
+        (only SPACES). tests/test_check_lo.py types both sides' inputs and proves them equal."""
+        return 'IF(LEN(TRIM(%s))=0,"",%s)' % (step_name(f.id, "W"), step_name(f.id, "V"))
+
+    def normal_body(self, f, ref, n):
         return ref
+
+    def accept_formula(self, f, ref, names):
+        """TRUE when the value typed in `ref` meets the rule as `check` reads it (normalised)."""
+        return _valid_on(self, f, self.normal_formula(f, ref, names), names)
+
+
+def step_name(fid, key):
+    return "X%s_%s" % (key, fid)
+
+
+def field_steps(f):
+    """[(defined name, formula)] of a field's normalisation steps, in order (each may use the earlier)."""
+    n, out = {"r": f.name}, []
+    for key, fn in FIELD_RULES[f.type].steps(f):
+        out.append((step_name(f.id, key), fn(n)))
+        n[key] = step_name(f.id, key)
+    return out
+
+
+def _xl_char(c):
+    return {"\t": "CHAR(9)", "\r": "CHAR(13)", "\n": "CHAR(10)"}.get(c, _xl_str(c))
+
+
+def spaces_as_blank(x):
+    """Every SPACES character of the text of x as a half-width space (TRIM and ASC know only some)."""
+    for c in SPACES[1:]:
+        x = 'SUBSTITUTE(%s,%s," ")' % (x, _xl_char(c))
+    return x
+
+
+def _count(x, s):
+    """How often the text s occurs in x."""
+    return '(LEN(%s)-LEN(SUBSTITUTE(%s,%s,"")))/%d' % (x, x, _xl_str(s), len(s))
+
+
+def _digits(x):
+    """How many ASCII digits x holds."""
+    return 'SUMPRODUCT(LEN(%s)-LEN(SUBSTITUTE(%s,%s,"")))' % (x, x, _xl_array([str(i) for i in range(10)]))
+
+
+def _trim_steps():
+    """Steps A (first) and Z (last position of a character that is not a SPACE) of the text: the twin of
+    normalise.trim, which strips only the ends (TRIM also squeezes inner spaces). The first such
+    character's first occurrence is A; the last one's last occurrence is Z."""
+    return [("A", lambda n: "FIND(LEFT(TRIM({w}),1),{w})".format(w=n["W"])),
+            ("Z", lambda n: 'FIND(CHAR(1),SUBSTITUTE({w},{c},CHAR(1),LEN({w})-LEN(SUBSTITUTE({w},{c},""))))'
+             .format(w=n["W"], c="RIGHT(TRIM(%s),1)" % n["W"]))]
+
+
+def _trimmed(n):
+    return "MID(%s,%s,%s-%s+1)" % (n["r"], n["A"], n["Z"], n["A"])
 
 
 class TextRule(FieldRule):
+    def __init__(self, trim=True):
+        self.trim = trim               # a long text is kept exactly (normalise._longtext)
+
+    def steps(self, f):
+        if not self.trim:
+            return super().steps(f)
+        return [("W", lambda n: spaces_as_blank(n["r"]))] + _trim_steps() + [
+            ("V", lambda n: "IF(ISNUMBER(%s),%s,%s)" % (n["r"], n["r"], _trimmed(n)))]
+
     def validation(self, f, ref, names):
         if f.total_with:
             refs = [ref] + [names[i] for i in f.total_with]
@@ -142,8 +210,16 @@ class NumberRule(FieldRule):
         hi = self.hi if f.max is None else f.max
         return lo, hi
 
-    def normal_body(self, f, ref, names):
-        return _number_normal(f, ref, number_unit(f))
+    def steps(self, f):
+        return _number_steps(f, number_unit(f))
+
+    def accept_formula(self, f, ref, names):
+        # the steps once each (valid_formula would repeat the whole normalisation for every test)
+        def ok(x):
+            return self.in_bounds(f, x)
+        x = {k: step_name(f.id, k) for k in ("W", "Q", "N")}
+        return "IF(LEN(TRIM({w}))=0,FALSE,IF(ISLOGICAL({r}),FALSE,IF(ISNUMBER({r}),{shown},IF({q},{typed},FALSE))))".format(
+            w=x["W"], r=ref, q=x["Q"], shown=ok(_shown_number(ref, f)), typed=ok(x["N"]))
 
     def validation(self, f, ref, names):
         lo, hi = self.bounds(f)
@@ -153,13 +229,17 @@ class NumberRule(FieldRule):
         return dict(type=t, operator="between", formula1=_fmt_num(lo), formula2=_fmt_num(hi))
 
     def valid_formula(self, f, ref, names):
+        return "IF(ISNUMBER(%s),%s,FALSE)" % (ref, self.in_bounds(f, ref))
+
+    def in_bounds(self, f, ref):
+        """Excel: the number in `ref` is within the bounds (and whole)."""
         lo, hi = self.bounds(f)
         parts = ["%s>=%s" % (ref, _fmt_num(lo))]
         if hi is not None:
             parts.append("%s<=%s" % (ref, _fmt_num(hi)))
         if self.whole:
             parts.append("%s=INT(%s)" % (ref, ref))
-        return "IF(ISNUMBER(%s),AND(%s),FALSE)" % (ref, ",".join(parts))
+        return "AND(%s)" % ",".join(parts)
 
     def check(self, f, v, lists):
         if not is_number(v):
@@ -179,35 +259,64 @@ class NumberRule(FieldRule):
         return "%s，%s～%s" % (self.kind_text, _fmt_num(lo), _fmt_num(hi))
 
 
-def _strip_suffix(t, unit):
-    return 'IF(RIGHT(%s,%d)="%s",LEFT(%s,LEN(%s)-%d),%s)' % (t, len(unit), unit, t, t, len(unit), t) if unit else t
+def _number_steps(f, unit):
+    """Twin of normalise._number: a text spelling a number -> the number. ASC (full-width to half-width),
+    every SPACES character dropped (T), one unit (or %) at the end dropped (U), then one sign at the
+    start, digits with at most one point, or digits grouped by thousands ("1,200.5"); anything else
+    (a date such as "1-2", which VALUE would read) stays text. The shape H (signs dropped, every digit
+    a 9) is tested, I and R are its parts before and after the point; Q says it is a number.
+    LibreOffice expands a defined name wherever it is used, so each step is used as few times as
+    possible (a formula has at most 8192 tokens). A share or rate shown with a % format is the
+    percentage shown (0.85 shown as 85% is 85), as the reader reads it. A boolean (TRUE typed in a
+    number cell) is no number for `check`: it stays, as text, and breaks the rule."""
+    grouped = "999" + ",999" * THOUSANDS_GROUPS
+
+    def shape(u):
+        x = 'SUBSTITUTE(SUBSTITUTE(%s,"+",""),"-","")' % u
+        for d in "012345678":
+            x = 'SUBSTITUTE(%s,"%s","9")' % (x, d)
+        return x
+
+    steps = [
+        ("W", lambda n: spaces_as_blank(n["r"])),
+        ("T", lambda n: 'SUBSTITUTE(ASC(%s)," ","")' % n["W"]),
+        ("U", lambda n: ('SUBSTITUTE(SUBSTITUTE({t}&CHAR(1),{u}&CHAR(1),""),CHAR(1),"")'
+                         .format(t=n["T"], u=_xl_str(unit))) if unit else n["T"]),
+        ("H", lambda n: shape(n["U"])),
+        ("I", lambda n: 'LEFT({h},FIND(".",{h}&".")-1)'.format(h=n["H"])),
+        ("R", lambda n: 'MID({h},FIND(".",{h}&".")+1,LEN({h}))'.format(h=n["H"])),
+        ("Q", lambda n: (
+            'AND(OR(LEN({u})=LEN({h}),AND(LEN({u})-LEN({h})=1,OR(LEFT({u},1)="+",LEFT({u},1)="-"))),'
+            'ISNUMBER(FIND("9",{h})),SUBSTITUTE({r},"9","")="",'
+            'OR(SUBSTITUTE({i},"9","")="",AND({i}=RIGHT("{g}",LEN({i})),LEFT({i},1)<>",",RIGHT({h},1)<>".")))'
+            .format(u=n["U"], h=n["H"], i=n["I"], r=n["R"], g=grouped))),
+        ("N", lambda n: 'VALUE(SUBSTITUTE(%s,",",""))' % n["U"]),
+        ("V", lambda n: 'IF(ISLOGICAL({r}),IF({r},"TRUE","FALSE"),IF(ISNUMBER({r}),{shown},IF({q},{v},{r})))'
+         .format(r=n["r"], q=n["Q"], v=n["N"], shown=_shown_number(n["r"], f))),
+    ]
+    return steps
 
 
-NUMBER_CHARS = "0123456789.+-"
-
-
-def _plain_number(t):
-    """Excel: the number a cleaned text spells, or an error unless it is digits, sign and point only."""
-    return 'IF(SUMPRODUCT(--ISERROR(FIND(MID(%s&"%s",%s,1),"%s")))=0,VALUE(%s),NA())' % (
-        t, "0" * 20, _xl_array(range(1, 21)), NUMBER_CHARS, t)
-
-
-def _number_normal(f, ref, unit):
-    """Text spelling a number (full-width digits, spaces, a unit or % suffix) -> the number; a share or
-    rate shown with a % format is the percentage shown (0.85 shown as 85% is 85), as the reader."""
-    t = 'SUBSTITUTE(ASC(%s)," ","")' % ref
-    number = ref
-    if unit == "%":
+def _shown_number(ref, f):
+    """The number a numeric cell shows: a share or rate with a % format shows 100 times its value
+    (a share above 1 the template shows plainly: ShareRule.shown_plain)."""
+    if number_unit(f) == "%":
         shown = 'LEFT(CELL("format",%s),1)="P"' % ref
         if f.type == "share":                          # above 1 the template shows a share plainly
             shown = "AND(%s,NOT(%s))" % (shown, ShareRule.shown_plain_formula(ref))
-        number = 'IF(%s,ROUND(%s*100,9),%s)' % (shown, ref, ref)
-    return "IF(ISNUMBER(%s),%s,IFERROR(%s,%s))" % (ref, number, _plain_number(_strip_suffix(t, unit)), ref)
+        return 'IF(%s,ROUND(%s*100,9),%s)' % (shown, ref, ref)
+    return ref
+
+
+THOUSANDS_GROUPS = 8     # "1,234,...": up to 8 groups of three after the first (normalise._THOUSANDS)
+
+
+NUMBER_UNITS = ("万元", "人", "个", "项", "户", "次", "份")
 
 
 def number_unit(f):
     """The suffix read/normalise.py strips from a number typed with it."""
-    return "%" if f.type in ("share", "rate") else (f.unit or "")
+    return "%" if f.type in ("share", "rate") else (f.unit if f.unit in NUMBER_UNITS else "")
 
 
 class ShareRule(NumberRule):
@@ -244,29 +353,51 @@ class ChoiceRule(FieldRule):
             return "从下拉列表中选择“2位码 名称”，如只输入了35，请改选“35 专用设备制造业”"
         return self.kind_text
 
-    def normal_body(self, f, ref, names):
+    def steps(self, f):
+        """Twin of normalise._choice: the item itself; TRUE/FALSE, √, Y, 有 ... in a 是/否 field; else the one
+        item whose key (ASC, no SPACES, lower case) equals the value's; for 附件2 also with its （国家）
+        mark cut off; for 所属行业 a code, a code and name, or a name (the division's label). Compared
+        with EXACT over the list, never MATCH, whose wildcards and case-blindness `check` does not have."""
         lst = list_name(f.choices)
-        exact = "ISNUMBER(MATCH(%s,%s,0))" % (ref, lst)
-        if f.choices == "industry":     # a bare 2-digit code -> "35 专用设备制造业"
-            return 'IF(%s,%s,IFERROR(INDEX(%s,MATCH(TEXT(VALUE(TRIM(ASC(%s))),"00")&" *",%s,0)),%s))' % (
-                exact, ref, lst, ref, lst, ref)
-        if f.choices == "platforms":    # a name picked with 附件2's （国家） mark: the name, the level apart
-            cut = 'LEFT(TRIM(%s),LEN(TRIM(%s))-4)' % (ref, ref)
-            return ('IF(%s,%s,IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),IF(AND(RIGHT(TRIM(%s),4)="（国家）",'
-                    'ISNUMBER(MATCH(%s,%s,0))),%s,%s)))' % (exact, ref, ref, lst, ref, ref, cut, lst, cut, ref))
-        trimmed = "IF(ISNUMBER(MATCH(TRIM(%s),%s,0)),TRIM(%s),%s)" % (ref, lst, ref, ref)
+        steps = [("W", lambda n: spaces_as_blank(n["r"])),
+                 ("K", lambda n: 'LOWER(SUBSTITUTE(ASC(%s)," ",""))' % n["W"])]
+        if f.choices == "industry":
+            steps.append(("P", lambda n: _industry_pos(n["K"], lst)))
+        else:
+            steps += [("H", lambda n: "SUMPRODUCT(--EXACT(%s,%s))" % (n["K"], _list_key(lst))),
+                      ("P", lambda n: _list_pos("EXACT(%s,%s)" % (n["K"], _list_key(lst)), lst))]
+        if f.choices == "platforms":
+            mark = 'LOWER(ASC("%s"))' % NATIONAL_MARK
+            cut = "LEFT({k},LEN({k})-LEN({m}))"
+            steps += [("G", lambda n: "IF(RIGHT({k},LEN({m}))={m},SUMPRODUCT(--EXACT({c},{lk})),0)".format(
+                          k=n["K"], m=mark, c=cut.format(k=n["K"], m=mark), lk=_list_key(lst))),
+                      ("J", lambda n: _list_pos("EXACT(%s,%s)" % (cut.format(k=n["K"], m=mark), _list_key(lst)), lst))]
+        steps.append(("V", lambda n: self._value(f, n, lst)))
+        return steps
+
+    @staticmethod
+    def _value(f, n, lst):
+        r = n["r"]
+        exact = "SUMPRODUCT(--EXACT(%s,%s))>0" % (r, lst)
+        if f.choices == "industry":
+            found = "IF(%s>0,INDEX(%s,%s),%s)" % (n["P"], lst, n["P"], r)
+        else:
+            found = "IF(%s=1,INDEX(%s,%s),%s)" % (n["H"], lst, n["P"], r)
+        if f.choices == "platforms":
+            found = "IF(%s=1,INDEX(%s,%s),IF(%s=1,INDEX(%s,%s),%s))" % (n["H"], lst, n["P"], n["G"], lst, n["J"], r)
         if f.choices == "yesno":        # √, Y, 有 ... -> 是; ×, N, 无 ... -> 否 (read/normalise.py YES/NO)
             from .read.normalise import NO, YES   # late: the reader imports rules
-            key = "LOWER(ASC(TRIM(%s)))" % ref
-            return 'IF(%s,%s,IF(ISNUMBER(MATCH(%s,%s,0)),"是",IF(ISNUMBER(MATCH(%s,%s,0)),"否",%s)))' % (
-                exact, ref, key, _xl_array(sorted(YES)), key, _xl_array(sorted(NO)), trimmed)
-        return "IF(%s,%s,%s)" % (exact, ref, trimmed)
+            found = 'IF(SUMPRODUCT(--EXACT(%s,%s))>0,"是",IF(SUMPRODUCT(--EXACT(%s,%s))>0,"否",%s))' % (
+                n["K"], _xl_array(sorted(YES)), n["K"], _xl_array(sorted(NO)), r)
+            return 'IF(ISLOGICAL(%s),IF(%s,"是","否"),IF(%s,%s,%s))' % (r, r, exact, r, found)
+        return "IF(ISLOGICAL(%s),%s,IF(%s,%s,%s))" % (r, r, exact, r, found)
 
     def validation(self, f, ref, names):
         return dict(type="list", formula1=list_name(f.choices))
 
     def valid_formula(self, f, ref, names):
-        return "ISNUMBER(MATCH(%s,%s,0))" % (ref, list_name(f.choices))
+        # EXACT, as `check`'s "in": MATCH is blind to case and reads * and ? as wildcards
+        return "SUMPRODUCT(--EXACT(%s,%s))>0" % (ref, list_name(f.choices))
 
     def check(self, f, v, lists):
         choices = lists[f.choices]
@@ -274,6 +405,37 @@ class ChoiceRule(FieldRule):
             shown = "、".join(choices) if len(choices) <= 8 else "、".join(choices[:6]) + "等%d项" % len(choices)
             return [problem("not-in-list", value=v, detail=shown)]
         return []
+
+
+NATIONAL_MARK = "（国家）"         # reference.NATIONAL_MARK (the reference data loads late)
+INDUSTRY_SEPARATORS = "-–—:.、､_|"   # between code and name (reference._LEADING_CODE; ASC makes 、 ､)
+
+
+def _list_key(lst):
+    return 'LOWER(SUBSTITUTE(ASC(%s)," ",""))' % lst
+
+
+def _list_pos(hits, lst):
+    """The (last) position in the list where the array `hits` is TRUE, 0 if none."""
+    return "SUMPRODUCT((%s)*(ROW(%s)-ROW(INDEX(%s,1))+1))" % (hits, lst, lst)
+
+
+def _industry_pos(k, lst):
+    """Twin of reference.parse_industry on the key k: "35", "5", "35专用设备制造业", "35-专用设备制造业",
+    "35-" or "专用设备制造业" -> the position of its division in the list. Per item: a prefix (its code,
+    or the code's last digit when it starts with 0), at most one separator, then nothing or the name."""
+    name = 'LOWER(SUBSTITUTE(ASC(MID(%s,4,99))," ",""))' % lst
+    code = "LEFT(%s,2)" % lst
+    short = '%s' % 'MID({l},1+(LEFT({l},1)="0"),2-(LEFT({l},1)="0"))'.format(l=lst)
+
+    def after_prefix(p):
+        rest = "MID(%s,LEN(%s)+1,99)" % (k, p)
+        drop = "ISNUMBER(FIND(LEFT(%s,1),%s))*(LEN(%s)>0)" % (rest, _xl_str(INDUSTRY_SEPARATORS), rest)
+        tail = "MID(%s,1+%s,99)" % (rest, drop)
+        return '(LEFT({k},LEN({p}))={p})*((({t})="")+(({t})={nm})>0)'.format(k=k, p=p, t=tail, nm=name)
+
+    hits = "((%s)+(%s)+(%s=%s)>0)" % (after_prefix(code), after_prefix(short), k, name)
+    return _list_pos(hits, lst)
 
 
 USCC_PAIRS = ("11", "12", "13", "19", "51", "52", "53", "59", "91", "92", "93", "Y1")
@@ -298,8 +460,9 @@ class MultiChoiceRule(FieldRule):
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
 
-    def normal_body(self, f, ref, names):
-        return "TRIM(%s)" % ref
+    def normal_body(self, f, ref, n):
+        # twin of normalise._multichoice: every SPACES character dropped ("A 、 B" is "A、B"; items hold none)
+        return 'IF(ISNUMBER(%s),%s,SUBSTITUTE(%s," ",""))' % (ref, ref, n["W"])
 
     def valid_formula(self, f, ref, names):
         # the items found, with one separator each, cover the text exactly and the separators are
@@ -322,8 +485,10 @@ class MultiChoiceRule(FieldRule):
 class UsccRule(FieldRule):
     kind_text = "18位统一社会信用代码（数字和大写字母）"
 
-    def normal_body(self, f, ref, names):
-        return 'IF(ISNUMBER(%s),TEXT(%s,"0"),UPPER(SUBSTITUTE(SUBSTITUTE(ASC(%s)," ",""),"-","")))' % (ref, ref, ref)
+    def normal_body(self, f, ref, n):
+        # twin of normalise._uscc: ASC, no SPACES and no -, upper case; a number as its digits
+        return 'IF(ISNUMBER(%s),%s,UPPER(SUBSTITUTE(SUBSTITUTE(ASC(%s)," ",""),"-","")))' % (
+            ref, _number_text(ref), n["W"])
 
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
@@ -347,27 +512,87 @@ class UsccRule(FieldRule):
         return [problem(r.reason_type, value=code, detail=detail)]
 
 
+def _number_text(ref):
+    """A number as normalise.fmt writes it: a whole number's digits, otherwise as the cell shows it."""
+    return 'IF(%s=INT(%s),TEXT(%s,"0"),%s&"")' % (ref, ref, ref, ref)
+
+
+DATE_SEPARATORS = "-/."
+DATE_TIMES = tuple(sep + hour + tail for sep in (" ", "T") for hour in ("00", "0")
+                   for tail in (":00:00.000", ":00:00.00", ":00:00.0", ":00:00", ":00"))   # normalise._DATE_TEXT
+DATE_SHAPES = ("9999-9-9", "9999-99-9", "9999-9-99", "9999-99-99", "99999999")
+
+
+def _date_steps():
+    """Twin of normalise._date / parse_date_text: a date serial (a time in it dropped), or a text
+    "2010-05-01", "2010/5/1", "2010.5.1" (a space around a separator allowed, an all-zero time after
+    it too), "2010年5月1日" (日 optional) or "20100501" -> the date; anything else stays.
+    D is the text as TRIM(ASC()) leaves it (parse_date_text's _collapse); Z the same with a CHAR(1) at
+    its end and an all-zero time before it dropped; K its separators (digits and spaces dropped, "T"
+    added when a time was dropped), which must be one of the patterns'; E the date with - between its
+    numbers, whose shape (every digit a 9) must be one of DATE_SHAPES; G all these tests; T the date
+    (VALUE reads y-m-d in every locale and refuses 2010-2-30). Each step is used as few times as
+    possible: LibreOffice expands a defined name wherever it is used."""
+    def zeros_dropped(d):
+        x = "%s&CHAR(1)" % d
+        for t in DATE_TIMES:
+            x = "SUBSTITUTE(%s,%s&CHAR(1),CHAR(1))" % (x, _xl_str(t))
+        return x
+
+    def separators(z):
+        x = 'SUBSTITUTE(SUBSTITUTE(%s,CHAR(1),"")," ","")' % z
+        for dgt in "0123456789":
+            x = 'SUBSTITUTE(%s,"%s","")' % (x, dgt)
+        return x
+
+    def dashed(z):
+        x = 'SUBSTITUTE(%s,CHAR(1),"")' % z
+        for sep in ("年", "月", "/", "."):
+            x = 'SUBSTITUTE(%s,"%s","-")' % (x, sep)
+        return 'TRIM(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(%s,"日","")," -","-"),"- ","-"))' % x
+
+    def shape(e):
+        x = e
+        for dgt in "012345678":
+            x = 'SUBSTITUTE(%s,"%s","9")' % (x, dgt)
+        return x
+
+    kinds = [a + b for a in DATE_SEPARATORS for b in DATE_SEPARATORS]
+    allowed = kinds + [k + "T" for k in kinds] + ["年月", "年月日", ""]
+    return [
+        ("W", lambda n: spaces_as_blank(n["r"])),
+        ("D", lambda n: "TRIM(ASC(%s))" % n["W"]),
+        ("Z", lambda n: zeros_dropped(n["D"])),
+        ("K", lambda n: 'SUBSTITUTE(%s&REPT("T",LEN(%s)<=LEN(%s)),CHAR(1),"")' % (separators(n["Z"]), n["Z"], n["D"])),
+        ("E", lambda n: dashed(n["Z"])),
+        ("G", lambda n: ('AND(SUMPRODUCT(--EXACT({k},{kinds}))>0,OR(ISERROR(FIND("日",{d})),RIGHT({d},1)="日"),'
+                         'SUMPRODUCT(--EXACT({shape},{shapes}))>0,LEFT({e},4)>="1900")').format(
+            k=n["K"], kinds=_xl_array(allowed), d=n["D"], shape=shape(n["E"]), shapes=_xl_array(DATE_SHAPES), e=n["E"])),
+        ("T", lambda n: 'VALUE(IF(ISERROR(FIND("-",{e})),TEXT(VALUE({e}),"0000-00-00"),{e}))'.format(e=n["E"])),
+        ("V", lambda n: "IF(ISNUMBER({r}),INT({r}),IFERROR(IF({g},{t},{r}),{r}))".format(r=n["r"], g=n["G"], t=n["T"])),
+    ]
+
+
 class DateRule(FieldRule):
     kind_text = "日期"
 
-    def normal_body(self, f, ref, names):
-        # "2010/05/01", "2010.5.1", "2010-05-01", "2010年5月1日" -> the date; anything else stays
-        t = 'SUBSTITUTE(ASC(%s)," ","")' % ref
-        for sep in ("/", ".", "年", "月"):
-            t = 'SUBSTITUTE(%s,"%s","-")' % (t, sep)
-        t = 'SUBSTITUTE(%s,"日","")' % t
-        p2 = 'FIND("-",%s,6)' % t
-        y, m, d = "VALUE(LEFT(%s,4))" % t, "VALUE(MID(%s,6,%s-6))" % (t, p2), "VALUE(MID(%s,%s+1,3))" % (t, p2)
-        date = "DATE(%s,%s,%s)" % (y, m, d)
-        ok = 'AND(MID(%s,5,1)="-",LEN(%s)<=10,MONTH(%s)=%s,DAY(%s)=%s,%s>=1000)' % (t, t, date, m, date, d, y)
-        return "IF(ISNUMBER(%s),%s,IFERROR(IF(%s,%s,%s),%s))" % (ref, ref, ok, date, ref, ref)
+    def steps(self, f):
+        return _date_steps()
+
+    def accept_formula(self, f, ref, names):
+        x = {k: step_name(f.id, k) for k in ("W", "G", "T")}
+        return ("IF(LEN(TRIM({w}))=0,FALSE,IF(ISNUMBER({r}),{num},IFERROR(AND({g},{typed}),FALSE)))"
+                .format(w=x["W"], r=ref, g=x["G"], num=self.in_range(f, "INT(%s)" % ref), typed=self.in_range(f, x["T"])))
+
+    def in_range(self, f, x):
+        return "AND(%s>=%d,%s<=%d)" % (x, serial(f.min), x, serial(f.max))
 
     def validation(self, f, ref, names):
         return dict(type="date", operator="between",
                     formula1=str(serial(f.min)), formula2=str(serial(f.max)))
 
     def valid_formula(self, f, ref, names):
-        return "IF(ISNUMBER(%s),AND(%s>=%d,%s<=%d),FALSE)" % (ref, ref, serial(f.min), ref, serial(f.max))
+        return "IF(ISNUMBER(%s),%s,FALSE)" % (ref, self.in_range(f, ref))
 
     def check(self, f, v, lists):
         if isinstance(v, _dt.datetime):
@@ -386,8 +611,9 @@ class DateRule(FieldRule):
 class ProductCodeRule(FieldRule):
     kind_text = "8位或10位数字代码"
 
-    def normal_body(self, f, ref, names):
-        return 'IF(ISNUMBER(%s),TEXT(%s,"0"),SUBSTITUTE(ASC(%s)," ",""))' % (ref, ref, ref)
+    def normal_body(self, f, ref, n):
+        # twin of normalise._product_code: ASC, no SPACES; a number as its digits
+        return 'IF(ISNUMBER(%s),%s,SUBSTITUTE(ASC(%s)," ",""))' % (ref, _number_text(ref), n["W"])
 
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
@@ -406,6 +632,7 @@ class ProductCodeRule(FieldRule):
 
 
 ASCII = "".join(chr(i) for i in range(32, 127))
+HALF_ALNUM = ("0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def is_english(text):
@@ -416,6 +643,20 @@ def is_english(text):
 
 class ProductNameRule(FieldRule):
     kind_text = "中文名称（可含CNC、LED等字母），多个产品以“、”分隔"
+
+    def steps(self, f):
+        """Twin of normalise._product_name: the ends trimmed, full-width digits and Latin letters
+        half-width (only those: ASC would change the Chinese punctuation too)."""
+        def half(chars):
+            def fn(n, chars=chars):
+                x = n["M"] if chars == HALF_ALNUM[0] else n["H%d" % (HALF_ALNUM.index(chars) - 1)]
+                for c in chars:
+                    x = 'SUBSTITUTE(%s,"%s","%s")' % (x, chr(ord(c) + 0xFEE0), c)
+                return x
+            return fn
+        return ([("W", lambda n: spaces_as_blank(n["r"]))] + _trim_steps() + [("M", _trimmed)]
+                + [("H%d" % i, half(chars)) for i, chars in enumerate(HALF_ALNUM)]
+                + [("V", lambda n: "IF(ISNUMBER(%s),%s,%s)" % (n["r"], n["r"], n["H%d" % (len(HALF_ALNUM) - 1)]))])
 
     def validation(self, f, ref, names):
         return dict(type="custom", formula1=self.valid_formula(f, ref, names))
@@ -443,7 +684,7 @@ class ProductNameRule(FieldRule):
 
 FIELD_RULES = {
     "text": TextRule(),
-    "longtext": TextRule(),
+    "longtext": TextRule(trim=False),
     "int": NumberRule(lo=0, whole=True, kind_text="整数"),
     "decimal": NumberRule(lo=0, kind_text="数字"),
     "share": ShareRule(lo=0, hi=100, kind_text="百分数只填数字：如85%请输入85（不要输入“%”，也不要填0.85）"),
@@ -803,9 +1044,11 @@ FIELD_OK, FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED = 0, 1, 2, 3
 FIELD_STATE_TEXT = {FIELD_INVALID: "✘ 不符合填写要求", FIELD_MISSING: "… 必填未填", FIELD_NORMALISED: "△ 将自动规范"}
 
 
-def formula_like_excel(ref):
-    """Twin of check._looks_like_formula: text starting with = or ＝ (a pasted formula)."""
-    return 'AND(ISTEXT({r}),LEN(TRIM({r}))>1,OR(LEFT(TRIM({r}),1)="=",LEFT(TRIM({r}),1)="＝"))'.format(r=ref)
+def formula_like_excel(ref, spaced=None):
+    """Twin of check._looks_like_formula: text starting with = or ＝ (a pasted formula), SPACES
+    trimmed; `spaced` is the text with every SPACES character a space (the field's W step)."""
+    w = spaced or ref
+    return 'AND(ISTEXT({r}),LEN(TRIM({w}))>1,OR(LEFT(TRIM({w}),1)="=",LEFT(TRIM({w}),1)="＝"))'.format(r=ref, w=w)
 
 
 def field_state_excel(f, ref, norm, names):
@@ -816,7 +1059,7 @@ def field_state_excel(f, ref, norm, names):
     required = "TRUE" if f.required else (_required_if_excel(f).format_map(names) if f.required_if else "FALSE")
     changed = 'OR(ISNUMBER({r})<>ISNUMBER({n}),NOT(EXACT({r}&"",{n}&"")))'.format(r=ref, n=norm)
     return 'IF({n}="",IF({req},2,0),IF(OR({fl},NOT({ok})),1,IF({ch},3,0)))'.format(
-        n=norm, req=required, fl=formula_like_excel(ref), ok=_valid_on(rule, f, norm, names), ch=changed)
+        n=norm, req=required, fl=formula_like_excel(ref, step_name(f.id, "W")), ok=_valid_on(rule, f, norm, names), ch=changed)
 
 
 def _valid_on(rule, f, norm, names):
@@ -832,8 +1075,7 @@ def acceptable_excel(f, ref, names):
     is not yet a percentage): the alert says to type 85. A named formula, so the data validation
     stays under Excel's 255 characters."""
     rule = FIELD_RULES[f.type]
-    norm = rule.normal_formula(f, ref, names)
-    out = "AND(NOT(%s),%s)" % (formula_like_excel(ref), _valid_on(rule, f, norm, names))
+    out = "AND(NOT(%s),%s)" % (formula_like_excel(ref, step_name(f.id, "W")), rule.accept_formula(f, ref, names))
     if f.type == "share":
         out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(ref))
     return out

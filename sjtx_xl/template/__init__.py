@@ -14,8 +14,8 @@ from .. import __version__, limits, spec, vocab
 from ..fsutil import atomic_write_bytes
 from ..rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_RULES, FIELD_STATE_TEXT,
                      NATIVE_VALIDATION, ShareRule, acceptable_excel, acceptance_name, data_validation,
-                     field_state_excel, overall_excel, overall_verdict_excel, NothingMissing, SizeMatches, size_rows,
-                     verdict_excel)
+                     field_state_excel, field_steps, overall_excel, overall_verdict_excel, NothingMissing,
+                     SizeMatches, size_rows, verdict_excel)
 from . import printing, styles
 
 FIXED_TIME = _dt.datetime(2021, 7, 23, 0, 0, 0)
@@ -88,6 +88,8 @@ class _Compiler:
             r = self.lay.field_rows[fl.id]
             self.name(spec.norm_name(fl.id), self.lay.ref("self", "%s%d" % (self.lay.NORM_COL, r)))
             self.name(spec.state_name(fl.id), self.lay.ref("self", "%s%d" % (self.lay.STATE_COL, r)))
+            for name, formula in field_steps(fl):       # the normalisation, step by step (rules.FieldRule.steps)
+                self.name(name, formula)
             if fl.type not in NATIVE_VALIDATION:
                 self.name(acceptance_name(fl.id), acceptable_excel(fl, fl.name, self.lay.names))
 
