@@ -107,6 +107,12 @@ class FieldRule:
         return _valid_on(self, f, self.normal_formula(f, ref, names), names)
 
 
+def is_boolean(ref):
+    """Excel: the cell holds TRUE or FALSE, as `check` reads it. LibreOffice has no boolean type: a
+    number with a boolean format is one, and is saved as a boolean only while it is 0 or 1."""
+    return "AND(ISLOGICAL({r}),OR(N({r})=0,N({r})=1))".format(r=ref)
+
+
 def step_name(fid, key):
     return "X%s_%s" % (key, fid)
 
@@ -215,11 +221,12 @@ class NumberRule(FieldRule):
 
     def accept_formula(self, f, ref, names):
         # the steps once each (valid_formula would repeat the whole normalisation for every test)
-        def ok(x):
-            return self.in_bounds(f, x)
+        def ok(x):          # a share typed as a fraction is refused: the alert says to type 85, not 0.85
+            return self.in_bounds(f, x) if f.type != "share" else "AND(%s,NOT(AND(%s>0,%s<1)))" % (
+                self.in_bounds(f, x), x, x)
         x = {k: step_name(f.id, k) for k in ("W", "Q", "N")}
-        return "IF(LEN(TRIM({w}))=0,FALSE,IF(ISLOGICAL({r}),FALSE,IF(ISNUMBER({r}),{shown},IF({q},{typed},FALSE))))".format(
-            w=x["W"], r=ref, q=x["Q"], shown=ok(_shown_number(ref, f)), typed=ok(x["N"]))
+        return "IF(LEN(TRIM({w}))=0,FALSE,IF({b},FALSE,IF(ISNUMBER({r}),{shown},IF({q},{typed},FALSE))))".format(
+            w=x["W"], b=is_boolean(ref), r=ref, q=x["Q"], shown=ok(_shown_number(ref, f)), typed=ok(x["N"]))
 
     def validation(self, f, ref, names):
         lo, hi = self.bounds(f)
@@ -291,8 +298,8 @@ def _number_steps(f, unit):
             'OR(SUBSTITUTE({i},"9","")="",AND({i}=RIGHT("{g}",LEN({i})),LEFT({i},1)<>",",RIGHT({h},1)<>".")))'
             .format(u=n["U"], h=n["H"], i=n["I"], r=n["R"], g=grouped))),
         ("N", lambda n: 'VALUE(SUBSTITUTE(%s,",",""))' % n["U"]),
-        ("V", lambda n: 'IF(ISLOGICAL({r}),IF({r},"TRUE","FALSE"),IF(ISNUMBER({r}),{shown},IF({q},{v},{r})))'
-         .format(r=n["r"], q=n["Q"], v=n["N"], shown=_shown_number(n["r"], f))),
+        ("V", lambda n: 'IF({b},IF({r},"TRUE","FALSE"),IF(ISNUMBER({r}),{shown},IF({q},{v},{r})))'
+         .format(b=is_boolean(n["r"]), r=n["r"], q=n["Q"], v=n["N"], shown=_shown_number(n["r"], f))),
     ]
     return steps
 
@@ -389,8 +396,8 @@ class ChoiceRule(FieldRule):
             from .read.normalise import NO, YES   # late: the reader imports rules
             found = 'IF(SUMPRODUCT(--EXACT(%s,%s))>0,"是",IF(SUMPRODUCT(--EXACT(%s,%s))>0,"否",%s))' % (
                 n["K"], _xl_array(sorted(YES)), n["K"], _xl_array(sorted(NO)), r)
-            return 'IF(ISLOGICAL(%s),IF(%s,"是","否"),IF(%s,%s,%s))' % (r, r, exact, r, found)
-        return "IF(ISLOGICAL(%s),%s,IF(%s,%s,%s))" % (r, r, exact, r, found)
+            return 'IF(%s,IF(%s,"是","否"),IF(%s,%s,%s))' % (is_boolean(r), r, exact, r, found)
+        return "IF(%s,%s,IF(%s,%s,%s))" % (is_boolean(r), r, exact, r, found)
 
     def validation(self, f, ref, names):
         return dict(type="list", formula1=list_name(f.choices))
@@ -1075,10 +1082,7 @@ def acceptable_excel(f, ref, names):
     is not yet a percentage): the alert says to type 85. A named formula, so the data validation
     stays under Excel's 255 characters."""
     rule = FIELD_RULES[f.type]
-    out = "AND(NOT(%s),%s)" % (formula_like_excel(ref, step_name(f.id, "W")), rule.accept_formula(f, ref, names))
-    if f.type == "share":
-        out = "AND(%s,NOT(%s))" % (out, ShareRule.fraction_formula(ref))
-    return out
+    return "AND(NOT(%s),%s)" % (formula_like_excel(ref, step_name(f.id, "W")), rule.accept_formula(f, ref, names))
 
 
 def acceptance_name(fid):
