@@ -527,6 +527,7 @@ def _number_text(ref):
 DATE_SEPARATORS = "-/."
 DATE_TIMES = tuple(sep + hour + tail for sep in (" ", "T") for hour in ("00", "0")
                    for tail in (":00:00.000", ":00:00.00", ":00:00.0", ":00:00", ":00"))   # normalise._DATE_TEXT
+YYYYMMDD = (19000101, 99991231)   # a whole number typed as 20100501: far beyond the last serial, 2958465
 DATE_SHAPES = ("9999-9-9", "9999-99-9", "9999-9-99", "9999-99-99", "99999999")
 
 
@@ -534,6 +535,7 @@ def _date_steps():
     """Twin of normalise._date / parse_date_text: a date serial (a time in it dropped), or a text
     "2010-05-01", "2010/5/1", "2010.5.1" (a space around a separator allowed, an all-zero time after
     it too), "2010年5月1日" (日 optional) or "20100501" -> the date; anything else stays.
+    A number is a serial (S: its date, a time dropped), or 20100501 typed in the cell (S: that date).
     D is the text as TRIM(ASC()) leaves it (parse_date_text's _collapse); Z the same with a CHAR(1) at
     its end and an all-zero time before it dropped; K its separators (digits and spaces dropped, "T"
     added when a time was dropped), which must be one of the patterns'; E the date with - between its
@@ -576,7 +578,9 @@ def _date_steps():
                          'SUMPRODUCT(--EXACT({shape},{shapes}))>0,LEFT({e},4)>="1900")').format(
             k=n["K"], kinds=_xl_array(allowed), d=n["D"], shape=shape(n["E"]), shapes=_xl_array(DATE_SHAPES), e=n["E"])),
         ("T", lambda n: 'VALUE(IF(ISERROR(FIND("-",{e})),TEXT(VALUE({e}),"0000-00-00"),{e}))'.format(e=n["E"])),
-        ("V", lambda n: "IF(ISNUMBER({r}),INT({r}),IFERROR(IF({g},{t},{r}),{r}))".format(r=n["r"], g=n["G"], t=n["T"])),
+        ("S", lambda n: ('IF(AND({r}>={lo},{r}<={hi},{r}=INT({r})),IFERROR(VALUE(TEXT({r},"0000-00-00")),{r}),INT({r}))'
+                         .format(r=n["r"], lo=YYYYMMDD[0], hi=YYYYMMDD[1]))),
+        ("V", lambda n: "IF(ISNUMBER({r}),{s},IFERROR(IF({g},{t},{r}),{r}))".format(r=n["r"], s=n["S"], g=n["G"], t=n["T"])),
     ]
 
 
@@ -587,9 +591,9 @@ class DateRule(FieldRule):
         return _date_steps()
 
     def accept_formula(self, f, ref, names):
-        x = {k: step_name(f.id, k) for k in ("W", "G", "T")}
+        x = {k: step_name(f.id, k) for k in ("W", "G", "T", "S")}
         return ("IF(LEN(TRIM({w}))=0,FALSE,IF(ISNUMBER({r}),{num},IFERROR(AND({g},{typed}),FALSE)))"
-                .format(w=x["W"], r=ref, g=x["G"], num=self.in_range(f, "INT(%s)" % ref), typed=self.in_range(f, x["T"])))
+                .format(w=x["W"], r=ref, g=x["G"], num=self.in_range(f, x["S"]), typed=self.in_range(f, x["T"])))
 
     def in_range(self, f, x):
         return "AND(%s>=%d,%s<=%d)" % (x, serial(f.min), x, serial(f.max))

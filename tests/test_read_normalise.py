@@ -64,6 +64,39 @@ CHANGED = [
     (E, "batch", "第三批(正在公示)", "第三批（正在公示）"),
     (E, "product_names", "ＰＬＣ控制器", "PLC控制器"),
     (P, "platform_name", " " + spec.form("platform").lists["platforms"][0], spec.form("platform").lists["platforms"][0]),
+    # issue 11: every one of these the 自检 normalises the same way (rules.FieldRule.steps)
+    (E, "reg_capital", "1,200.5万元", 1200.5),
+    (E, "reg_capital", "-1,234,567.25", -1234567.25),
+    (E, "employees", "1,200人", 1200),
+    (E, "employees", "\xa0300\u3000", 300),
+    (E, "employees", "3\u200b00人", 300),
+    (E, "employees", "1\t200", 1200),           # every SPACES character dropped, as " " in "1 200"
+    (E, "employees", "+300", 300),
+    (E, "employees", "300.", 300),
+    (E, "main_ratio_base", ".5", 0.5),
+    (E, "reg_date", 20100501, dt.date(2010, 5, 1)),            # typed in the date cell: a number
+    (E, "reg_date", 42185.5, dt.date(2015, 6, 30)),            # a date and time
+    (E, "reg_date", "2015-06-30 00:00", dt.date(2015, 6, 30)),
+    (E, "reg_date", "2015-06-30T00:00:00.000", dt.date(2015, 6, 30)),
+    (E, "reg_date", "2015 - 06 - 30", dt.date(2015, 6, 30)),
+    (E, "reg_date", "2015 年 6 月 30 日", dt.date(2015, 6, 30)),
+    (E, "reg_date", "\xa02015/6/30\u3000", dt.date(2015, 6, 30)),
+    (E, "ownership", "民 营", "民营"),
+    (E, "ownership", "\xa0民营", "民营"),
+    (E, "four_base", "y es", "是"),
+    (E, "four_base", "YES", "是"),
+    (E, "four_base_item", "关键基础材料 、 先进基础工艺", "关键基础材料、先进基础工艺"),
+    (E, "four_base_item", "关键基础材料\u3000", "关键基础材料"),
+    (E, "industry", "35-专用设备制造业", "35 专用设备制造业"),
+    (E, "industry", "35 专用设备制造业 ", "35 专用设备制造业"),
+    (E, "industry", "专用 设备制造业", "35 专用设备制造业"),
+    (E, "uscc", "9111\xa00000600037341L", "91110000600037341L"),
+    (E, "uscc", "91110000－600037341L", "91110000600037341L"),
+    (E, "product_code", "3507\xa0060000", "3507060000"),
+    (E, "name", "某某科技有限公司\xa0", "某某科技有限公司"),
+    (E, "product_names", "\u3000ＣＮＣ冲孔机床 ", "CNC冲孔机床"),
+    (P, "platform_name", spec.form("platform").lists["platforms"][0][:3] + " " + spec.form("platform").lists["platforms"][0][3:],
+     spec.form("platform").lists["platforms"][0]),
 ]
 
 
@@ -99,6 +132,25 @@ KEPT = [
     (E, "uscc", "91110000600037341L"),
     (P, "platform_name", "吉林省中小企业公共服务平台（错误名称）"),
     (E, "product_names", "数控机床，精密轴承"),   # wrong separator is an error, not fixed
+    # issue 11: what the 自检 keeps too
+    (E, "reg_capital", "1-2"),                 # VALUE reads a date here (zh-CN): no number
+    (E, "reg_capital", "1,2345"),              # not grouped by thousands
+    (E, "reg_capital", "12,345."),
+    (E, "reg_capital", ",123"),
+    (E, "reg_capital", "+-5"),
+    (E, "reg_capital", "10²"),                 # NFKC would read 102; ASC does not
+    (E, "reg_capital", "万元"),
+    (E, "employees", True),                    # TRUE typed in a number cell: no number
+    (E, "reg_date", "2015年6-30"),             # 年月日 and -/. not mixed
+    (E, "reg_date", "2015/6/30日"),
+    (E, "reg_date", "20 15-06-30"),            # a space inside a number
+    (E, "reg_date", "2015-06-30 00:01"),       # a time that is not midnight
+    (E, "reg_date", "1800-01-01"),             # before Excel's dates
+    (E, "reg_date", 20150632),
+    (E, "ownership", "*"),                      # no wildcard
+    (E, "ownership", "民?"),
+    (E, "four_base_item", "关键基础材料，先进基础工艺"),
+    (E, "industry", "35 专用设备制造业 x"),
 ]
 
 
@@ -132,3 +184,16 @@ def test_credit_code_stored_as_a_number_is_flagged():
 def test_a_number_in_a_percent_cell_is_read_as_the_template_shows_it(fid, stored, read, noted):
     got, notes = run(E, fid, stored, "percent")
     assert got == read and bool(notes) == noted
+
+
+def test_the_lists_hold_what_the_selfcheck_twin_assumes():
+    """rules.ChoiceRule and MultiChoiceRule compare keys (ASC, no SPACES, lower case): no list item holds
+    a SPACES character but the one that separates 所属行业's code and name, and no two items share a key."""
+    from sjtx_xl.read.normalise import SPACES, _key
+    for form in (E, P):
+        for name, items in form.lists.items():
+            if name == "platform_levels":
+                continue
+            assert len({_key(i) for i in items}) == len(items), name
+            for i in items:
+                assert not set(SPACES) & set(i[3:] if name == "industry" else i), (name, i)

@@ -18,7 +18,7 @@ import re
 
 from .. import reference
 from ..problems import problem
-from ..rules import EXCEL_EPOCH, NUMBER_UNITS as UNITS, SPACES, THOUSANDS_GROUPS, ShareRule, is_number
+from ..rules import EXCEL_EPOCH, NUMBER_UNITS as UNITS, SPACES, THOUSANDS_GROUPS, YYYYMMDD, ShareRule, is_number
 from ..spec.model import NUMBER_TYPES
 
 NUMERIC = NUMBER_TYPES
@@ -182,6 +182,9 @@ def _date(f, v, lists, date_formatted):
         return v.date(), [_note(v, v.date())]
     if isinstance(v, _dt.date):
         return v, []
+    if is_number(v) and v == int(v) and YYYYMMDD[0] <= v <= YYYYMMDD[1]:   # 20100501 typed: no serial is so big
+        d = parse_date_text(str(int(v)))
+        return (d, [_note(v, d, "（按年月日读取）")]) if d else (v, [])
     if is_number(v):
         d = from_serial(math.floor(v))
         if d is None:
