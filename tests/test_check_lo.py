@@ -127,7 +127,8 @@ def _spoil(rng, f, form, base):
                            d.strftime("%Y-%m-%dT00:00:00.000"), d.strftime("%Y-%m-%d 12:00"), d.strftime("%Y - %m - %d"),
                            "%d 年 %d 月 %d 日" % (d.year, d.month, d.day), "%d年%d-%d" % (d.year, d.month, d.day),
                            d.strftime("%Y/%m/%d日"), d.strftime("%Y%m%d").translate(FULLWIDTH), "%d.02.30" % d.year,
-                           "%d %02d-%02d-%02d" % (d.year // 100, d.year % 100, d.month, d.day), "1800-01-01"))
+                           "%d %02d-%02d-%02d" % (d.year // 100, d.year % 100, d.month, d.day), "1800-01-01",
+                           int(d.strftime("%Y%m%d")), int(d.strftime("%Y%m32")), d.strftime("%Y-%m-%d 00:01")))
     if t in ("text", "longtext"):
         return rng.choice(("好" * (f.max_len + 1), "=1+1", "\u3000=1+1", " 某某 ", "\u3000某 某\u3000", "\xa0", "\t", "某某\xa0"))
     if t == "product_code":

@@ -4,6 +4,7 @@
 Headless Calc does not show the stop alert, so a refused entry is asserted by asking Calc's
 validation (`is_valid`), exactly what decides whether the alert appears.
 """
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from sjtx_xl import samples, spec, template
 from sjtx_xl.check import check_file
 from sjtx_xl.fill import fill_bytes
+from sjtx_xl.rules import serial
 
 from lo import pdftotext
 
@@ -90,33 +92,48 @@ def test_100_percent_typed_is_100(filled):
     assert rep.values["main_ratio_base"] == 100 and rep.conditions["specialisation"] == 1
 
 
-@pytest.mark.parametrize("fid,typed,stored", [
+NORMALISED = [
     ("employees", "420人", 420), ("reg_capital", "１２００", 1200), ("export_ratio_base", "30％", 30),
     ("uscc", "lower", None), ("industry", "35", "35 专用设备制造业"),
-])
+    # the QA pass's gaps: thousands separators, text dates, spaces around list items
+    ("reg_capital", "1,200.5万元", 1200.5), ("employees", "1,200人", 1200), ("reg_capital", "\xa01,200\u3000", 1200),
+    ("reg_date", "20100501", dt.date(2010, 5, 1)), ("reg_date", "2010/05/01", dt.date(2010, 5, 1)),
+    ("reg_date", "2010.5.1", dt.date(2010, 5, 1)), ("reg_date", "2010年5月1日", dt.date(2010, 5, 1)),
+    ("reg_date", "2010 - 05 - 01", dt.date(2010, 5, 1)),
+    ("four_base_item", "关键基础材料 、 先进基础工艺", "关键基础材料、先进基础工艺"),
+    ("ownership", "\u3000民营 ", "民营"), ("listing_plan_base", "无\xa0", "无"), ("name", " 某某机床有限公司\u3000", "某某机床有限公司"),
+]
+
+
+@pytest.mark.parametrize("fid,typed,stored", NORMALISED, ids=["%s=%r" % (c[0], c[1]) for c in NORMALISED])
 def test_what_check_normalises_is_accepted_and_shown_as_will_be_normalised(filled, fid, typed, stored):
+    """Typed through Calc's input path: the cell accepts what `check` would normalise (a choice's
+    dropdown cannot: its alert names the form to pick, and pasted it is read like `check` reads it),
+    the 自检 marks it △ 将自动规范 and `check` reads the same value, with one `normalised` warning.
+    Where Calc itself reads the entry as the value (zh-CN: 2010/05/01 is a date), nothing is left
+    to normalise on either side."""
     book, values, tmp = filled
     sheet, cell = _where(fid)
     if typed == "lower":
         typed, stored = values["uscc"].lower(), values["uscc"]
-    if fid == "industry":             # the dropdown keeps the list; typing the code alone is the alert's case
-        book.enter(sheet, cell, typed)
+    f = spec.form(KIND).field(fid)
+    book.enter(sheet, cell, typed)
+    if f.type == "choice":              # the dropdown keeps the list: its alert says what to pick ...
         assert not book.is_valid(sheet, cell)
-        assert "35 专用设备制造业" in book.validation(sheet, cell)["error_message"]
-        book.type_text(sheet, cell, typed)                        # pasted, it is read as the division
+        alert = book.validation(sheet, cell)["error_message"]
+        assert ("35 专用设备制造业" if fid == "industry" else "下拉列表") in alert
+        book.type_text(sheet, cell, typed)                        # ... and pasted, it is read as check reads it
     else:
-        book.enter(sheet, cell, typed)
         assert book.is_valid(sheet, cell), (fid, typed)
     book.recalc()
-    if book.kind(sheet, cell) == "value":       # zh-CN Calc itself reads full-width digits as a number
-        assert fid == "reg_capital" and book.value(sheet, cell) == stored and book.value("S_" + fid) == 0
-        return
-    assert book.value("S_" + fid) == 3                               # △ 将自动规范
-    assert ("△ 将自动规范" in [s for _, _, s in _listed(book)])
-    saved = book.save_as_xlsx(tmp / "normalised.xlsx")
-    rep = check_file(saved)
-    assert rep.values[fid] == stored and rep.states[fid] == 3
-    assert [p.type for p in rep.problems if p.field == fid] == ["normalised"]
+    by_calc = book.kind(sheet, cell) == "value" and book.value(sheet, cell) == (
+        serial(stored) if isinstance(stored, dt.date) else stored)           # Calc read it as the value
+    state = book.value("S_" + fid)
+    assert state == (0 if by_calc else 3)
+    assert by_calc or "△ 将自动规范" in [st for _, _, st in _listed(book)]
+    rep = check_file(book.save_as_xlsx(tmp / "normalised.xlsx"))
+    assert rep.values[fid] == stored and rep.states[fid] == state
+    assert [p.type for p in rep.problems if p.field == fid] == ([] if by_calc else ["normalised"])
 
 
 def test_credit_code_cell_and_check_agree_on_the_authority_code(filled):
