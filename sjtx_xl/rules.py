@@ -916,8 +916,9 @@ class SizeMatches(NamedRule):
 
     @property
     def helpers(self):
-        out = [("H_size_row", 'IF({%s}="",0,IFERROR(MATCH(LEFT({%s},2),{L_size_code},0),0))'
-                % (self.industry, self.industry))]
+        # digits only before MATCH, whose wildcards would find "3*" (size_row looks the two characters up)
+        out = [("H_size_row", 'IF({%s}="",0,IF(ISERROR(-LEFT({%s},2)),0,IFERROR(MATCH(LEFT({%s},2),{L_size_code},0),0)))'
+                % (self.industry, self.industry, self.industry))]
         for col in ("xl", "xm", "xs", "yl", "ym", "ys", "zl", "zm", "zs"):
             out.append(("H_size_" + col, "IF({H_size_row}=0,0,INDEX({L_size_%s},{H_size_row}))" % col))
         x, y, z = "N({%s})" % self.employees, "N({%s})" % self.revenue, "N({%s})" % self.assets

@@ -107,7 +107,7 @@ def _spoil(rng, f, form, base):
         if f.choices == "industry":
             return rng.choice((v[:2], int(v[:2]), "制造业", v + " ", v[:2] + "-" + v[3:], v[3:], v[:2] + v[3:],
                                v[:2] + " 通用设备制造业" if v[:2] != "34" else "35 通用设备制造业", "3 5", v[:2] + ":",
-                               "5", "TRUE"))
+                               "5", "TRUE", "3*", "1?"))
         if f.choices == "platforms":
             return rng.choice((v + "（国家）", v + "分中心", " " + v, v[:3] + " " + v[3:], v + "\u3000"))
         if f.choices == "yesno":
