@@ -221,12 +221,15 @@ class NumberRule(FieldRule):
 
     def accept_formula(self, f, ref, names):
         # the steps once each (valid_formula would repeat the whole normalisation for every test)
-        def ok(x):          # a share typed as a fraction is refused: the alert says to type 85, not 0.85
-            return self.in_bounds(f, x) if f.type != "share" else "AND(%s,NOT(AND(%s>0,%s<1)))" % (
-                self.in_bounds(f, x), x, x)
+        def ok(x, *stored):
+            # a share typed as a fraction is refused, stored so (85% enters 0.85, shown as 85%) or read
+            # so ("0.85" as text): the alert says to type 85
+            if f.type != "share":
+                return self.in_bounds(f, x)
+            return "AND(%s,%s)" % (self.in_bounds(f, x), ",".join("NOT(AND(%s>0,%s<1))" % (y, y) for y in (x,) + stored))
         x = {k: step_name(f.id, k) for k in ("W", "Q", "N")}
         return "IF(LEN(TRIM({w}))=0,FALSE,IF({b},FALSE,IF(ISNUMBER({r}),{shown},IF({q},{typed},FALSE))))".format(
-            w=x["W"], b=is_boolean(ref), r=ref, q=x["Q"], shown=ok(_shown_number(ref, f)), typed=ok(x["N"]))
+            w=x["W"], b=is_boolean(ref), r=ref, q=x["Q"], shown=ok(_shown_number(ref, f), ref), typed=ok(x["N"]))
 
     def validation(self, f, ref, names):
         lo, hi = self.bounds(f)

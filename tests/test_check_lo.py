@@ -1,6 +1,6 @@
 """`sjtx-xl check` against a real spreadsheet: LibreOffice computes the 自检 in the same files.
 
-* Agreement: on 240 random forms (120 in en-US, 120 in zh-CN) with invalid and normalisable inputs
+* Agreement: on 200 random forms (100 in en-US, 100 in zh-CN) with invalid and normalisable inputs
   typed into one document per kind and locale, the 自检's verdict (符合/待更正/不符合), every
   condition and every field's state equal what `check` computes from what Calc holds.
 * Files saved by LibreOffice (shared strings, its own styles and names) read back exactly,
@@ -200,17 +200,17 @@ def _typable(v):
     return isinstance(v, str) and not v.lstrip(" \u3000\xa0").startswith(("=", "＝")) and not CONTROL & set(v)
 
 
-FORMS_PER_LOCALE = (("enterprise", 90), ("platform", 30))
+FORMS_PER_LOCALE = (("enterprise", 75), ("platform", 25))
 
 
 def test_selfcheck_equals_check_on_random_forms_typed_through_calc(calc_in, tmp_path):
-    """240 random forms in all (each locale 120): each field's state on the 自检 (S_<id>: fine / breaks
+    """200 random forms in all (each locale 100): each field's state on the 自检 (S_<id>: fine / breaks
     its rule / missing / will be normalised), every condition (R_<id>) and the verdict (R_verdict), as
     Calc computes them, equal what `check` computes from what Calc holds. The spoiled inputs are
     typed through Calc's own input path (.uno:EnterString: its parser, in this locale) or pasted as
     text; every kind of input read/normalise.py changes is among them, and the near misses it keeps.
     A typed value is accepted by the cell's validation exactly when `check` takes it (as it is, or
-    normalised), except a share typed as a fraction, which the alert refuses. Every fourth form is
+    normalised), except a share typed as a fraction (85% stores 0.85), which the alert refuses. Every fourth form is
     saved by Calc and read by check_file, to prove the raw values read back here are what `check` reads."""
     from sjtx_xl.rules import NATIVE_VALIDATION, VERDICT_VALUE
     from sjtx_xl.verdicts import assess
@@ -267,7 +267,9 @@ def test_selfcheck_equals_check_on_random_forms_typed_through_calc(calc_in, tmp_
                     state, value = rep.states[fid], rep.values.get(fid)
                     if f.type in NATIVE_VALIDATION:   # the dropdown / length rule sees the value as typed
                         continue
-                    fraction = f.type == "share" and isinstance(value, (int, float)) and 0 < value < 1
+                    stored = raw[fid][0] if isinstance(raw[fid], tuple) else raw[fid]   # 85% typed: 0.85 shown as 85%
+                    fraction = f.type == "share" and any(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                         and 0 < x < 1 for x in (value, stored))
                     takes = state in (0, 3) and value is not None and not fraction
                     if book.is_valid(*where[fid]) != takes:
                         acceptance.append((locale, kind, i, fid, values[fid], raw[fid], state))
@@ -279,7 +281,7 @@ def test_selfcheck_equals_check_on_random_forms_typed_through_calc(calc_in, tmp_
                 checked += 1
     assert disagreements == []
     assert acceptance == []
-    assert checked >= 100                      # 240 with both locales
+    assert checked >= 100                      # 200 with both locales
     assert kinds_seen["enterprise"] == {"eligible", "correctable", "ineligible"}
     assert kinds_seen["states"] == {0, 1, 2, 3}
     for t in ("share", "rate", "int", "decimal", "uscc", "choice", "multichoice", "date", "text", "product_code",
