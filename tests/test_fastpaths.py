@@ -76,3 +76,18 @@ def test_folder_parts_as_pathlib_gives_them():
         path = "/" + "/".join(rng.choice(names) for _ in range(rng.randrange(1, 5))) + "/f.xlsx"
         for r in (root, Path(root), root + "/" if root != "/" else root):
             assert merge._folder_parts(path, r) == merge._folder_parts_slow(path, r), (path, r)
+
+
+def test_the_readers_caches_stay_bounded(monkeypatch):
+    from sjtx_xl.read import reader, scan
+    monkeypatch.setattr(scan, "MAX_ROWS", 50)
+    monkeypatch.setattr(scan, "MAX_ROWS_BYTES", 4000)
+    monkeypatch.setattr(scan, "MAX_PIECES", 30)
+    for i in range(500):
+        fast = scan.index(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>%s</t></is></c></row></sheetData>'
+                          % (b"x" * (i % 97) + b"%d" % i))
+        assert fast[0] == 1
+        scan.parts(fast[1]["A1"])
+        assert len(scan._ROWS) <= 50 and scan._rows_bytes <= 4000 + scan.MAX_ROW_BYTES
+        assert len(scan._PARTS) <= 30
+    assert len(reader._CELLS) <= scan.MAX_PIECES

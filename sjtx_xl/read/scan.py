@@ -80,12 +80,12 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # template's labels, formulas and empty inputs repeat in every form filled from it (and the rows of
 # a client's shared-string indexes nearly all do), so a form's sheet costs one split and a look-up
 # per row, and the grammar and the bytes are checked only in the rows a user filled. A pure cache,
-# bounded in rows, row size and bytes (forms with long texts of their own fill it in a few hundred
-# files, and it starts again: the template's rows are checked once more). Cells' parts are kept the
-# same way, by their bytes, in fewer and shorter entries (MAX_PIECES, MAX_PIECE_BYTES).
+# bounded in rows, row size and bytes, a few MB a worker (the rows users filled fill it in a few
+# thousand forms, and it starts again: the template's rows are checked once more). Cells' parts
+# are kept the same way, by their bytes, in fewer and shorter entries (MAX_PIECES, MAX_PIECE_BYTES).
 _ROWS = {}
-MAX_ROWS, MAX_ROW_BYTES, MAX_ROWS_BYTES = 50000, 16384, 16 * 2**20
-MAX_PIECES, MAX_PIECE_BYTES = 20000, 1024
+MAX_ROWS, MAX_ROW_BYTES, MAX_ROWS_BYTES = 20000, 16384, 4 * 2**20
+MAX_PIECES, MAX_PIECE_BYTES = 10000, 1024
 _rows_bytes = 0
 OK, X14AC, ASK = 0, 1, 2          # a fragment's verdict: well-formed; so if x14ac is bound; ask expat
 
