@@ -186,6 +186,13 @@ def test_zip_bomb_is_refused_before_inflating(corpus, monkeypatch):
         return real_open(self, name, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    real_inflate = reader.Xlsx._inflate             # parts are inflated from the file's bytes too
+
+    def spy_inflate(self, info, stored):
+        opened.append(info.filename)
+        return real_inflate(self, info, stored)
+
+    monkeypatch.setattr(reader.Xlsx, "_inflate", spy_inflate)
     rep = check_file(corpus / "炸弹.xlsx")
     assert "压缩比" in by_type(rep)["too-large"][0].message
     assert info.filename not in opened
