@@ -395,6 +395,8 @@ def run_workload(workload, a, base, workers):
               % (key, wall, 1000 * wall / files, mb(rss), mb(pss), mb(maxrss)), flush=True)
 
     out = base / workload / "汇总.xlsx"
+    for old in [out] + list(out.parent.glob("%s.previous-*.xlsx" % out.stem)):   # a first merge, not a re-merge
+        old.unlink(missing_ok=True)
     run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
     m = re.search(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）",
                   results["merge"]["text"])
