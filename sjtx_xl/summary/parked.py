@@ -24,7 +24,7 @@ writer (the pure-Python encoder iterates it).
 import pickle
 import weakref
 
-from .. import vocab
+from ..verdicts import Assessment
 from . import spill
 
 PARENT_KEYS = frozenset(("name", "platform_name", "uscc", "city", "industry", "size"))
@@ -253,7 +253,7 @@ def errors_of(problems):
 
 # --------------------------------------------------------------------------- values
 
-class ParkedValues(dict):
+class ParkedValues(spill.FullViews, dict):
     """An entry's values with only PARENT_KEYS in memory (in the dict's own storage); the others are
     read back from the spill when asked for. Iteration keeps the original order of the keys."""
 
@@ -303,17 +303,6 @@ class ParkedValues(dict):
     def __contains__(self, key):
         return dict.__contains__(self, key) or key in self._order
 
-    def keys(self):
-        return self.full().keys()
-
-    def items(self):
-        return self.full().items()
-
-    def values(self):
-        return self.full().values()
-
-    def __iter__(self):
-        return iter(self.full())
 
     def __len__(self):
         return len(set(self._order) | set(dict.keys(self)))
@@ -371,13 +360,7 @@ class ParkedAssessment:
     def full(self):
         return _load(self._ref)
 
-    @property
-    def label(self):
-        return vocab.VERDICT_LABEL[self.verdict]
-
-    @property
-    def text(self):
-        return vocab.VERDICT_TEXT[self.verdict]
+    label, text = Assessment.label, Assessment.text          # from the verdict alone, as the plain one
 
     @property
     def facts(self):

@@ -162,7 +162,23 @@ def park_rows(rows):
     return RowsRef(*r)
 
 
-class SpilledValues(dict):
+class FullViews:
+    """The dict views of a dict that keeps some of its items elsewhere: they show full()."""
+
+    def keys(self):
+        return self.full().keys()
+
+    def items(self):
+        return self.full().items()
+
+    def values(self):
+        return self.full().values()
+
+    def __iter__(self):
+        return iter(self.full())
+
+
+class SpilledValues(FullViews, dict):
     """An entry's values with the long texts parked: a dict of the short ones, which reads the
     long ones from the spill when they are asked for (every access reads them anew)."""
 
@@ -203,17 +219,6 @@ class SpilledValues(dict):
         out.update(self._long())
         return out
 
-    def keys(self):
-        return self.full().keys()
-
-    def items(self):
-        return self.full().items()
-
-    def values(self):
-        return self.full().values()
-
-    def __iter__(self):
-        return iter(self.full())
 
     def __len__(self):
         return dict.__len__(self) + len(self._long_keys)
