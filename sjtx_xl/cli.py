@@ -177,9 +177,9 @@ def parser():
     sp = add("fields", cmd_fields, "打印数据字典（字段、单元格、定义名称、校验规则和自检输出）")
     sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("fill", cmd_fill, "按字段ID把 JSON 中的值写入模板副本（预填企业名称、信用代码等）")
-    sp.add_argument("template")
+    sp.add_argument("template", help="模板 .xlsx（如 templates/企业申报表.xlsx）")
     sp.add_argument("values", help="JSON 文件：{字段ID: 值}")
-    sp.add_argument("-o", "--output", required=True)
+    sp.add_argument("-o", "--output", required=True, help="写出的申报表 .xlsx")
     sp.add_argument("--strict", action="store_true", help="有不符合填写要求的值时不写入（退出码1）")
     sp = add("lint", cmd_lint, "检查 .xlsx 是否超出 Excel 限制（数据验证长度、x14 扩展、_xlfn. 等）")
     sp.add_argument("files", nargs="+")
@@ -200,7 +200,7 @@ def parser():
                     help="包括子文件夹（按市州分文件夹时使用；不加时子文件夹在汇总中列为“跳过”。check 总是包括子文件夹）")
     sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp.add_argument("--strict", action="store_true", help="有文件被拒收或有错误时返回1")
-    sp.add_argument("--official-list", metavar="XLSX")
+    sp.add_argument("--official-list", metavar="XLSX", help="工信部公布的“小巨人”名单（企业名称、统一社会信用代码）")
     sp.add_argument("--keep", choices=("newest", "first"), default="newest",
                     help="同一信用代码多份文件时保留哪份（newest：工作簿保存时间最新，无则按文件修改时间）")
     sp.add_argument("--previous", metavar="XLSX", help="上次的汇总表：从中带回推荐决定（默认为 -o 指定的已有汇总表）")
@@ -216,7 +216,7 @@ def parser():
     sp.add_argument("--no-pdf", action="store_true", help="不生成PDF")
     sp.add_argument("--json", action="store_true", help=JSON_HELP)
     sp = add("demo", cmd_demo, "生成示例数据并汇总（演示）")
-    sp.add_argument("dir", nargs="?", default="demo")
+    sp.add_argument("dir", nargs="?", default="demo", help="演示文件夹（默认 ./demo；再次运行时重新生成并重新汇总）")
     return p
 
 
