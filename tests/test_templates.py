@@ -186,3 +186,65 @@ def test_fields_text_output_has_a_row_per_field(capsys):
 def test_templates_command_writes_both(tmp_path):
     assert cli_main(["templates", "-o", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(template.filename(k) for k in spec.KINDS)
+
+
+def _cells(data):
+    wb = load_workbook(io.BytesIO(data))
+    return ({ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+             for ws in wb.worksheets}, sorted((n, d.attr_text) for n, d in wb.defined_names.items()))
+
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+def test_build_does_not_depend_on_openpyxl_being_imported_first(kind, tmp_path):
+    """openpyxl imported before sjtx_xl (a notebook that read an .xlsx with pandas first) writes
+    through lxml: empty <v></v> and Chinese as character references. The template is the same."""
+    import os
+    import subprocess
+    import sys
+    out = tmp_path / "t.xlsx"
+    env = {k: v for k, v in os.environ.items() if k != "OPENPYXL_LXML"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    code = ("import sys, openpyxl; assert openpyxl.LXML, 'lxml writer expected'; from sjtx_xl import template; "
+            "open(sys.argv[1], 'wb').write(template.build(%r))" % kind)
+    subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env, timeout=120)
+    data = out.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        refs = [r for n in z.namelist() if n.endswith(".xml") and not n.startswith("xl/theme/")  # openpyxl's constant
+                for r in re.findall(rb"&#(x[0-9a-fA-F]+|\d+);", z.read(n))]
+    assert all((int(r[1:], 16) if r[:1] == b"x" else int(r)) < 128 for r in refs)   # UTF-8 text, no &#20225;
+    assert _cells(data) == _cells(template.build(kind))
+    path = tmp_path / "lint.xlsx"
+    path.write_bytes(data)
+    assert not lint_xlsx(path)
+
+
+# LibreOffice expands a defined name into each formula that uses it; a formula whose expansion
+# passes its token limit (FORMULA_MAXTOKENS) fails with Err:512 in Calc only.
+LO_MAX_FORMULA_TOKENS = 8192
+
+
+@pytest.mark.parametrize("kind", spec.KINDS)
+def test_no_formula_passes_libreoffices_token_limit_once_names_are_expanded(kind):
+    """Counted with openpyxl's tokenizer, which overcounts (each item of an array constant is a
+    token here, one token in Calc): every named formula and cell formula stays under the limit."""
+    import functools
+
+    from openpyxl.formula import Tokenizer
+
+    wb = load_workbook(io.BytesIO(template.build(kind)))
+    names = {n: d.attr_text for n, d in wb.defined_names.items() if not n.startswith("_xlnm")}
+
+    @functools.lru_cache(None)
+    def expanded(name):
+        return tokens(names[name])
+
+    def tokens(text):
+        return sum(expanded(t.value) if t.type == "OPERAND" and t.subtype == "RANGE" and t.value in names else 1
+                   for t in Tokenizer("=" + text).items)
+
+    counts = {n: expanded(n) for n in names}
+    counts.update(("%s!%s" % (ws.title, c.coordinate), tokens(c.value[1:])) for ws in wb.worksheets
+                  for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    worst = max(counts, key=counts.get)
+    assert counts[worst] < LO_MAX_FORMULA_TOKENS, (worst, counts[worst])
+    assert counts[worst] > 1000                      # the count does see the names' expansion

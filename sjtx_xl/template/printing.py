@@ -416,7 +416,7 @@ def with_cached_values(data, cached):
     for title, cells in cached.items():
         xml = src.read(parts[title]).decode("utf-8")
         for ref, value in cells.items():
-            pattern = re.compile(r'<c r="%s"([^>]*)><f>(.*?)</f><v\s*/>(</c>)' % re.escape(ref), re.S)
+            pattern = re.compile(r'<c r="%s"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)(</c>)' % re.escape(ref), re.S)
             xml, n = pattern.subn(lambda m: '<c r="%s"%s t="str"><f>%s</f><v>%s</v></c>' % (
                 ref, m.group(1), m.group(2), ooxml.escape_text(value)), xml, count=1)
             if n != 1:
@@ -425,5 +425,24 @@ def with_cached_values(data, cached):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(info, edits.get(info.filename, src.read(info.filename)))
+            body = edits.get(info.filename) or src.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")) and not info.filename.startswith("xl/theme/"):
+                body = plain_characters(body)          # the theme is openpyxl's constant text, as it is
+            dst.writestr(info, body)
     return out.getvalue()
+
+
+_CHAR_REF = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
+
+
+def _char(m):
+    ref = m.group(1)
+    n = int(ref[1:], 16) if ref[:1] == b"x" else int(ref)
+    return chr(n).encode("utf-8") if n >= 0x80 else m.group(0)     # below 0x80: <, &, controls stay escaped
+
+
+def plain_characters(xml):
+    """XML with every non-ASCII character reference (&#20225;) written as the character itself: what
+    openpyxl writes when lxml drives it (openpyxl imported before sjtx_xl, which sets
+    OPENPYXL_LXML=False), made the same as its plain writer's UTF-8 text."""
+    return _CHAR_REF.sub(_char, xml) if b"&#" in xml else xml
