@@ -30,7 +30,7 @@ from .read.normalise import fmt, normalise, trim
 from .report import Report
 from .read.reader import MAX_FILE_BYTES, FileProblem, Xlsx, cfb_kind, describe_other, sniff
 from .rules import (FIELD_INVALID, FIELD_MISSING, FIELD_NORMALISED, FIELD_OK, NOT_MET, PENDING, UNDETERMINED,
-                    check_field, is_blank, overall, required_now)
+                    check_field, is_blank, missing_problem, overall, required_now)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".ett",
                   ".ods"}        # a spreadsheet in the wrong format is a submission to reject by name, not a stray file
@@ -416,7 +416,7 @@ def _validate(rep, kind, official, located=None):
             continue
         found = check_field(f, v, lists, values)
         if not found:                                   # _state without problems
-            states[fid] = FIELD_NORMALISED if fid in normalised and not (v is None or v == "") else FIELD_OK
+            states[fid] = FIELD_NORMALISED if fid in normalised else FIELD_OK       # v is not blank here
             continue
         for pr in found:
             if pr.type == "not-in-list" and f.choices == "platforms":
@@ -432,8 +432,7 @@ def _validate(rep, kind, official, located=None):
 @spec.cached
 def _missing_problem(kind, fid):
     """check_field's problem for a required field left blank (copied for each form that has one)."""
-    f = spec.form(kind).field(fid)
-    return problem("required-missing", hint=f.help or "请填写" + f.label)
+    return missing_problem(spec.form(kind).field(fid))
 
 
 def _state(f, rep, found, normalised):

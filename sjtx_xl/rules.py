@@ -716,12 +716,15 @@ def list_name(key):
     return "L_" + key
 
 
+def missing_problem(f):
+    """The problem of a required field left blank."""
+    return problem("required-missing", hint=f.help or "请填写" + f.label)
+
+
 def check_field(f, v, lists, values=None):
     """Python twin of a field's Excel validation: problems for one (normalised) value."""
     if is_blank(v):
-        if required_now(f, values or {}):
-            return [problem("required-missing", hint=f.help or "请填写" + f.label)]
-        return []
+        return [missing_problem(f)] if required_now(f, values or {}) else []
     rule = FIELD_RULES[f.type]
     if isinstance(rule, TextRule):
         return rule.check(f, v, lists, values)
