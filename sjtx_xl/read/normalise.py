@@ -18,10 +18,8 @@ import re
 
 from .. import reference
 from ..problems import problem
-from ..rules import EXCEL_EPOCH, NUMBER_UNITS as UNITS, SPACES, THOUSANDS_GROUPS, YYYYMMDD, ShareRule, is_number
-from ..spec.model import NUMBER_TYPES
+from ..rules import EXCEL_EPOCH, SPACES, THOUSANDS_GROUPS, YYYYMMDD, ShareRule, is_number, number_unit
 
-NUMERIC = NUMBER_TYPES
 YES = {"是", "√", "☑", "✓", "✔", "y", "yes", "有", "是的", "对"}
 NO = {"否", "×", "✗", "✘", "☐", "☒", "□", "n", "no", "无", "没有", "不是"}
 _NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
@@ -140,11 +138,9 @@ def _number(f, v, lists, date_formatted):
     if isinstance(v, bool) or is_number(v) or not isinstance(v, str):
         return v, []
     s = _nospace(_asc(v))
-    units = ("%",) if f.type in ("share", "rate") else tuple(u for u in UNITS if u == f.unit)
-    for u in units:
-        if s.endswith(u) and len(s) > len(u):
-            s = s[: -len(u)]
-            break
+    u = number_unit(f)                                   # the suffix the 自检 strips too
+    if u and s.endswith(u) and len(s) > len(u):
+        s = s[: -len(u)]
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
     if not _NUMBER.match(s):

@@ -23,8 +23,6 @@ TYPES = (
     "product_name",  # 主导产品名称: no English, several products separated by 、
 )
 
-NUMBER_TYPES = ("int", "decimal", "share", "rate")    # typed as numbers (a unit or % suffix is normalised)
-
 PERIODS = ("base", "y1", "y2")
 PERIOD_LABELS = {
     "base": "实施期初始值",
