@@ -61,7 +61,7 @@ class _Writer:
 
     def __init__(self, folder):
         self.folder = folder
-        self.name = "%d.bin" % os.getpid()
+        self.name = _own_name()
         self.fh = open(os.path.join(folder, self.name), "ab")
         self.end = self.fh.seek(0, os.SEEK_END)
         self.pending = []
@@ -78,29 +78,37 @@ class _Writer:
             self.pending.clear()
             self.fh.flush()                  # the parent may read it as soon as the reference arrives
 
+    def mine(self):
+        """Made by this process, not a parent's writer inherited by a fork (its blobs are the parent's)."""
+        return self.name == _own_name()
+
     def close(self):
-        if self.name == "%d.bin" % os.getpid():        # not a parent's writer inherited by a fork: its
-            self.flush()                                # blobs are the parent's to write
+        if self.mine():
+            self.flush()
         self.fh.close()
+
+
+def _own_name():
+    return "%d.bin" % os.getpid()
 
 
 def flush():
     """Write what this process has put: before a reference leaves the process (see prerender_file)."""
-    if _writer is not None and _writer.name == "%d.bin" % os.getpid():
+    if _writer is not None and _writer.mine():
         _writer.flush()
 
 
 def _flush_for(folder, name):
     """A blob this process put and has not written yet is written before it is read back."""
     if _writer is not None and _writer.pending and _writer.name == name and _writer.folder == folder \
-            and name == "%d.bin" % os.getpid():
+            and _writer.mine():
         _writer.flush()
 
 
 def use(folder):
     """Park blobs in `folder` from now on in this process (None: keep everything in memory)."""
     global _writer
-    if _writer is not None and (folder is None or _writer.folder != folder or _writer.name != "%d.bin" % os.getpid()):
+    if _writer is not None and (folder is None or _writer.folder != folder or not _writer.mine()):
         _writer.close()
         _writer = None
     if folder is not None and _writer is None:
