@@ -13,6 +13,12 @@ from .vocab import ERROR, WARNING
 # The one serialised form of a problem: `check --json`, `merge --json`, the summary's _data records.
 PROBLEM_KEYS = ("type", "severity", "sheet", "cell", "field", "label", "value", "message", "hint")
 
+# A problem's value is cut to this many characters: the whole text is in the form, at the cell the
+# problem names, and in the merged values; a 5,000-字 profile over its limit is not copied into every
+# report row, _data record and --json line that mentions it.
+VALUE_MAX = 200
+SHOWN_MAX = 60                      # ... and to this many in its message
+
 # type: (severity, message template, hint template)
 TYPES = {
     # file level
@@ -128,16 +134,18 @@ class _Blank(dict):
 def problem(type, value=None, detail="", hint="", severity=None, **where):
     """Build a Problem of a registered type; unknown types are a programming error."""
     sev, message, hint_tpl = TYPES[type]
-    shown = "" if value is None else str(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "…"
-    ctx = _Blank(value=shown, detail=detail, hint=hint,
+    value = None if value is None else _cut(str(value), VALUE_MAX)
+    ctx = _Blank(value=_cut(value or "", SHOWN_MAX), detail=detail, hint=hint,
                  hint_suffix=("；" + hint) if hint else "")
     return Problem(
         type=type,
         severity=severity or sev,
         message=message.format_map(ctx),
         hint=hint_tpl.format_map(ctx) or hint,
-        value=None if value is None else str(value),
+        value=value,
         **where,
     )
+
+
+def _cut(text, n):
+    return text if len(text) <= n else text[:n - 1] + "…"

@@ -299,3 +299,14 @@ def test_four_base_takes_several_items(tmp_path):
     for bad in (items[0] + "，" + items[1], items[0] + "、" + items[0], "、" + items[1], "其他"):
         rep = check_file(make(tmp_path, "b.xlsx", four_base="是", four_base_item=bad))
         assert [p.type for p in rep.problems if p.field == "four_base_item"] == ["not-in-list"], bad
+
+
+def test_a_text_over_its_limit_is_named_not_copied_into_its_problem(tmp_path):
+    """The problem says where, how long and how it begins; the whole text stays in the values."""
+    from sjtx_xl.problems import VALUE_MAX
+    text = "本公司专注于精密伺服电机研发。" * 400                     # 6,000 字, limit 5,000
+    rep = check_file(make(tmp_path, "a.xlsx", profile_products=text))
+    p = one(rep, "text-too-long", "profile_products")
+    assert rep.values["profile_products"] == text
+    assert len(p.value) == VALUE_MAX and p.value.endswith("…") and text.startswith(p.value[:-1])
+    assert "限5000字" in p.message and p.cell
