@@ -163,3 +163,36 @@ def test_the_light_read_streams_our_own_rows_and_falls_back_to_calamine(province
     monkeypatch.setattr(data, "_inline_rows", shared)
     _, by_calamine = data.read_summary(root / "city.xlsx", light=True)
     assert streamed and [vars(e) for e in streamed] == [vars(e) for e in by_calamine]
+
+
+def test_the_light_read_parses_only_a_records_head_and_falls_back_to_the_whole(province, monkeypatch):
+    """Our records say who they are first: the light read inflates and parses that head from the first
+    chunk. A record in the order written before (provenance after the problems and values), or one
+    whose head is cut, is parsed whole, to the same entries."""
+    import base64
+    import zlib
+    from sjtx_xl.summary import data
+    root, _ = province
+    _, full = data.read_summary(root / "city.xlsx")
+    whole = json.loads
+    parsed = []
+    monkeypatch.setattr(data.json, "loads", lambda s: parsed.append(s) or whole(s))
+    _, light = data.read_summary(root / "city.xlsx", light=True)
+    assert parsed == [] and len(light) == len(full) > 0                 # no record was parsed whole
+    who = lambda es: [(e.kind, e.name, e.uscc, e.city, e.city_source, e.rel, e.sha256, e.via) for e in es]
+    assert who(light) == who(full)
+
+    old_order = []
+    for e in full:
+        rec = whole(data.unpack(data.record(e)))
+        rec = {k: rec[k] for k in ("kind", "path", "via", "overall", "conditions", "problems", "values")
+               + data.ENTRY_KEYS}
+        packed = data.PACKED + base64.b64encode(zlib.compress(json.dumps(rec, ensure_ascii=False).encode())).decode()
+        assert data._light(packed) is None                            # provenance comes after the values
+        old_order.append((1, [e.kind, 1, packed]))
+    assert who(data._entries(iter(old_order), light=True)) == who(full)
+
+    monkeypatch.setattr(data, "HEAD_BYTES", 40)                       # the head ends inside the provenance
+    parsed.clear()
+    _, cut = data.read_summary(root / "city.xlsx", light=True)
+    assert len(parsed) == len(full) and who(cut) == who(full)

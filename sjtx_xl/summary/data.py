@@ -9,6 +9,7 @@ workbook, in a hidden sheet so that a summary re-saved by Excel or WPS keeps it)
 consecutive cells of 16,000 characters. Plain JSON records (summary version 1) are still read.
 """
 import base64
+import codecs
 import datetime as _dt
 import json
 import math
@@ -79,12 +80,17 @@ def _dec(v):
 
 
 def record(e):
-    """The entry's record, packed (pool workers make it in parallel; see summary.prerender)."""
-    rec = {"kind": e.kind, "path": e.rel or os.path.basename(e.path), "via": list(e.via), "overall": e.overall,
-           "conditions": e.conditions, "problems": list(e.problems),   # list(): a parked list, read back
-           "values": {k: _enc(v) for k, v in e.values.items()}}
+    """The entry's record, packed (pool workers make it in parallel; see summary.prerender). Who the
+    row is comes first (kind, provenance, then the values with LIGHT_KEYS leading), problems last:
+    a re-merge's light read inflates and parses only that head (_light)."""
+    rec = {"kind": e.kind, "path": e.rel or os.path.basename(e.path), "via": list(e.via)}
     for k in ENTRY_KEYS:
         rec[k] = _enc(getattr(e, k))
+    values = e.values
+    rec["values"] = {k: _enc(values[k]) for k in LIGHT_KEYS if k in values}
+    rec["values"].update((k, _enc(v)) for k, v in values.items() if k not in LIGHT_KEYS)
+    rec["overall"], rec["conditions"] = e.overall, e.conditions
+    rec["problems"] = list(e.problems)                       # list(): a parked list, read back
     text = json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
     return PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
 
@@ -238,8 +244,9 @@ def _entries(rows, light):
             continue
         try:
             chunks = int(row[1])
-            text = "".join(str(c) for c in row[2:2 + chunks])
-            rec = json.loads(unpack(text))
+            rec = _light(str(row[2])) if light and chunks >= 1 else None
+            if rec is None:
+                rec = json.loads(unpack("".join(str(c) for c in row[2:2 + chunks])))
             if light:
                 rec["values"] = {k: v for k, v in rec["values"].items() if k in LIGHT_KEYS}
                 rec["problems"], rec["conditions"] = [], {}
@@ -250,6 +257,56 @@ def _entries(rows, light):
 
 
 LIGHT_KEYS = ("name", "platform_name", "uscc")            # what says who a row is (decisions.key)
+_HEAD_KEYS = ("kind", "path", "via") + ENTRY_KEYS          # what a record says before its values
+HEAD_BYTES = 16384                                         # a record's head, inflated for a light read
+_DECODER = json.JSONDecoder()
+
+
+def _light(first_chunk):
+    """The head of a packed record up to the values that say who it is, from its first chunk alone,
+    parsing the JSON key by key; None when the head is not there (a plain record, one written before
+    the keys were ordered so, a value longer than the head): then the whole record is read."""
+    if not first_chunk.startswith(PACKED):
+        return None
+    b64 = first_chunk[len(PACKED):]
+    raw = base64.b64decode(b64[:len(b64) // 4 * 4], validate=True)
+    head = zlib.decompressobj().decompress(raw, HEAD_BYTES)
+    text = codecs.getincrementaldecoder("utf-8")().decode(head)     # a character cut at the end waits
+    try:
+        rec, i = {}, _after(text, 0, "{")
+        while True:
+            key, i = _DECODER.raw_decode(text, i)
+            i = _after(text, i, ":")
+            if key != "values":
+                rec[key], i = _DECODER.raw_decode(text, i)
+                i = _after(text, i, ",")
+                continue
+            if not all(k in rec for k in _HEAD_KEYS):          # an older order: provenance after the values
+                return None
+            values, i = {}, _after(text, i, "{")
+            while text[i] != "}":
+                k, i = _DECODER.raw_decode(text, i)
+                if k not in LIGHT_KEYS:                          # they lead: the rest is not needed
+                    break
+                values[k], i = _DECODER.raw_decode(text, _after(text, i, ":"))
+                if text[i] != "}":
+                    i = _after(text, i, ",")
+            rec["values"] = values
+            return rec
+    except (ValueError, IndexError, KeyError):      # the head ends first: the whole record, parsed once
+        return None
+
+
+def _after(text, i, char):
+    """The index after `char` (and the spaces around it) at `i`; ValueError when it is not there."""
+    while text[i] == " ":
+        i += 1
+    if text[i] != char:
+        raise ValueError(char)
+    i += 1
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
 
 
 def entry_from_record(rec):
