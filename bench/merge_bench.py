@@ -20,6 +20,11 @@ For each workload, each variant runs in its own process and prints:
                  and kind as merge's
   zlib floor     deflating (level 1, as the writer does) the summary's uncompressed parts once: the least
                  any writer of that workbook must spend; "write / zlib floor" is the writer's overhead
+  re-merge       the same merge again onto its own summary, as an official re-merges after deciding: the
+                 previous summary's 推荐决定 (its default decisions stand for typed ones) is carried over,
+                 who its rows were is read from _data, and it is kept as a dated copy
+  submit         `sjtx-xl submit OUT --no-pdf`: the package of what 推荐决定 recommends (by default every
+                 eligible row: one 附件5/附件6 workbook each); not with --merge-only
 
 Memory: the process tree of each variant is sampled every 20 ms from /proc (sum of RSS, and sum of
 PSS, which counts pages shared after fork once). "max RSS" (wait4) also counts what the child
@@ -31,6 +36,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -409,6 +415,18 @@ def run_workload(workload, a, base, workers):
     rows = report_rows(out)
     print("    summary: %.0f MB on disk, %.0f MB of XML; zlib level-1 floor %.2f s; 校验报告 %d rows"
           % (mb(os.path.getsize(out)), mb(raw), zf, rows))
+    run("re-merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
+    for kept in out.parent.glob("%s.previous-*.xlsx" % out.stem):
+        kept.unlink()
+    if not a.merge_only:
+        package = base / workload / "上报材料"
+        for old in [package] + list(package.parent.glob("%s.previous-*" % package.name)):
+            shutil.rmtree(old, ignore_errors=True)
+        run("submit", [py, "-m", "sjtx_xl.cli", "submit", str(out), "-o", str(package), "--no-pdf"], len(paths))
+        made = sum(1 for _ in package.rglob("*.xlsx"))
+        shutil.rmtree(package, ignore_errors=True)
+        print("    submit: %d workbooks in the package (附件3, 附件4, 未推荐名单, one 附件5/附件6 per recommended "
+              "enterprise)" % made)
     if not a.merge_only:
         run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
         run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
@@ -482,17 +500,19 @@ def main():
 def markdown(n, summary):
     """The README's table, from one run."""
     out = ["| Workload, %s files | merge (read / write) | naive pandas | ratio | read ÷ floor (pool) | write ÷ zlib floor "
-           "| peak tree memory |" % format(n, ","), "|---|---|---|---|---|---|---|"]
+           "| peak tree memory | re-merge | submit |" % format(n, ","), "|---|---|---|---|---|---|---|---|---|"]
     for w, r in summary.items():
         mg = r["merge"]
         naive = r.get("naive-pandas")
         pool = r.get("floor-pool")
-        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB |" % (
+        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB | %s | %s |" % (
             w, mg["wall"], mg["read_phase"], mg["write"],
             "~%.0f s" % naive["extrapolated"] if naive else "—",
             "%.1f×" % (naive["extrapolated"] / mg["wall"]) if naive else "—",
             "%.1f×" % (mg["read_phase"] / pool["internal"]) if pool else "—",
-            mg["write"] / r["zlib_floor"], r["peak"] / 2**20))
+            mg["write"] / r["zlib_floor"], r["peak"] / 2**20,
+            *("%.2f s, %.0f MB" % (r[k]["wall"], max(r[k]["rss"], r[k]["pss"]) / 2**20) if k in r else "—"
+              for k in ("re-merge", "submit"))))
     return "\n".join(out)
 
 
