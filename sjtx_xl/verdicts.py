@@ -107,6 +107,17 @@ def _plan(kind):
     return form, order, tuple(conds), frozenset(c.id for c in form.conditions if c.correctable)
 
 
+def slim(p, table):
+    """What assess() reads of a problem dict (severity, type, field, a suspect one's value), one shared
+    dict for equal ones through `table`: submit reads 15,000 error-heavy rows' 1.4 M problems so."""
+    ptype = p.get("type")
+    key = (p.get("severity"), ptype, p.get("field"), p.get("value") if ptype in SUSPECT_VALUE else None)
+    hit = table.get(key)
+    if hit is None:
+        hit = table[key] = dict(zip(("severity", "type", "field", "value"), key))
+    return hit
+
+
 def assess(kind, values, conditions, problems=()):
     """The verdict of one form's values: conditions as recomputed by check, problems as found."""
     form, order, conds, correctable = _plan(kind)

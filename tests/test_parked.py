@@ -196,3 +196,21 @@ def test_the_light_read_parses_only_a_records_head_and_falls_back_to_the_whole(p
     parsed.clear()
     _, cut = data.read_summary(root / "city.xlsx", light=True)
     assert len(parsed) == len(full) and who(cut) == who(full)
+
+
+def test_a_slim_read_keeps_every_verdict_and_shares_its_problems(province, tmp_path):
+    """submit reads a summary with only what a verdict reads of each problem, equal ones shared: the
+    verdicts, facts and values are those of the whole read."""
+    from sjtx_xl.summary.data import read_summary
+    _, tree = province
+    merge(tree / "白城市", output=tmp_path / "s.xlsx")                   # error-heavy forms and a city's rows
+    _, full = read_summary(tmp_path / "s.xlsx")
+    _, slim = read_summary(tmp_path / "s.xlsx", slim=True)
+    assert len(full) == len(slim) > 0 and any(e.problems for e in full)
+    for a, b in zip(full, slim):
+        assert (a.values, a.conditions, a.overall, a.rel, len(a.problems)) == (b.values, b.conditions, b.overall, b.rel,
+                                                                            len(b.problems))
+        assert vars(a.assess()) == vars(b.assess())
+        assert all(set(p) == {"severity", "type", "field", "value"} for p in b.problems)
+    shared = [p for e in slim for p in e.problems]
+    assert len({id(p) for p in shared}) == len({tuple(p.values()) for p in shared}) < len(shared)

@@ -104,7 +104,7 @@ def _reason(e, d, a):
 def decide(summary):
     """(entries with .decision set, warnings) of a summary: typed decisions, else the defaults."""
     try:
-        _, entries = summary_data.read_summary(summary)
+        _, entries = summary_data.read_summary(summary, slim=True)     # no problem is written out
     except summary_data.SummaryError as e:
         raise UsageError("无法读取汇总表 %s：%s" % (summary, e))
     try:

@@ -31,26 +31,33 @@ def sheet_names(model=None):
                                                                          data.DATA_SHEET]
 
 
-def write_workbook(path, model):
+def write_workbook(path, model, only=None):
+    """The summary workbook at `path` (not atomic: see write_summary). `only`: the titles of the sheets
+    to write, the rest left out (summary.edits compares 附件3-6 only); every sheet by default."""
     import xlsxwriter  # late: XlsxWriter only when a summary is written (start-up time)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, OPTIONS)
     wb.set_properties({"title": annex3.TITLE, "author": "sjtx-xl", "comments": "sjtx-xl merge"})
     st = Styles(wb)
+    linker = validation.Linker(model)
+    writers = (                                  # title, write -> [Body]; in the workbook's order
+        (annex3.SHEET, lambda: [annex3.write(wb, st, model)[1]]),
+        (annex4.SHEET, lambda: [annex4.write(wb, st, model)[1]]),
+        (annex5.SHEET, lambda: [annex5.write(wb, st, model)[1]]),
+        (annex6.SHEET, lambda: [annex6.write(wb, st, model)[1]]),
+        (eligibility.SHEETS["enterprise"], lambda: [eligibility.write(wb, st, model, "enterprise")[1]]),
+        (eligibility.SHEETS["platform"], lambda: [eligibility.write(wb, st, model, "platform")[1]]),
+        (decisions.SHEET, lambda: [decisions.write(wb, st, model)[1]]),
+        (validation.SHEET, lambda: [b for _, b in validation.write(wb, st, model)]),
+        (stats.SHEET, lambda: (stats.write(wb, st, model), [])[1]),
+        (sources.SHEET, lambda: [sources.write(wb, st, model, linker)[1]]),
+        (data.DATA_SHEET, lambda: [data.write(wb, st, model)[1]]),
+    )
     bodies = []
-    first, body = annex3.write(wb, st, model)
-    bodies.append(body)
-    bodies.append(annex4.write(wb, st, model)[1])
-    bodies.append(annex5.write(wb, st, model)[1])
-    bodies.append(annex6.write(wb, st, model)[1])
-    bodies.append(eligibility.write(wb, st, model, "enterprise")[1])
-    bodies.append(eligibility.write(wb, st, model, "platform")[1])
-    bodies.append(decisions.write(wb, st, model)[1])
-    bodies += [b for _, b in validation.write(wb, st, model)]
-    stats.write(wb, st, model)
-    bodies.append(sources.write(wb, st, model, validation.Linker(model))[1])
-    bodies.append(data.write(wb, st, model)[1])
-    first.activate()
+    for title, write in writers:
+        if only is None or title in only:
+            bodies += write()
+    wb.worksheets()[0].activate()
     wb.close()
     stream.write_package(buf.getvalue(), path, bodies)
 

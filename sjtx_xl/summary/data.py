@@ -17,7 +17,7 @@ import os
 import zipfile
 import zlib
 
-from .. import __version__, spec
+from .. import __version__, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
 from .common import rendered
 from .model import Entry
@@ -157,12 +157,14 @@ def read_meta(path):
     return meta_from_calamine(CalamineWorkbook.from_path(str(path)))
 
 
-def read_summary(path, light=False):
+def read_summary(path, light=False, slim=False):
     """(meta, [Entry]) of a summary workbook written by this module. Raises SummaryError.
 
     `light`: entries that say only who they are (kind, name, credit code, city and provenance;
     no problems, conditions or other values), for a re-merge that needs only the rows a summary
-    held: 15,000 error-heavy rows hold 1.4 M problems. The sheet's rows are read one at a time."""
+    held: 15,000 error-heavy rows hold 1.4 M problems. The sheet's rows are read one at a time.
+    `slim`: every value and condition, but of each problem only what a verdict reads (verdicts.slim),
+    for submit, which writes no problem out."""
     from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
@@ -185,7 +187,7 @@ def read_summary(path, light=False):
         raise
     except Exception as e:                      # calamine and zipfile raise many types
         raise SummaryError("无法读取：%s" % e) from e
-    return meta, _entries(rows, light)
+    return meta, _entries(rows, light, slim)
 
 
 class _SharedStrings(Exception):
@@ -236,9 +238,9 @@ def _inline_rows(path):
         raise SummaryError("无法读取：%s" % e) from e
 
 
-def _entries(rows, light):
+def _entries(rows, light, slim=False):
     """Entries of the _data rows: (row number, cells), after the header."""
-    entries = []
+    entries, shared = [], {}
     for n, row in rows:
         if not row or row[0] in ("", None):
             continue
@@ -250,6 +252,8 @@ def _entries(rows, light):
             if light:
                 rec["values"] = {k: v for k, v in rec["values"].items() if k in LIGHT_KEYS}
                 rec["problems"], rec["conditions"] = [], {}
+            elif slim:
+                rec["problems"] = [verdicts.slim(p, shared) for p in rec["problems"] if isinstance(p, dict)]
             entries.append(entry_from_record(rec))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
