@@ -55,8 +55,8 @@ class CheckResult:
         t = self.targets[0] if len(self.targets) == 1 else None
         return Path(t) if t is not None and Path(t).is_file() else None
 
-    def to_dict(self):
-        return self.report.to_dict()
+    def to_dict(self, lazy=False):
+        return self.report.to_dict(lazy=lazy)
 
     def frames(self):
         """{"问题": one row per problem (and per file without problems)} as pandas DataFrames."""

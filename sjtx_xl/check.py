@@ -543,7 +543,7 @@ def discover(paths, recursive=True):
 
 
 def check_paths(paths, official=None, recursive=True):
-    reports = []
+    reports, shared = [], {}
     for p, why in discover(paths, recursive):
         if why:
             reports.append(FileReport(path=str(p), status="skipped", reason=why))
@@ -553,9 +553,26 @@ def check_paths(paths, official=None, recursive=True):
             rep = check_file(p, official)
             if rep.kind == "summary":          # merge's own output in the folder: not a form to check
                 rep.status, rep.reason, rep.problems = "skipped", SUMMARY_REASON, []
-            reports.append(rep)
+            reports.append(_kept(rep, shared))
     _duplicates(reports)
     return Report(reports)
+
+
+_SHARED_TEXTS = ("type", "severity", "message", "hint", "sheet", "cell", "field", "label")
+
+
+def _kept(rep, shared):
+    """What a report of many files keeps of one: its raw cell values and the places of fields other
+    than the credit code (which _duplicates names) go, and the texts of its problems (the same
+    messages, hints and labels in thousands of files) are one object each, through `shared`."""
+    rep.raw = {}
+    rep.where = {k: v for k, v in rep.where.items() if k == "uscc"}
+    for p in rep.problems:
+        for k in _SHARED_TEXTS:
+            v = getattr(p, k)
+            if v is not None:
+                setattr(p, k, shared.setdefault(v, v))
+    return rep
 
 
 def _duplicates(reports):

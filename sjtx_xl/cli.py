@@ -22,6 +22,18 @@ def _out(text):
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _write_lines(lines, batch=1 << 12):
+    """Lines to stdout as they are made, a batch at a time (a report of 15,000 forms is never whole)."""
+    out = []
+    for line in lines:
+        out.append(line)
+        if len(out) >= batch:
+            sys.stdout.write("\n".join(out) + "\n")
+            out = []
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+
+
 def cmd_templates(args):
     result = app.templates(args.output, enterprise_list=args.enterprise_list)
     if args.json:
@@ -79,10 +91,10 @@ def cmd_install_workbook(args):
 
 def cmd_check(args):
     result = app.check(args.paths, official_list=args.official_list, feedback=args.feedback)
-    if args.json:
-        _out(render.json_text(result.to_dict()))
+    if args.json:                     # streamed, as merge's
+        render.write_json(result.to_dict(lazy=True), sys.stdout)
     else:
-        _out(render.check_text(result.report))
+        _write_lines(render.check_lines(result.report))
         if result.feedback_dir is not None:
             print("反馈表已写入 %s（%d 个）" % (result.feedback_dir.absolute(), len(result.feedback)))
     return result.exit_code

@@ -67,34 +67,37 @@ def where(p):
 
 def check_text(report):
     """The text report of `sjtx-xl check`."""
-    lines = []
+    return "\n".join(check_lines(report))
+
+
+def check_lines(report):
+    """check_text's lines, made one file at a time (the command line writes them as they come)."""
     for r in report.files:
         head = "%s  %s" % (CHECK_STATUS_TEXT.get(r.status, r.status), r.path)
         if r.kind in FORM_TEXT:
             head += "  [%s%s%s]" % (FORM_TEXT[r.kind], "，模板v%s" % r.template_version if r.template_version else "",
                                     "，按标签读取" if r.read_by == "label" else "")
-        lines.append(head)
+        yield head
         if r.status in ("skipped",) or (r.status == "rejected" and len(r.problems) <= 1):
             if r.reason:
-                lines.append("    原因：%s" % r.reason)
+                yield "    原因：%s" % r.reason
             for p in r.problems:
-                lines.append("    提示：%s" % p.hint)
+                yield "    提示：%s" % p.hint
             continue
         a = r.assessment
         if a:
             from .verdicts import deciding_facts      # lazy: verdicts loads the spec's rules
             why = deciding_facts(r.kind, r.conditions, a)
-            lines.append("    资格审查：%s%s" % (a.text, "（%s）" % why if why else ""))
+            yield "    资格审查：%s%s" % (a.text, "（%s）" % why if why else "")
         for p in sorted(r.problems, key=lambda p: (p.severity != ERROR,)):
-            lines.append("    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where(p), p.label or "", p.message,
-                                                        problem_title(p.type)))    # the code is in --json
+            yield "    %s  %-24s %s  %s  [%s]" % (SEVERITY_TEXT[p.severity], where(p), p.label or "", p.message,
+                                                    problem_title(p.type))          # the code is in --json
             if p.hint:
-                lines.append("          → %s" % p.hint)
+                yield "          → %s" % p.hint
     s = report.stats
-    lines.append("")
-    lines.append("共 %d 个文件：通过 %d，有错误 %d，无法读取 %d，跳过 %d；错误 %d 条，警告 %d 条。"
-                 % (s["files"], s["ok"], s["invalid"], s["rejected"], s["skipped"], s["errors"], s["warnings"]))
-    return "\n".join(lines)
+    yield ""
+    yield ("共 %d 个文件：通过 %d，有错误 %d，无法读取 %d，跳过 %d；错误 %d 条，警告 %d 条。"
+           % (s["files"], s["ok"], s["invalid"], s["rejected"], s["skipped"], s["errors"], s["warnings"]))
 
 
 def check_tables(result):

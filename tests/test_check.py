@@ -310,3 +310,21 @@ def test_a_text_over_its_limit_is_named_not_copied_into_its_problem(tmp_path):
     assert rep.values["profile_products"] == text
     assert len(p.value) == VALUE_MAX and p.value.endswith("…") and text.startswith(p.value[:-1])
     assert "限5000字" in p.message and p.cell
+
+
+def test_a_report_of_many_files_is_written_as_it_is_made_and_says_the_same(tmp_path, capsys):
+    """check --json and the text report are streamed from reports that keep less of each file; what
+    they say is what the whole report says, the duplicate's credit-code cell included."""
+    from sjtx_xl import app, render
+    code = samples.complete("enterprise", 0)["uscc"]
+    make(tmp_path, "a.xlsx", seed=0)
+    make(tmp_path, "b.xlsx", seed=1, uscc=code, employees="很多")      # a duplicate, with an error
+    make(tmp_path, "c.xlsx", kind="platform", seed=2)
+    result = app.check([str(tmp_path)])
+    assert cli.main(["check", str(tmp_path), "--json"]) == 1
+    assert capsys.readouterr().out == render.json_text(result.to_dict())
+    assert cli.main(["check", str(tmp_path)]) == 1
+    assert capsys.readouterr().out == render.check_text(result.report) + "\n"
+    dup = [p for r in result.report for p in r.problems if p.type == "duplicate-uscc"]
+    assert len(dup) == 2 and all(p.cell == "B4" for p in dup)
+    assert all(r.raw == {} and set(r.where) <= {"uscc"} for r in result.report)
