@@ -281,12 +281,12 @@ def _light(first_chunk):
         while True:
             key, i = _DECODER.raw_decode(text, i)
             i = _after(text, i, ":")
+            if key not in _HEAD_KEYS and key != "values" or key == "values" and len(rec) < len(_HEAD_KEYS):
+                return None                                      # an older order: provenance after the values
             if key != "values":
                 rec[key], i = _DECODER.raw_decode(text, i)
                 i = _after(text, i, ",")
                 continue
-            if not all(k in rec for k in _HEAD_KEYS):          # an older order: provenance after the values
-                return None
             values, i = {}, _after(text, i, "{")
             while text[i] != "}":
                 k, i = _DECODER.raw_decode(text, i)
