@@ -369,3 +369,47 @@ def test_a_row_deleted_from_the_decisions_sheet_is_not_packaged(tmp_path):
     assert victim not in [e.name for e in r.enterprises]
     assert any(w["type"] == "decision-row-deleted" and victim in w["message"] for w in r.warnings)
     assert any(e.name == victim for e, *_ in r.not_recommended)
+
+
+FAKE_SOFFICE = r'''#!%s
+import json, os, sys, time
+args = sys.argv[1:]
+outdir = args[args.index("--outdir") + 1]
+files = args[args.index("--outdir") + 2:]
+with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps([[a for a in args if a.startswith("-env:")], [os.path.basename(f) for f in files]]) + "\n")
+for f in files:
+    stem = os.path.splitext(os.path.basename(f))[0]
+    if "慢" in stem:
+        time.sleep(20)
+    if "坏" not in stem:
+        open(os.path.join(outdir, stem + ".pdf"), "w").write("%%PDF")
+'''
+
+
+def test_pdfs_are_made_in_batches_each_its_own_libreoffice_and_a_failed_batch_fails_only_its_files(tmp_path, monkeypatch):
+    """A province's package is converted BATCH files per LibreOffice (own profile), batches in parallel;
+    a file LibreOffice cannot convert, or a batch past its timeout, is named; the rest are PDFs."""
+    import json
+    import sys
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(FAKE_SOFFICE % sys.executable, encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("SJTX_SOFFICE", str(fake))
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "log"))
+    monkeypatch.setattr(pdf, "BATCH", 3)
+    monkeypatch.setattr(pdf, "TIMEOUT", 2)
+    names = ["%02d 企业%s" % (i, {4: "坏", 7: "慢"}.get(i, "")) for i in range(10)]
+    files = []
+    for n in names:
+        files.append(tmp_path / (n + ".xlsx"))
+        files[-1].write_bytes(b"x")
+    out = pdf.convert(files, tmp_path, workers=2)
+    assert list(out) == files
+    made = {f.stem for f, r in out.items() if isinstance(r, Path)}
+    assert made == {n for i, n in enumerate(names) if i not in (4, 7, 8)}     # 6 was made before 7 hung
+    assert "原因不明" in out[files[4]] and all("超过2秒未完成" in out[files[i]] for i in (7, 8))
+    calls = [json.loads(line) for line in (tmp_path / "log").read_text(encoding="utf-8").splitlines()]
+    assert sorted(c[1] for c in calls) == [[n + ".xlsx" for n in names[i:i + 3]] for i in range(0, 10, 3)]
+    profiles = [c[0][0] for c in calls]
+    assert len(set(profiles)) == 4 and all(p.startswith("-env:UserInstallation=file://") for p in profiles)
