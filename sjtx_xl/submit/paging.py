@@ -7,6 +7,7 @@ line boundary: the cell keeps its beginning and says “见附页N”, and 附�
 The width model is deliberately generous (CJK counted as 2.2 character units, lines 10% taller)
 so that a cell never shows fewer lines than the text needs.
 """
+import functools
 import unicodedata
 
 MAX_ROW_PT = 409.0            # Excel's row height limit
@@ -16,6 +17,7 @@ HEAD_LINES = 12               # lines of a long text kept in its cell before “
 SEE = "……（全文见附页%d）"
 
 
+@functools.lru_cache(maxsize=8192)           # per character: a package measures a few thousand distinct ones
 def char_units(ch):
     if ch == "\t":
         return 4.0
