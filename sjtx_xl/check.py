@@ -21,7 +21,7 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Optional
 
-from . import duplicates, ooxml, reference, spec
+from . import duplicates, ooxml, pool, reference, spec
 from .errors import UsageError
 from .fsutil import BACKUP_RE
 from .problems import ERROR, WARNING, Problem, problem
@@ -542,32 +542,51 @@ def discover(paths, recursive=True):
     return out
 
 
-def check_paths(paths, official=None, recursive=True):
-    reports, shared = [], {}
-    for p, why in discover(paths, recursive):
+def check_paths(paths, official=None, recursive=True, workers=None):
+    """Report over every file found under `paths`; the candidate workbooks are checked on a process
+    pool of `workers` (default: every CPU), as merge reads them (pool.run)."""
+    found = list(discover(paths, recursive))
+    todo = [p for p, why in found if not why and not BACKUP_RE.match(p.name)]
+    shared = {}
+    checked = iter(pool.run(_check_one, map(str, todo), workers, _init_check, (official,),
+                            lambda i, rep: _kept(rep, shared)))
+    reports = []
+    for p, why in found:
         if why:
             reports.append(FileReport(path=str(p), status="skipped", reason=why))
         elif BACKUP_RE.match(p.name):
             reports.append(FileReport(path=str(p), status="skipped", reason=BACKUP_REASON))
         else:
-            rep = check_file(p, official)
-            if rep.kind == "summary":          # merge's own output in the folder: not a form to check
-                rep.status, rep.reason, rep.problems = "skipped", SUMMARY_REASON, []
-            reports.append(_kept(rep, shared))
+            reports.append(next(checked))
     _duplicates(reports)
     return Report(reports)
+
+
+_OFFICIAL = None
+
+
+def _init_check(official):
+    global _OFFICIAL
+    _OFFICIAL = official
+
+
+def _check_one(path):
+    rep = check_file(path, _OFFICIAL)
+    if rep.kind == "summary":          # merge's own output in the folder: not a form to check
+        rep.status, rep.reason, rep.problems = "skipped", SUMMARY_REASON, []
+    return _kept(rep)
 
 
 _SHARED_TEXTS = ("type", "severity", "message", "hint", "sheet", "cell", "field", "label")
 
 
-def _kept(rep, shared):
+def _kept(rep, shared=None):
     """What a report of many files keeps of one: its raw cell values and the places of fields other
     than the credit code (which _duplicates names) go, and the texts of its problems (the same
     messages, hints and labels in thousands of files) are one object each, through `shared`."""
     rep.raw = {}
     rep.where = {k: v for k, v in rep.where.items() if k == "uscc"}
-    for p in rep.problems:
+    for p in rep.problems if shared is not None else ():
         for k in _SHARED_TEXTS:
             v = getattr(p, k)
             if v is not None:

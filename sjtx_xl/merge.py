@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import decisions, duplicates, spec
+from . import decisions, duplicates, pool, spec
 from .check import check_file, discover
 from .errors import OutputLockedError, UsageError
 from .fsutil import BACKUP_RE
+from .pool import default_workers
 from .problems import problem
 from .roster import load_official_list
 from .summary import Entry, FileRecord, SummaryModel, prerender, prerender_file, write_summary
@@ -165,16 +166,8 @@ def _city_decisions(rec, entries, typed):
         rec.problems.append(problem("city-not-recommended", value=e.name, detail=shown, file=rec.path).to_dict())
 
 
-def _work(item):
-    i, path = item
-    return i, read_file(path, _ROOT, _OFFICIAL)
-
-
-def default_workers():
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:                                    # Windows, macOS
-        return max(1, os.cpu_count() or 1)
+def _work(path):
+    return read_file(path, _ROOT, _OFFICIAL)
 
 
 class Progress:
@@ -214,33 +207,17 @@ def read_all(paths, root, official=None, workers=None, progress=None, spill_fold
 
 
 def _read_all(paths, root, official, workers, progress, spill_folder):
-    n = len(paths)
-    workers = min(workers or default_workers(), n) if n else 0
-    progress = progress or Progress(n, enabled=False)
-    out = [None] * n
-    if workers <= 1 or n < 4:
-        for i, p in enumerate(paths):
-            out[i] = read_file(p, root, official)
-            progress.update()
-        return out
-    import multiprocessing                                # late: only a merge of four files or more uses a pool
-    from concurrent.futures import ProcessPoolExecutor
-    out[0] = read_file(paths[0], root, official)       # warms the spec, rule and style caches before the fork
-    progress.update()
-    chunk = max(1, min(16, n // (workers * 8)))
-    # Not multiprocessing.Pool: its worker-handler thread also waits on the result pipe and spins
-    # while a large result is still being read, taking a tenth of a core from the workers.
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), _init_worker, (str(root), official, spill_folder))
-    done = False
+    global _ROOT, _OFFICIAL
+    progress = progress or Progress(len(paths), enabled=False)
+    texts = {}
+
+    def each(i, rec):
+        progress.update()
+        return share_strings(rec, texts)
     try:
-        texts = {}
-        for i, rec in pool.map(_work, enumerate(map(str, paths[1:]), 1), chunksize=chunk):
-            out[i] = share_strings(rec, texts)
-            progress.update()
-        done = True
+        return pool.run(_work, map(str, paths), workers, _init_worker, (str(root), official, spill_folder), each)
     finally:
-        pool.shutdown(wait=done, cancel_futures=not done)
-    return out
+        _ROOT = _OFFICIAL = None                          # this process's: the roster is not kept
 
 
 # --------------------------------------------------------------------------- merging

@@ -328,3 +328,17 @@ def test_a_report_of_many_files_is_written_as_it_is_made_and_says_the_same(tmp_p
     dup = [p for r in result.report for p in r.problems if p.type == "duplicate-uscc"]
     assert len(dup) == 2 and all(p.cell == "B4" for p in dup)
     assert all(r.raw == {} and set(r.where) <= {"uscc"} for r in result.report)
+
+
+def test_a_folder_is_checked_on_a_pool_to_the_same_report(tmp_path):
+    """check reads the files on worker processes, as merge does: the same reports, in the same order,
+    the duplicate found across workers, the skipped and backup files kept in place."""
+    code = samples.complete("enterprise", 0)["uscc"]
+    for i in range(6):
+        make(tmp_path, "%d.xlsx" % i, seed=i, **({"uscc": code} if i in (1, 4) else {}))
+    (tmp_path / "说明.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "汇总.previous-20260101-000000.xlsx").write_bytes(b"x")
+    pooled, serial = check_paths([tmp_path], workers=2), check_paths([tmp_path], workers=1)
+    assert [r.to_dict() for r in pooled] == [r.to_dict() for r in serial]
+    assert [r.status for r in pooled].count("skipped") == 2 and len(pooled) == 8
+    assert sum(p.type == "duplicate-uscc" for r in pooled for p in r.problems) == 3
