@@ -5,7 +5,7 @@ fix hint. Code creates problems only through `problem(type, **context)`, so the 
 every message lives here once.
 """
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Optional
 
 from .vocab import ERROR, WARNING
@@ -122,8 +122,13 @@ class Problem:
     def to_dict(self):
         return dict(zip(PROBLEM_KEYS, _PROBLEM_FIELDS(self)))
 
+    def __reduce__(self):
+        # its fields as a tuple, not a dict of them, through pickle: check's pool sends ~100 a file
+        return Problem, _ALL_FIELDS(self)
+
 
 _PROBLEM_FIELDS = operator.attrgetter(*PROBLEM_KEYS)
+_ALL_FIELDS = operator.attrgetter(*[f.name for f in fields(Problem)])
 
 
 class _Blank(dict):

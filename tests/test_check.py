@@ -342,3 +342,14 @@ def test_a_folder_is_checked_on_a_pool_to_the_same_report(tmp_path):
     assert [r.to_dict() for r in pooled] == [r.to_dict() for r in serial]
     assert [r.status for r in pooled].count("skipped") == 2 and len(pooled) == 8
     assert sum(p.type == "duplicate-uscc" for r in pooled for p in r.problems) == 3
+
+
+def test_a_problem_crosses_a_process_whole():
+    """Problems travel from check's workers as tuples of their fields (Problem.__reduce__): every field,
+    the file set after it was made included, comes back."""
+    import pickle
+    from sjtx_xl.problems import problem
+    p = problem("not-a-number", value="很多", hint="人数", sheet="附件5", cell="D4", field="employees", label="从业人员")
+    p.file = "a.xlsx"
+    q = pickle.loads(pickle.dumps(p))
+    assert q == p and vars(q) == vars(p) and q.file == "a.xlsx"
