@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from .. import decisions, vocab
+from .. import decisions, pool, vocab
 from ..errors import UsageError
 from ..problems import problem
 from ..summary import annex3, annex4
 from ..summary import data as summary_data
 from ..summary import decisions as sheet
 from ..summary.edits import find_edits
-from ..summary.model import sort_key
+from ..summary.model import Entry, sort_key
 from ..verdicts import deciding_facts
 from . import forms, letter, lists
 from . import pdf as pdfs
@@ -176,11 +176,8 @@ def build(summary, output, pdf=True):
         n += len(lists.write_annex(tmp / ANNEX4_FILE, annex4, plat))
         forms_dir = tmp / FORMS_DIR
         forms_dir.mkdir()
-        enterprise_files = []
-        for i, e in enumerate(ent, 1):
-            p = forms_dir / ("%02d %s.xlsx" % (i, safe_name(e.name)))
-            n += len(forms.write_enterprise(p, e))
-            enterprise_files.append(p)
+        enterprise_files = [forms_dir / ("%02d %s.xlsx" % (i, safe_name(e.name))) for i, e in enumerate(ent, 1)]
+        n += sum(pool.run(_write_form, zip(map(str, enterprise_files), (_form_entry(e) for e in ent))))
         level = "province" if any(e.via for e in entries) else "city"      # rows carried from city summaries
         result.counts = letter.write_letter(tmp / LETTER_FILE, ent, plat, level)
         lists.write_not_recommended(tmp / OTHERS_FILE, others)
@@ -202,6 +199,18 @@ def build(summary, output, pdf=True):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return result
+
+
+def _form_entry(e):
+    """What an enterprise's 附件5/附件6 workbook is written from (name and values), for a worker."""
+    return Entry(kind=e.kind, values=dict(e.values), conditions={}, overall=None, problems=[], path="")
+
+
+def _write_form(item):
+    """One enterprise's workbook (in a pool worker: hundreds of them are a province's package);
+    the number of its attached pages."""
+    path, e = item
+    return len(forms.write_enterprise(path, e))
 
 
 def _swap(tmp, output):
