@@ -25,6 +25,8 @@ For each workload, each variant runs in its own process and prints:
                  who its rows were is read from _data, and it is kept as a dated copy
   submit         `sjtx-xl submit OUT --no-pdf`: the package of what 推荐决定 recommends (by default every
                  eligible row: one 附件5/附件6 workbook each); not with --merge-only
+  check          `sjtx-xl check DIR --json` (the report of every form, written to the log); not with
+                 --merge-only
 
 Memory: the process tree of each variant is sampled every 20 ms from /proc (sum of RSS, and sum of
 PSS, which counts pages shared after fork once). "max RSS" (wait4) also counts what the child
@@ -115,8 +117,9 @@ class Sampler(threading.Thread):
             self.stop.wait(self.every)
 
 
-def measure(cmd, log):
-    """Run cmd; (wall s, peak tree RSS, peak tree PSS, max single-process RSS, stdout)."""
+def measure(cmd, log, ok=(0,)):
+    """Run cmd; (wall s, peak tree RSS, peak tree PSS, max single-process RSS, stdout). An exit code
+    not in `ok` stops the bench."""
     t0 = time.perf_counter()
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -128,7 +131,7 @@ def measure(cmd, log):
         s.stop.set()
         s.join()
     text = Path(log).read_text(encoding="utf-8", errors="replace")
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise SystemExit("%s failed (%d):\n%s" % (" ".join(map(str, cmd)), proc.returncode, text[-3000:]))
     return wall, s.peak_rss, s.peak_pss, usage.ru_maxrss * 1024, text
 
@@ -394,8 +397,8 @@ def run_workload(workload, a, base, workers):
           % (workload, len(paths), mb(size), " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
     results = {}
 
-    def run(key, cmd, files):
-        wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key))
+    def run(key, cmd, files, ok=(0,)):
+        wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key), ok)
         results[key] = dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text)
         print("  %-14s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB"
               % (key, wall, 1000 * wall / files, mb(rss), mb(pss), mb(maxrss)), flush=True)
@@ -427,6 +430,7 @@ def run_workload(workload, a, base, workers):
         shutil.rmtree(package, ignore_errors=True)
         print("    submit: %d workbooks in the package (附件3, 附件4, 未推荐名单, one 附件5/附件6 per recommended "
               "enterprise)" % made)
+        run("check", [py, "-m", "sjtx_xl.cli", "check", str(folder), "--json"], len(paths), ok=(0, 1))
     if not a.merge_only:
         run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
         run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
@@ -500,19 +504,20 @@ def main():
 def markdown(n, summary):
     """The README's table, from one run."""
     out = ["| Workload, %s files | merge (read / write) | naive pandas | ratio | read ÷ floor (pool) | write ÷ zlib floor "
-           "| peak tree memory | re-merge | submit |" % format(n, ","), "|---|---|---|---|---|---|---|---|---|"]
+           "| peak tree memory | re-merge | submit | check --json |" % format(n, ","),
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for w, r in summary.items():
         mg = r["merge"]
         naive = r.get("naive-pandas")
         pool = r.get("floor-pool")
-        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB | %s | %s |" % (
+        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB | %s | %s | %s |" % (
             w, mg["wall"], mg["read_phase"], mg["write"],
             "~%.0f s" % naive["extrapolated"] if naive else "—",
             "%.1f×" % (naive["extrapolated"] / mg["wall"]) if naive else "—",
             "%.1f×" % (mg["read_phase"] / pool["internal"]) if pool else "—",
             mg["write"] / r["zlib_floor"], r["peak"] / 2**20,
             *("%.2f s, %.0f MB" % (r[k]["wall"], max(r[k]["rss"], r[k]["pss"]) / 2**20) if k in r else "—"
-              for k in ("re-merge", "submit"))))
+              for k in ("re-merge", "submit", "check"))))
     return "\n".join(out)
 
 
