@@ -548,8 +548,11 @@ def check_paths(paths, official=None, recursive=True, workers=None):
     found = list(discover(paths, recursive))
     todo = [p for p, why in found if not why and not BACKUP_RE.match(p.name)]
     shared = {}
-    checked = iter(pool.run(_check_one, map(str, todo), workers, _init_check, (official,),
-                            lambda i, rep: _kept(rep, shared)))
+    try:
+        checked = iter(pool.run(_check_one, map(str, todo), workers, _init_check, (official,),
+                                lambda i, rep: _kept(rep, shared)))
+    finally:
+        _init_check(None)                                 # this process's: the roster is not kept
     reports = []
     for p, why in found:
         if why:
