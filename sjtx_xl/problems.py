@@ -140,7 +140,7 @@ def problem(type, value=None, detail="", hint="", severity=None, **where):
     """Build a Problem of a registered type; unknown types are a programming error."""
     sev, message, hint_tpl = TYPES[type]
     value = None if value is None else _cut(str(value), VALUE_MAX)
-    ctx = _Blank(value=_cut(value or "", SHOWN_MAX), detail=detail, hint=hint,
+    ctx = _Blank(value=shown(value or ""), detail=detail, hint=hint,
                  hint_suffix=("；" + hint) if hint else "")
     return Problem(
         type=type,
@@ -154,3 +154,8 @@ def problem(type, value=None, detail="", hint="", severity=None, **where):
 
 def _cut(text, n):
     return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def shown(text):
+    """A text as a message quotes it: at most SHOWN_MAX characters, as the value in it."""
+    return _cut(text, SHOWN_MAX)

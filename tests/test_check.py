@@ -353,3 +353,14 @@ def test_a_problem_crosses_a_process_whole():
     p.file = "a.xlsx"
     q = pickle.loads(pickle.dumps(p))
     assert q == p and vars(q) == vars(p) and q.file == "a.xlsx"
+
+
+def test_a_long_text_normalised_is_quoted_not_copied_into_its_message(tmp_path):
+    """A 名称-like text field with spaces around a pasted page of text: the warning quotes both sides
+    as far as a message quotes (problems.SHOWN_MAX); the trimmed text is the value read."""
+    from sjtx_xl.problems import SHOWN_MAX
+    text = "精密" * 300
+    rep = check_file(make(tmp_path, "a.xlsx", niche="  " + text + "  "))
+    p = one(rep, "normalised", "niche")
+    assert rep.values["niche"] == text
+    assert len(p.message) < 3 * SHOWN_MAX and p.message.count("…") == 2

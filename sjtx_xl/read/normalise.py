@@ -17,7 +17,7 @@ import math
 import re
 
 from .. import reference
-from ..problems import problem
+from ..problems import problem, shown
 from ..rules import EXCEL_EPOCH, SPACES, THOUSANDS_GROUPS, YYYYMMDD, ShareRule, is_number, number_unit
 
 YES = {"是", "√", "☑", "✓", "✔", "y", "yes", "有", "是的", "对"}
@@ -94,7 +94,7 @@ def _half_alnum(s):
 
 
 def _note(orig, new, how=""):
-    return problem("normalised", value=fmt(orig), detail=fmt(new) + how)
+    return problem("normalised", value=fmt(orig), detail=shown(fmt(new)) + how)   # quoted as the value is
 
 
 def from_serial(x):
