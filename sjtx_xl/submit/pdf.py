@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import pool
+
 BATCH = 25                     # files one LibreOffice converts (about 0.7 s each on a 2-core machine)
 TIMEOUT = 600                  # seconds for one batch
 
@@ -45,7 +47,7 @@ def convert(files, outdir, workers=None):
     files = [Path(f) for f in files]
     if exe is None or not files:
         return {f: unavailable() for f in files}
-    workers = max(1, workers or min(4, os.cpu_count() or 1))
+    workers = max(1, workers or min(4, pool.default_workers()))
     size = max(1, min(BATCH, -(-len(files) // workers)))          # every worker busy, even on a few files
     batches = [files[i:i + size] for i in range(0, len(files), size)]
     workers = min(workers, len(batches))
@@ -55,8 +57,8 @@ def convert(files, outdir, workers=None):
             out.update(_batch(exe, b, outdir))
         return out
     from concurrent.futures import ThreadPoolExecutor   # threads: each only waits on its soffice
-    with ThreadPoolExecutor(workers) as pool:
-        for done in pool.map(lambda b: _batch(exe, b, outdir), batches):
+    with ThreadPoolExecutor(workers) as threads:
+        for done in threads.map(lambda b: _batch(exe, b, outdir), batches):
             out.update(done)
     return {f: out[f] for f in files}
 
