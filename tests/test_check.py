@@ -256,7 +256,7 @@ def test_bench_runs_all_engines_and_they_agree(capsys, lo_forms):
     spec_ = importlib.util.spec_from_file_location("read_bench", path)
     mod = importlib.util.module_from_spec(spec_)
     spec_.loader.exec_module(mod)
-    assert mod.main(["-n", "10", "--lo", str(lo_forms), "--rounds", "1"]) == 0  # rounds only refine the timing
+    assert mod.main(["-n", "6", "--lo", str(lo_forms), "--rounds", "1"]) == 0   # rounds only refine the timing
     out = capsys.readouterr().out
     assert "every set reads the same values (to 9 digits: LibreOffice saves 15) and verdicts: yes" in out
     assert "chosen" in out and "openpyxl load_workbook" in out and "verdicts agree across engines: yes" in out
