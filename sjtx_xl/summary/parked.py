@@ -34,7 +34,7 @@ _last = (None, None, None)           # (Ref, its Store, what it holds): the last
 
 def _load(ref):
     global _last
-    store = _store(ref)
+    store = spill.store_of(ref)
     if _last[0] != ref or _last[1] is None or _last[1]() is not store:
         _last = (ref, weakref.ref(store) if store is not None else None, pickle.loads(ref.read()))
     return _last[2]
@@ -42,10 +42,6 @@ def _load(ref):
 
 def _put(obj):
     return spill.put(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
-
-
-def _store(ref):
-    return spill._STORES.get(ref.folder) if ref is not None else None
 
 
 # --------------------------------------------------------------------------- problems
@@ -71,7 +67,7 @@ class ProblemList(list):
     def __init__(self, ref=None, n=0, counts=(), extra=()):
         list.__init__(self, extra)
         self._ref, self._n, self._counts = ref, n, tuple(counts)
-        self._keep = _store(ref)                     # keeps the spill folder as long as this list
+        self._keep = spill.store_of(ref)                     # keeps the spill folder as long as this list
 
     def parked(self):
         """The parked problems (a fresh list of fresh dicts)."""
@@ -253,24 +249,28 @@ def errors_of(problems):
 
 # --------------------------------------------------------------------------- values
 
-class ParkedValues(spill.FullViews, dict):
+class ParkedValues(spill.PartlyHeld):
     """An entry's values with only PARENT_KEYS in memory (in the dict's own storage); the others are
     read back from the spill when asked for. Iteration keeps the original order of the keys."""
 
     def __init__(self, kept, ref=None, order=(), inner=None):
         dict.__init__(self, kept)
         self._ref, self._order, self._inner = ref, tuple(order), inner
-        self._keep = _store(ref)
+        self._keep = spill.store_of(ref)
 
-    def _parked(self):
+    @property
+    def _away_keys(self):                             # every key: the held ones are found first
+        return self._order
+
+    def _away(self):
         out = dict(_load(self._ref)) if self._ref is not None else {}
         if self._inner is not None:                   # long texts parked by spill.park_values
             out.update(self._inner.full())
         return out
 
     def full(self):
-        parked = self._parked()
-        own = {k: dict.__getitem__(self, k) for k in dict.keys(self)}
+        parked = self._away()
+        own = self._held()
         out = {}
         for k in self._order:
             if k in own:
@@ -282,27 +282,10 @@ class ParkedValues(spill.FullViews, dict):
         return out
 
     def __reduce__(self):
-        return (ParkedValues, ({k: dict.__getitem__(self, k) for k in dict.keys(self)}, self._ref, self._order,
-                               self._inner))
+        return ParkedValues, (self._held(), self._ref, self._order, self._inner)
 
     def _parked_keys(self):
         return [k for k in self._order if not dict.__contains__(self, k)]
-
-    def __missing__(self, key):
-        if key in self._order:
-            return self._parked()[key]
-        raise KeyError(key)
-
-    def get(self, key, default=None):
-        if dict.__contains__(self, key):
-            return dict.__getitem__(self, key)
-        if key in self._order:
-            return self._parked().get(key, default)
-        return default
-
-    def __contains__(self, key):
-        return dict.__contains__(self, key) or key in self._order
-
 
     def __len__(self):
         return len(set(self._order) | set(dict.keys(self)))
@@ -316,13 +299,8 @@ class ParkedValues(spill.FullViews, dict):
         eq = self.__eq__(other)
         return eq if eq is NotImplemented else not eq
 
-    __hash__ = None
-
     def __repr__(self):
         return repr(self.full())
-
-    def copy(self):
-        return self.full()
 
 
 def park_values(values):
@@ -352,7 +330,7 @@ class ParkedAssessment:
     __slots__ = ("verdict", "_ref", "_keep")
 
     def __init__(self, verdict, ref):
-        self.verdict, self._ref, self._keep = verdict, ref, _store(ref)
+        self.verdict, self._ref, self._keep = verdict, ref, spill.store_of(ref)
 
     def __reduce__(self):
         return (ParkedAssessment, (self.verdict, self._ref))

@@ -186,16 +186,55 @@ class FullViews:
         return iter(self.full())
 
 
-class SpilledValues(FullViews, dict):
+def store_of(ref):
+    """The Store a Ref's folder belongs to, in this process (None elsewhere): holding it keeps the
+    folder alive as long as the thing that refers into it."""
+    return _STORES.get(ref.folder) if ref is not None else None
+
+
+class PartlyHeld(FullViews, dict):
+    """A dict holding some of its items in its own storage; the others (keys `_away_keys`) are read
+    back from the spill by `_away()` when asked for, anew each time."""
+
+    _away_keys = ()
+
+    def _away(self):
+        raise NotImplementedError
+
+    def _held(self):
+        return {k: dict.__getitem__(self, k) for k in dict.keys(self)}
+
+    def __missing__(self, key):
+        if key in self._away_keys:
+            return self._away()[key]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if key in self._away_keys:
+            return self._away().get(key, default)
+        return default
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self._away_keys
+
+    __hash__ = None
+
+    def copy(self):
+        return self.full()
+
+
+class SpilledValues(PartlyHeld):
     """An entry's values with the long texts parked: a dict of the short ones, which reads the
-    long ones from the spill when they are asked for (every access reads them anew)."""
+    long ones from the spill when they are asked for."""
 
     def __init__(self, short, ref=None, long_keys=()):
         dict.__init__(self, short)
-        self._ref, self._long_keys = ref, tuple(long_keys)
-        self._store = _STORES.get(ref.folder) if ref is not None else None   # keeps the folder alive
+        self._ref, self._away_keys = ref, tuple(long_keys)
+        self._store = store_of(ref)
 
-    def _long(self):
+    def _away(self):
         global _last
         if self._ref is None:
             return {}
@@ -204,40 +243,18 @@ class SpilledValues(FullViews, dict):
         return _last[1]
 
     def __reduce__(self):
-        return (SpilledValues, ({k: dict.__getitem__(self, k) for k in dict.keys(self)}, self._ref,
-                                self._long_keys))
-
-    def __missing__(self, key):
-        if key in self._long_keys:
-            return self._long()[key]
-        raise KeyError(key)
-
-    def get(self, key, default=None):
-        if dict.__contains__(self, key):
-            return dict.__getitem__(self, key)
-        if key in self._long_keys:
-            return self._long()[key]
-        return default
-
-    def __contains__(self, key):
-        return dict.__contains__(self, key) or key in self._long_keys
+        return SpilledValues, (self._held(), self._ref, self._away_keys)
 
     def full(self):
-        out = {k: dict.__getitem__(self, k) for k in dict.keys(self)}
-        out.update(self._long())
+        out = self._held()
+        out.update(self._away())
         return out
 
-
     def __len__(self):
-        return dict.__len__(self) + len(self._long_keys)
+        return dict.__len__(self) + len(self._away_keys)
 
     def __eq__(self, other):
         return self.full() == (other.full() if isinstance(other, SpilledValues) else other)
-
-    __hash__ = None
-
-    def copy(self):
-        return self.full()
 
 
 def park_values(values):
