@@ -139,9 +139,10 @@ def stamp_modified(core_xml, when):
     return _MODIFIED_PARTS.sub(lambda m: m.group(1) + text + m.group(2), core_xml, count=1)
 
 
-def last_saved(source):
+def last_saved(source, read=None):
     """When the package says it was last saved (docProps/core.xml dcterms:modified), as a naive UTC
-    datetime, or None. `source` is a path, bytes or an open zipfile.ZipFile; never raises."""
+    datetime, or None. `source` is a path, bytes or an open zipfile.ZipFile; `read(name)` reads the
+    part (default: zipfile's read; the reader passes its own). Never raises."""
     try:
         if isinstance(source, zipfile.ZipFile):
             zf = source
@@ -150,19 +151,14 @@ def last_saved(source):
         info = zf.getinfo("docProps/core.xml")
         if info.file_size > 1024 * 1024:
             return None
-        return modified_time(zf.read(info))
+        m = _MODIFIED.search(read(info.filename) if read else zf.read(info))
+        if not m:
+            return None
+        text = m.group(1).decode("ascii").strip()
+        t = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return t.astimezone(_dt.timezone.utc).replace(tzinfo=None) if t.tzinfo else t
     except Exception:          # a missing, damaged or foreign part just means "not known"
         return None
-
-
-def modified_time(core_xml):
-    """dcterms:modified of a docProps/core.xml part, as last_saved gives it; raises when damaged."""
-    m = _MODIFIED.search(core_xml)
-    if not m:
-        return None
-    text = m.group(1).decode("ascii").strip()
-    t = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return t.astimezone(_dt.timezone.utc).replace(tzinfo=None) if t.tzinfo else t
 
 
 # --- A1 references ----------------------------------------------------------------------------

@@ -748,13 +748,7 @@ class Xlsx:
     def last_saved(self):
         """ooxml.last_saved of this package (None when not known; never raises), its part read as
         every other part is."""
-        try:
-            info = self.zf.getinfo("docProps/core.xml")
-            if info.file_size > 1024 * 1024:
-                return None
-            return ooxml.modified_time(self.part("docProps/core.xml"))
-        except Exception:      # a missing, damaged or foreign part just means "not known"
-            return None
+        return ooxml.last_saved(self.zf, self.part)
 
     def meta(self):
         """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
