@@ -111,7 +111,9 @@ def read_file(path, root, official=None):
             _read_summary_file(rec, parts)
         if rec.status == REJECTED and not rec.reason:
             rec.reason = rec.problems[0]["message"] if rec.problems else "无法读取"
-    return parked.for_parent(prerender_file(rec))     # what the parent does not read of every file waits on disk
+    rec = parked.for_parent(prerender_file(rec))      # what the parent does not read of every file waits on disk
+    summary_spill.flush()                             # the record leaves the worker: its blobs are written
+    return rec
 
 
 def _read_summary_file(rec, parts):

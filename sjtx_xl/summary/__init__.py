@@ -96,8 +96,7 @@ def prerender_file(rec):
     st = detached_styles()
     rows, location = validation.render(rec, st)
     rec.rendered = {"sig": st.signature, "key": rec.render_key(), validation.SHEET: (spill.park_rows(rows), location)}
-    spill.flush()                                       # the record leaves the worker: its blobs are on disk
-    return rec
+    return rec                                          # its blobs are written when it leaves (merge.read_file)
 
 
 def write_summary(path, model):

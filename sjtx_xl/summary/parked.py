@@ -389,7 +389,6 @@ def for_parent(rec):
         if e._assessed is not None:
             key, a = e._assessed
             e._assessed = (key, park_assessment(a))
-    spill.flush()                                     # the record leaves the worker: its blobs are on disk
     return rec
 
 

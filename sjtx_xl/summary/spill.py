@@ -56,8 +56,8 @@ def _remove(folder, files):
 
 
 class _Writer:
-    """Blobs are gathered and written at once by flush() (prerender_file does, before a worker sends
-    its record on): one write per file instead of one per blob."""
+    """Blobs are gathered and written at once by flush() (merge.read_file does, before a worker sends
+    its record on; closing and reading a blob back do too): one write per file, not per blob."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -93,7 +93,7 @@ def _own_name():
 
 
 def flush():
-    """Write what this process has put: before a reference leaves the process (see prerender_file)."""
+    """Write what this process has put: before a reference leaves the process (merge.read_file)."""
     if _writer is not None and _writer.mine():
         _writer.flush()
 
