@@ -12,6 +12,7 @@ rules the template's own validation and 自检 formulas are built from (rules.py
 each field and each condition's `value()` for 三、申报条件. A formula is read as the result its
 program cached, with a warning at the cell; a formula without one is an error.
 """
+import copy
 import datetime as _dt
 import hashlib
 import io
@@ -24,7 +25,7 @@ from typing import Optional
 from . import duplicates, ooxml, pool, reference, spec
 from .errors import UsageError
 from .fsutil import BACKUP_RE
-from .problems import ERROR, WARNING, Problem, problem
+from .problems import ERROR, WARNING, problem
 from .read import bylabel
 from .read.normalise import fmt, normalise, trim
 from .report import Report
@@ -407,9 +408,7 @@ def _validate(rep, kind, official, located=None):
         v = values.get(fid)
         if v is None or v == "":                       # blank: check_field and _state, short-cut
             if required_now(f, values):
-                t = _missing_problem(kind, fid)
-                pr = Problem(t.type, t.severity, t.message, t.hint, value=t.value)
-                problems.append(_locate(pr, rep, f))
+                problems.append(_locate(copy.copy(_missing_problem(kind, fid)), rep, f))
                 states[fid] = FIELD_MISSING
             else:
                 states[fid] = FIELD_OK
