@@ -32,13 +32,12 @@ import io
 import re
 import struct
 import zipfile
-import zlib
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .. import ooxml
+from .. import deflate, ooxml
 from . import scan
 
 # --- limits (the zip-bomb guard) ------------------------------------------------------------
@@ -502,12 +501,12 @@ class Xlsx:
             out = stored[:info.file_size]
         else:
             try:
-                out = zlib.decompressobj(-15).decompress(stored, info.file_size)
-            except zlib.error as e:
+                out = deflate.inflate_raw(stored, info.file_size)
+            except deflate.ERRORS as e:
                 raise FileProblem("corrupt", "部件 %s 无法解压（%s）" % (info.filename, e))
         if len(out) != info.file_size:
             raise FileProblem("corrupt", "部件 %s 无法解压（数据不完整）" % info.filename)
-        if zlib.crc32(out) != info.CRC:
+        if deflate.crc32(out) != info.CRC:
             raise FileProblem("corrupt", "部件 %s 无法解压（Bad CRC-32）" % info.filename)
         return out
 
@@ -519,7 +518,7 @@ class Xlsx:
         try:
             with self.zf.open(info) as fh:
                 return fh.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:   # zlib.error is not an OSError
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:   # a zlib or ISA-L error is not an OSError
             raise FileProblem("corrupt", "部件 %s 无法解压（%s）" % (name, e))
         except Exception as e:
             raise FileProblem("corrupt", "部件 %s 无法解压（%s: %s）" % (name, type(e).__name__, e))

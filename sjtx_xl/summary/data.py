@@ -15,9 +15,8 @@ import json
 import math
 import os
 import zipfile
-import zlib
 
-from .. import __version__, spec, verdicts
+from .. import __version__, deflate, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
 from .common import rendered
 from .model import Entry
@@ -92,13 +91,13 @@ def record(e):
     rec["overall"], rec["conditions"] = e.overall, e.conditions
     rec["problems"] = list(e.problems)                       # list(): a parked list, read back
     text = json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
-    return PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+    return PACKED + base64.b64encode(deflate.compress(text.encode("utf-8"))).decode("ascii")
 
 
 def unpack(text):
     """The JSON text of a record (packed or plain)."""
     if text.startswith(PACKED):
-        return zlib.decompress(base64.b64decode(text[len(PACKED):], validate=True)).decode("utf-8")
+        return deflate.decompress(base64.b64decode(text[len(PACKED):], validate=True)).decode("utf-8")
     return text
 
 
@@ -255,11 +254,12 @@ def _entries(rows, light, slim=False):
             elif slim:
                 rec["problems"] = [verdicts.slim(p, shared) for p in rec["problems"] if isinstance(p, dict)]
             entries.append(entry_from_record(rec))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as e:
+        except _BAD_RECORD as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
     return entries
 
 
+_BAD_RECORD = (ValueError, TypeError, KeyError, IndexError, AttributeError) + deflate.ERRORS
 LIGHT_KEYS = ("name", "platform_name", "uscc")            # what says who a row is (decisions.key)
 _HEAD_KEYS = ("kind", "path", "via") + ENTRY_KEYS          # what a record says before its values
 HEAD_BYTES = 16384                                         # a record's head, inflated for a light read
@@ -274,7 +274,7 @@ def _light(first_chunk):
         return None
     b64 = first_chunk[len(PACKED):]
     raw = base64.b64decode(b64[:len(b64) // 4 * 4], validate=True)
-    head = zlib.decompressobj().decompress(raw, HEAD_BYTES)
+    head = deflate.decompressobj().decompress(raw, HEAD_BYTES)
     text = codecs.getincrementaldecoder("utf-8")().decode(head)     # a character cut at the end waits
     try:
         rec, i = {}, _after(text, 0, "{")

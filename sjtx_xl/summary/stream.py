@@ -15,7 +15,7 @@ import re
 import threading
 import zipfile
 
-from .. import ooxml
+from .. import deflate, ooxml
 from ..limits import MAX_CELL_CHARS
 from ..ooxml import a1, cell_xml, col_row, escape_text
 
@@ -106,7 +106,7 @@ class Body:
 
 
 class _Deflater(threading.Thread):
-    """Writes chunks into a zip member on its own thread: zlib and crc32 release the GIL, so
+    """Writes chunks into a zip member on its own thread: deflate and crc32 release the GIL, so
     deflating overlaps with making the next rows."""
 
     def __init__(self, out):
@@ -230,7 +230,7 @@ def write_package(skeleton, path, bodies):
                 continue
             xml = src.read(name).decode("utf-8")
             head, before, after, tail = _split_sheet(xml, body.first)
-            with dst.open(name, "w", force_zip64=True) as out:      # deflated at LEVEL, like the rest
+            with deflate.open_member(dst, name, force_zip64=True) as out:     # the big sheets: the fast deflater
                 out.write(_dimension(head, body).encode("utf-8"))
                 out.write(before.encode("utf-8"))
                 deflater = _Deflater(out)
