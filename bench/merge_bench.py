@@ -18,8 +18,11 @@ For each workload, each variant runs in its own process and prints:
   floor          only open each zip and inflate the parts a reader needs (workbook, its rels, the sheets
                  holding inputs, styles, shared strings if any), serially and on a pool of the same size
                  and kind as merge's
+                 (zlib, through zipfile: the issue's floor; and "floor-pool-isal", the same with ISA-L,
+                 the inflater sjtx_xl.deflate uses when isal is installed, as it is by setup.cfg)
   zlib floor     deflating (level 1, as the writer does) the summary's uncompressed parts once: the least
                  any writer of that workbook must spend; "write / zlib floor" is the writer's overhead
+                 (and the ISA-L floor, the library the writer uses when isal is installed)
   re-merge       the same merge again onto its own summary, as an official re-merges after deciding: the
                  previous summary's 推荐决定 (its default decisions stand for typed ones) is carried over,
                  who its rows were is read from _data, and it is kept as a dated copy
@@ -160,12 +163,15 @@ def _titles():
     return {t.encode("utf-8") for t in titles | {"_meta"}}
 
 
-def _inflate(path, titles=None):
+def _inflate(path, titles=None, fast=False):
     """Inflate what a reader needs: workbook and its rels (found with a regex, no XML parser), the
-    sheets holding inputs and _meta, styles and shared strings. Returns the bytes inflated."""
+    sheets holding inputs and _meta, styles and shared strings. Returns the bytes inflated. With
+    `fast`, the members are inflated (and their CRC checked) by sjtx_xl.deflate, the library the
+    reader uses (ISA-L when installed), from their stored bytes; else by zipfile (zlib)."""
     titles = titles or _TITLES
     with zipfile.ZipFile(path) as zf:
-        wb, rels = zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels")
+        read = _fast_reader(zf, path) if fast else zf.read
+        wb, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
         target = {}
         for el in _REL.findall(rels):
             a = dict(_ATTR.findall(el))
@@ -175,31 +181,52 @@ def _inflate(path, titles=None):
         for el in _SHEET.findall(wb):
             a = dict(_ATTR.findall(el))
             if a.get(b"name") in titles:
-                n += len(zf.read(target[a.get(b"r:id")]))
+                n += len(read(target[a.get(b"r:id")]))
         for extra in ("xl/styles.xml", "xl/sharedStrings.xml"):
             try:
-                n += len(zf.read(extra))
+                n += len(read(extra))
             except KeyError:
                 pass
     return n
 
 
+def _fast_reader(zf, path):
+    from sjtx_xl import deflate
+    data = Path(path).read_bytes()
+
+    def read(name):
+        info = zf.getinfo(name)
+        at = info.header_offset
+        start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
+        stored = data[start:start + info.compress_size]
+        out = stored if info.compress_type == zipfile.ZIP_STORED else deflate.inflate_raw(stored, info.file_size)
+        if deflate.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile("Bad CRC-32 for %s" % name)
+        return out
+    return read
+
+
 _TITLES = None
 
 
-def floor(list_file, workers):
+def _inflate_fast(path):
+    return _inflate(path, fast=True)
+
+
+def floor(list_file, workers, inflater="zlib"):
     global _TITLES
     _TITLES = _titles()
     paths = _paths(list_file)
     workers = int(workers)
+    inflate = _inflate if inflater == "zlib" else _inflate_fast
     t = time.perf_counter()
     if workers <= 1:
-        total = sum(_inflate(p) for p in paths)
+        total = sum(inflate(p) for p in paths)
     else:                                      # the same pool and chunks as merge (merge.read_all)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(workers, multiprocessing.get_context()) as pool:
-            total = sum(pool.map(_inflate, paths, chunksize=max(1, min(16, len(paths) // (workers * 8)))))
+            total = sum(pool.map(inflate, paths, chunksize=max(1, min(16, len(paths) // (workers * 8)))))
     print("inflated %d bytes in %.4f s" % (total, time.perf_counter() - t))
 
 
@@ -331,15 +358,17 @@ WORKLOADS = {
 }
 
 
-def zlib_floor(summary):
-    """Seconds to deflate the summary's parts at level 1, once (the writer's floor), and their size."""
+def zlib_floor(summary, lib=None):
+    """Seconds to deflate the summary's parts at level 1, once (the writer's floor), and their size;
+    with zlib, or `lib` (a module with zlib's compressobj, e.g. isal's isal_zlib)."""
     import zlib
+    lib = lib or zlib
     spent = size = 0
     with zipfile.ZipFile(summary) as z:
         for m in z.namelist():                     # one part at a time: this process stays small
             body = z.read(m)
             t = time.perf_counter()
-            c = zlib.compressobj(1, zlib.DEFLATED, -15)
+            c = lib.compressobj(1, zlib.DEFLATED, -15)
             c.compress(body)
             c.flush()
             spent += time.perf_counter() - t
@@ -415,9 +444,11 @@ def run_workload(workload, a, base, workers):
     print("    inside merge: discover %.2f s, read+validate %.2f s on %d processes, write %.2f s; start-up and "
           "exit %.2f s" % (disc, read, nproc, write, mg["wall"] - total))
     zf, raw = zlib_floor(out)
+    fast = _fast_lib()
+    fzf = zlib_floor(out, fast)[0] if fast else None
     rows = report_rows(out)
-    print("    summary: %.0f MB on disk, %.0f MB of XML; zlib level-1 floor %.2f s; 校验报告 %d rows"
-          % (mb(os.path.getsize(out)), mb(raw), zf, rows))
+    print("    summary: %.0f MB on disk, %.0f MB of XML; zlib level-1 floor %.2f s%s; 校验报告 %d rows"
+          % (mb(os.path.getsize(out)), mb(raw), zf, ", ISA-L level-1 floor %.2f s" % fzf if fast else "", rows))
     run("re-merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
     for kept in out.parent.glob("%s.previous-*.xlsx" % out.stem):
         kept.unlink()
@@ -434,7 +465,9 @@ def run_workload(workload, a, base, workers):
     if not a.merge_only:
         run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
         run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
-    for key in ("floor-serial", "floor-pool"):
+        if _fast_lib():                            # the reader's own inflater (ISA-L), on the same pool
+            run("floor-pool-isal", [py, me, "--_child", "floor", str(lists["all"]), str(workers), "fast"], len(paths))
+    for key in ("floor-serial", "floor-pool", "floor-pool-isal"):
         if key in results:
             r = results[key]
             r["internal"] = float(re.search(r"in ([\d.]+) s", r["text"]).group(1))
@@ -454,7 +487,12 @@ def run_workload(workload, a, base, workers):
         lines.append(("merge read phase / floor on the same pool", "%.1fx" % ratio, "<= 2x", ratio <= 2))
         ratio = mg["read_phase"] / results["floor-serial"]["internal"]
         lines.append(("merge read phase / floor serial", "%.1fx" % ratio, "", None))
+    if "floor-pool-isal" in results:
+        ratio = mg["read_phase"] / results["floor-pool-isal"]["internal"]
+        lines.append(("merge read phase / ISA-L floor on the pool", "%.1fx" % ratio, "", None))
     lines.append(("merge write / zlib floor", "%.1fx" % (write / zf), "", None))
+    if fzf:
+        lines.append(("merge write / ISA-L floor", "%.1fx" % (write / fzf), "", None))
     if workload == "errors":
         lines.append(("校验报告 rows written", "%d in %.2f s" % (rows, write), "93,000 in <= 2 s",
                       write <= 2 * max(rows, 1) / 93000))
@@ -466,7 +504,13 @@ def run_workload(workload, a, base, workers):
     for label, value, goal, ok in lines:
         print("  %-42s %14s   %s%s" % (label, value, goal, "" if ok is None else ("  met" if ok else "  NOT met")))
     return {k: {kk: vv for kk, vv in v.items() if kk != "text"} for k, v in results.items()} | {
-        "zlib_floor": zf, "xml_bytes": raw, "report_rows": rows, "peak": peak}
+        "zlib_floor": zf, "isal_floor": fzf, "xml_bytes": raw, "report_rows": rows, "peak": peak}
+
+
+def _fast_lib():
+    """isal's zlib API when the reader and writer use it (sjtx_xl.deflate), else None."""
+    from sjtx_xl import deflate
+    return deflate._fast
 
 
 def main():
@@ -503,18 +547,21 @@ def main():
 
 def markdown(n, summary):
     """The README's table, from one run."""
-    out = ["| Workload, %s files | merge (read / write) | naive pandas | ratio | read ÷ floor (pool) | write ÷ zlib floor "
-           "| peak tree memory | re-merge | submit | check --json |" % format(n, ","),
-           "|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| Workload, %s files | merge (read / write) | naive pandas | ratio | read ÷ floor (pool) "
+           "| read ÷ ISA-L floor (pool) | write ÷ zlib floor | peak tree memory | re-merge | submit | check --json |"
+           % format(n, ","),
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for w, r in summary.items():
         mg = r["merge"]
         naive = r.get("naive-pandas")
         pool = r.get("floor-pool")
-        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %.1f× | %.0f MB | %s | %s | %s |" % (
+        fast = r.get("floor-pool-isal")
+        out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %s | %.1f× | %.0f MB | %s | %s | %s |" % (
             w, mg["wall"], mg["read_phase"], mg["write"],
             "~%.0f s" % naive["extrapolated"] if naive else "—",
             "%.1f×" % (naive["extrapolated"] / mg["wall"]) if naive else "—",
             "%.1f×" % (mg["read_phase"] / pool["internal"]) if pool else "—",
+            "%.1f×" % (mg["read_phase"] / fast["internal"]) if fast else "—",
             mg["write"] / r["zlib_floor"], r["peak"] / 2**20,
             *("%.2f s, %.0f MB" % (r[k]["wall"], max(r[k]["rss"], r[k]["pss"]) / 2**20) if k in r else "—"
               for k in ("re-merge", "submit", "check"))))
