@@ -12,7 +12,6 @@ rules the template's own validation and 自检 formulas are built from (rules.py
 each field and each condition's `value()` for 三、申报条件. A formula is read as the result its
 program cached, with a warning at the cell; a formula without one is an error.
 """
-import copy
 import datetime as _dt
 import hashlib
 import io
@@ -408,7 +407,7 @@ def _validate(rep, kind, official, located=None):
         v = values.get(fid)
         if v is None or v == "":                       # blank: check_field and _state, short-cut
             if required_now(f, values):
-                problems.append(_locate(copy.copy(_missing_problem(kind, fid)), rep, f))
+                problems.append(_locate(_missing_problem(kind, fid).copy(), rep, f))
                 states[fid] = FIELD_MISSING
             else:
                 states[fid] = FIELD_OK

@@ -570,3 +570,25 @@ def test_links_never_climb_to_the_machines_folders(tmp_path):
     with zipfile.ZipFile(out) as z:
         assert not any(b"../.." in z.read(n) for n in z.namelist())
         assert not any(b"deep/er" in z.read(n) for n in z.namelist())
+
+
+def test_a_records_problems_are_the_json_of_the_plain_list_whatever_they_hold(tmp_path):
+    """data.record writes each problem's JSON once per process (_problems_json): the text must stay
+    json.dumps of the whole record, for repeated, odd (unhashable, non-dict) and cache-cleared problems."""
+    import json
+    model = make_model(tmp_path, n=3, n_platforms=0)
+    e = model.enterprises[0]
+    same = {"type": "required-missing", "severity": "error", "sheet": "附件5 基本情况表", "cell": "B3",
+            "field": "name", "label": "企业名称", "value": None, "message": "必填项未填写", "hint": "请填写"}
+    e.problems = [same, dict(same), dict(same, value=["a", 1]), dict(same, cell="B4"), "odd", dict(same, value=1.5)]
+    expect = None
+    for clear in (False, True, False):
+        if clear:
+            data._PROBLEM_JSON.clear()
+        text = data.unpack(data.record(e))
+        rec = json.loads(text)
+        assert rec["problems"] == e.problems
+        expect = expect or json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
+        assert text == expect
+    e.problems = []
+    assert json.loads(data.unpack(data.record(e)))["problems"] == []

@@ -89,9 +89,38 @@ def record(e):
     rec["values"] = {k: _enc(values[k]) for k in LIGHT_KEYS if k in values}
     rec["values"].update((k, _enc(v)) for k, v in values.items() if k not in LIGHT_KEYS)
     rec["overall"], rec["conditions"] = e.overall, e.conditions
-    rec["problems"] = list(e.problems)                       # list(): a parked list, read back
-    text = json.dumps(rec, ensure_ascii=False, allow_nan=False, default=str)
+    rec["problems"] = []
+    text = _dumps(rec)                                       # json.dumps(rec), problems last:
+    text = text[:-3] + _problems_json(e.problems) + "}"      # ..., "problems": []} -> [...]}
     return PACKED + base64.b64encode(deflate.compress(text.encode("utf-8"))).decode("ascii")
+
+
+def _dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, default=str)
+
+
+_PROBLEM_JSON = {}        # a problem dict's JSON by its items: an error-heavy form's ~90 repeat in every form
+MAX_PROBLEM_JSON = 20000
+
+
+def _problems_json(problems):
+    """json.dumps(list(problems)), each problem's text made once per process (a pure cache, bounded;
+    list(): a parked list is read back)."""
+    memo, out = _PROBLEM_JSON, []
+    for p in list(problems):
+        try:
+            key = tuple(p.items())
+            text = memo.get(key)
+        except (TypeError, AttributeError):                  # not a dict of hashable values: as it is
+            key, text = None, None
+        if text is None:
+            text = _dumps(p)
+            if key is not None:
+                if len(memo) >= MAX_PROBLEM_JSON:
+                    memo.clear()
+                memo[key] = text
+        out.append(text)
+    return "[" + ", ".join(out) + "]"
 
 
 def unpack(text):
