@@ -5,10 +5,10 @@ The command line prints `*_text` and `json_text`; the officials' workbook (xl.py
 facts in the same words because both come from here. Nothing here reads or writes a file.
 """
 import datetime as _dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import jsonwrite
 from .problems import title as problem_title
 from .vocab import (CHECK_STATUS_TEXT, ERROR, FORM_TEXT, KIND_TEXT, MERGE_STATUS_TEXT, MERGED, REJECTED,
                     SEVERITY_TEXT, SKIPPED)
@@ -37,22 +37,13 @@ class Table:
 
 
 def json_text(obj):
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
+    return jsonwrite.dumps(obj) + "\n"
 
 
-def write_json(obj, out, flush=1 << 20):
+def write_json(obj, out):
     """json_text(obj), written to `out` as it is made: the same text, never whole in memory. Lists
     in obj may be lazy (summary.parked.ProblemList: read back from disk as they are iterated)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
-    parts, size = [], 0
-    for chunk in encoder.iterencode(obj):         # the pure-Python encoder (indent): it iterates lists
-        parts.append(chunk)
-        size += len(chunk)
-        if size >= flush:
-            out.write("".join(parts))
-            parts, size = [], 0
-    parts.append("\n")
-    out.write("".join(parts))
+    jsonwrite.write(obj, out)
 
 
 def now():
