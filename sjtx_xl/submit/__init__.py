@@ -25,6 +25,7 @@ from ..errors import UsageError
 from ..problems import problem
 from ..summary import annex3, annex4
 from ..summary import data as summary_data
+from ..summary import spill
 from ..summary import decisions as sheet
 from ..summary.edits import find_edits
 from ..summary.model import Entry, sort_key
@@ -103,15 +104,22 @@ def _reason(e, d, a):
 
 def decide(summary):
     """(entries with .decision set, warnings) of a summary: typed decisions, else the defaults."""
+    store = spill.Store()                     # long texts wait on disk (kept while a value refers to them)
+    spill.use(store.folder)
     try:
         _, entries = summary_data.read_summary(summary, slim=True)     # no problem is written out
     except summary_data.SummaryError as e:
         raise UsageError("无法读取汇总表 %s：%s" % (summary, e))
+    finally:
+        spill.use(None)
     try:
         typed = sheet.read(summary)
     except Exception as e:                                    # calamine raises many types
         raise UsageError("无法读取汇总表的“推荐决定”工作表：%s" % e)
-    warnings = [p.to_dict() for p in find_edits(summary, entries)]
+    try:
+        warnings = [p.to_dict() for p in find_edits(summary, entries)]
+    except Exception as e:                                    # a broken sheet: said, not raised
+        warnings = [problem("summary-edited", detail="无法与隐藏数据比对（%s）" % e).to_dict()]
     for p in warnings:
         p["file"] = Path(summary).name
     if not typed:
@@ -202,8 +210,10 @@ def build(summary, output, pdf=True):
 
 
 def _form_entry(e):
-    """What an enterprise's 附件5/附件6 workbook is written from (name and values), for a worker."""
-    return Entry(kind=e.kind, values=dict(e.values), conditions={}, overall=None, problems=[], path="")
+    """What an enterprise's 附件5/附件6 workbook is written from (name and values), for a worker; parked
+    long texts cross as references (spill.SpilledValues) and are read back there."""
+    values = e.values if isinstance(e.values, spill.SpilledValues) else dict(e.values)
+    return Entry(kind=e.kind, values=values, conditions={}, overall=None, problems=[], path="")
 
 
 def _write_form(item):

@@ -18,6 +18,7 @@ import zipfile
 
 from .. import __version__, deflate, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
+from . import spill
 from .common import rendered
 from .model import Entry
 from .stream import Body, cell, lead_kind
@@ -282,7 +283,9 @@ def _entries(rows, light, slim=False):
                 rec["problems"], rec["conditions"] = [], {}
             elif slim:
                 rec["problems"] = [verdicts.slim(p, shared) for p in rec["problems"] if isinstance(p, dict)]
-            entries.append(entry_from_record(rec))
+            e = entry_from_record(rec)
+            e.values = spill.park_values(e.values)             # long texts wait on disk when a spill is in use
+            entries.append(e)
         except _BAD_RECORD as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
     return entries

@@ -4,11 +4,13 @@
 
 A later merge reads a summary's hidden _data, which the visible 附件3-6 were written from. An edit
 to a visible sheet (a corrected 0.924 -> 92.4, a deleted row) is therefore not data the merge can
-trust, but it must never vanish silently: the sheets the rows would give are written again in
-memory from _data and compared with what the file holds now, row by row (rows are matched by name).
+trust, but it must never vanish silently: the sheets the rows would give are written again
+from _data and compared with what the file holds now, row by row (rows are matched by name).
+Both are read a row at a time (summary.rows): a province's 附件5 明细 can be a GB of XML.
 """
 import copy
 import datetime as _dt
+import hashlib
 import os
 import tempfile
 
@@ -17,6 +19,7 @@ from ..problems import problem
 from . import annex3, annex4, annex5, annex6, write_workbook
 from .common import field_header
 from .model import SummaryModel
+from .rows import NoSheet, sheet_rows
 
 MAX_REPORTED = 500                         # per file; the rest are counted in one more problem
 
@@ -54,77 +57,127 @@ def _shown(v):
     return "（空）" if v == "" else str(v)
 
 
-def _grids(source):
-    from python_calamine import CalamineWorkbook  # late: calamine only when edits are compared
-    wb = CalamineWorkbook.from_path(str(source))
-    return {name: wb.get_sheet_by_name(name).to_python() for name in _name_columns() if name in wb.sheet_names}
-
-
-def _expected(entries):
-    """The data sheets as the summary's own writer makes them from these rows."""
+def _expected(entries, out):
+    """Write to `out` the data sheets as the summary's own writer makes them from these rows."""
     rows = [copy.copy(e) for e in entries]
     for e in rows:
         e.rendered = None
     model = SummaryModel(enterprises=[e for e in rows if e.kind == "enterprise"],
                          platforms=[e for e in rows if e.kind == "platform"], files=[])
-    with tempfile.TemporaryDirectory(prefix="sjtx-edits-") as d:
-        out = os.path.join(d, "expected.xlsx")
-        write_workbook(out, model, only=_name_columns())
-        return _grids(out)
+    write_workbook(out, model, only=_name_columns())
 
 
-def _rows_by_name(grid, col, names):
+def _name(r, col):
+    return _norm(r[col]) if col < len(r) else ""
+
+
+def _digest(r):
+    """What a row holds after 序号 (column A may be renumbered), in a few bytes: equal rows give
+    equal digests (the cells of rows whose digests differ are then compared as before)."""
+    cells = [_norm(v) for v in r[1:]]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return hashlib.blake2b(repr(cells).encode("utf-8"), digest_size=16).digest()
+
+
+def _index(path, sheet, col, names):
+    """(the header row above the first named row, {name: (row index, digest)}) of the first row of
+    each name, the sheet read a row at a time; None when there is no such sheet."""
+    header, out, prev = [], {}, (None, [])
+    try:
+        for i, r in sheet_rows(path, sheet):
+            n = _name(r, col)
+            if n in names:
+                if not out and prev[0] == i - 1:
+                    header = prev[1]
+                if n not in out:
+                    out[n] = (i, _digest(r))
+            prev = (i, r)
+    except NoSheet:
+        return None
+    return header, out
+
+
+def _rows_named(path, sheet, col, wanted):
+    """{name: (row index, row)} of the first row of each name in `wanted`."""
     out = {}
-    for i, r in enumerate(grid):
-        if col < len(r):
-            n = _norm(r[col])
-            if n in names and n not in out:
-                out[n] = (i, r)
+    for i, r in sheet_rows(path, sheet):
+        n = _name(r, col)
+        if n in wanted and n not in out:
+            out[n] = (i, r)
     return out
 
 
 def find_edits(path, entries):
-    """Every visible cell of 附件3-6 whose value differs from what the summary's _data gives."""
+    """Every visible cell of 附件3-6 whose value differs from what the summary's _data gives.
+
+    Each sheet is read a row at a time (summary.rows), the expected one twice at most: its rows'
+    digests first, then, for rows whose digests differ, their cells. Memory stays that of a row,
+    whatever the sheet's size, plus at most MAX_REPORTED edited rows."""
     names = {e.name.strip() for e in entries if e.name}
     if not names:
         return []
-    want, have = _expected(entries), _grids(path)
-    found = []
-    for sheet, col in _name_columns().items():
-        exp = want.get(sheet)
-        if exp is None:
-            continue
-        header = exp[_header_row(exp, col, names)] if exp else []
-        act = have.get(sheet)
-        if act is None:
-            found.append(problem("summary-edited", detail="工作表“%s”已被删除" % sheet, sheet=sheet))
-            continue
-        exp_rows, act_rows = _rows_by_name(exp, col, names), _rows_by_name(act, col, names)
-        for name, (i, er) in exp_rows.items():
-            if name not in act_rows:
-                found.append(problem("summary-edited", value=name, sheet=sheet, label=name,
-                                     detail="“%s”一行（原第%d行）已被删除或改名" % (name, i + 1)))
+    found, more_rows = [], 0
+    with tempfile.TemporaryDirectory(prefix="sjtx-edits-") as d:
+        expected = os.path.join(d, "expected.xlsx")
+        _expected(entries, expected)
+        for sheet, col in _name_columns().items():
+            exp = _index(expected, sheet, col, names)
+            if exp is None:
                 continue
-            j, ar = act_rows[name]
-            for c in range(1, max(len(er), len(ar))):       # 序号 (column A) may be renumbered
-                old = er[c] if c < len(er) else None
-                new = ar[c] if c < len(ar) else None
-                if _norm(old) != _norm(new):
-                    what = str(header[c]).replace("\n", "") if c < len(header) and header[c] else "第%d列" % (c + 1)
-                    found.append(problem("summary-edited", value=_shown(new), sheet=sheet, cell=_a1(j, c), label=what,
-                                         detail="%s!%s（%s·%s）原为“%s”，现为“%s”" % (sheet, _a1(j, c), name, what,
-                                                                               _shown(old), _shown(new))))
-    if len(found) > MAX_REPORTED:
-        rest = len(found) - MAX_REPORTED
-        found = found[:MAX_REPORTED] + [problem("summary-edited", detail="另有%d处改动未逐一列出" % rest)]
+            header, exp_rows = exp
+            act, seen, differ = _index_actual(path, sheet, col, exp_rows)
+            if act is None:
+                found.append(problem("summary-edited", detail="工作表“%s”已被删除" % sheet, sheet=sheet))
+                continue
+            more_rows += act
+            old_rows = _rows_named(expected, sheet, col, differ) if differ else {}
+            for name, (i, _) in exp_rows.items():
+                if name not in seen:
+                    found.append(problem("summary-edited", value=name, sheet=sheet, label=name,
+                                         detail="“%s”一行（原第%d行）已被删除或改名" % (name, i + 1)))
+                elif name in differ:
+                    found.extend(_cells_edited(sheet, name, header, old_rows[name][1], *differ[name]))
+    if len(found) > MAX_REPORTED or more_rows:
+        rest = max(len(found) - MAX_REPORTED, 0)
+        found = found[:MAX_REPORTED] + [problem("summary-edited", detail="另有%s未逐一列出" % "，另有".join(
+            x for x in ("%d处改动" % rest if rest else "", "%d行有改动" % more_rows if more_rows else "") if x))]
     for p in found:
         p.file = str(path)
     return found
 
 
-def _header_row(grid, col, names):
-    """The row just above the first data row (the bottom header row)."""
-    for i, r in enumerate(grid):
-        if col < len(r) and _norm(r[col]) in names:
-            return max(i - 1, 0)
-    return 0
+def _index_actual(path, sheet, col, exp_rows):
+    """(rows not kept, names seen, {name: (row index, row)} of rows that differ) of the summary's
+    sheet, the first row of each expected name; the first MAX_REPORTED rows that differ are kept
+    (each has at least one edited cell) and the others counted. (None, ...) without the sheet."""
+    seen, differ, more = set(), {}, 0
+    try:
+        for j, r in sheet_rows(path, sheet):
+            n = _name(r, col)
+            if n not in exp_rows or n in seen:
+                continue
+            seen.add(n)
+            if _digest(r) != exp_rows[n][1]:
+                if len(differ) < MAX_REPORTED:
+                    differ[n] = (j, r)
+                else:
+                    more += 1
+    except NoSheet:
+        return None, seen, differ
+    return more, seen, differ
+
+
+def _cells_edited(sheet, name, header, er, j, ar):
+    out = []
+    for c in range(1, max(len(er), len(ar))):       # 序号 (column A) may be renumbered
+        old = er[c] if c < len(er) else None
+        new = ar[c] if c < len(ar) else None
+        if _norm(old) != _norm(new):
+            what = str(header[c]).replace("\n", "") if c < len(header) and header[c] else "第%d列" % (c + 1)
+            out.append(problem("summary-edited", value=_shown(new), sheet=sheet, cell=_a1(j, c), label=what,
+                               detail="%s!%s（%s·%s）原为“%s”，现为“%s”" % (sheet, _a1(j, c), name, what,
+                                                                     _shown(old), _shown(new))))
+    return out
+
+

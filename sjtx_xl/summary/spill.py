@@ -55,27 +55,35 @@ def _remove(folder, files):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+MAX_PENDING = 8 << 20           # bytes of blobs a writer holds before it writes them
+
+
 class _Writer:
     """Blobs are gathered and written at once by flush() (merge.read_file does, before a worker sends
-    its record on; closing and reading a blob back do too): one write per file, not per blob."""
+    its record on; closing and reading a blob back do too): one write per file, not per blob; and
+    whenever MAX_PENDING bytes wait (submit parks a whole summary's long texts in one process)."""
 
     def __init__(self, folder):
         self.folder = folder
         self.name = _own_name()
         self.fh = open(os.path.join(folder, self.name), "ab")
         self.end = self.fh.seek(0, os.SEEK_END)
-        self.pending = []
+        self.pending, self.waiting = [], 0
 
     def put(self, data):
         offset = self.end
         self.pending.append(data)
         self.end += len(data)
+        self.waiting += len(data)
+        if self.waiting > MAX_PENDING:
+            self.flush()
         return Ref(self.folder, self.name, offset, len(data))
 
     def flush(self):
         if self.pending:
             self.fh.write(b"".join(self.pending))
             self.pending.clear()
+            self.waiting = 0
             self.fh.flush()                  # the parent may read it as soon as the reference arrives
 
     def mine(self):
@@ -258,8 +266,9 @@ class SpilledValues(PartlyHeld):
 
 
 def park_values(values):
-    """values with texts longer than LONG parked (SpilledValues), or values itself."""
-    if _writer is None:
+    """values with texts longer than LONG parked (SpilledValues), or values itself (also when they
+    are parked already)."""
+    if _writer is None or isinstance(values, SpilledValues):
         return values
     long = {k: v for k, v in values.items() if isinstance(v, str) and len(v) > LONG}
     if not long:
