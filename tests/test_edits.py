@@ -228,3 +228,16 @@ def test_submit_parks_long_texts_and_writes_them_whole(summary, tmp_path):
         with zipfile.ZipFile(form) as z:
             text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
         assert long["profile_products"] in text
+
+
+def test_a_summary_is_read_under_its_own_size_limit_not_a_forms(summary, monkeypatch):
+    """A province's summary is far above a form's 200 MB (reader.MAX_TOTAL_UNCOMPRESSED): its sheets
+    are streamed under the summary's limit (data.MAX_UNCOMPRESSED), which read_summary applies too."""
+    from sjtx_xl.read import reader
+    from sjtx_xl.read.reader import FileProblem
+    out, _ = summary
+    monkeypatch.setattr(reader, "MAX_TOTAL_UNCOMPRESSED", 1000)
+    assert any(True for _ in sheet_rows(out, annex3.SHEET))
+    monkeypatch.setattr(data, "MAX_UNCOMPRESSED", 1000)
+    with pytest.raises(FileProblem):
+        next(sheet_rows(out, annex3.SHEET))

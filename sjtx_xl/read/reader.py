@@ -29,6 +29,7 @@ Errors in the file are raised as `FileProblem(type, detail)`; check.py turns the
 problems. The file is only ever read.
 """
 import io
+import mmap
 import re
 import struct
 import zipfile
@@ -421,15 +422,31 @@ _NO_FORMATS = NumberFormats()
 _LOCAL_LENGTHS = struct.Struct("<HH")     # a local file header's name and extra field lengths
 
 
-class Xlsx:
-    """An opened .xlsx/.xlsm package. Construct from bytes; raises FileProblem."""
+class _Mapped:
+    """An mmap with the file API zipfile asks for (mmap has no seekable() before Python 3.13)."""
 
-    def __init__(self, data):
+    def __init__(self, m):
+        self._m = m
+
+    def __getattr__(self, name):
+        return getattr(self._m, name)
+
+    def seekable(self):
+        return True
+
+
+class Xlsx:
+    """An opened .xlsx/.xlsm package. Construct from bytes, or from a read-only mmap of a file (how
+    summary.rows opens a summary of hundreds of MB without reading it whole, guard=False: it never
+    inflates a sheet whole and checks a summary's own limit); raises FileProblem."""
+
+    def __init__(self, data, guard=True):
         try:
-            self.zf = zipfile.ZipFile(io.BytesIO(data))
+            self.zf = zipfile.ZipFile(_Mapped(data) if isinstance(data, mmap.mmap) else io.BytesIO(data))
         except zipfile.BadZipFile as e:
             raise FileProblem("corrupt", "压缩包结构损坏（%s），文件可能不完整" % e)
-        guard_zip(self.zf)
+        if guard:                      # a form's limits; summary.rows streams a summary's sheets under its own
+            guard_zip(self.zf)
         self._data = data
         self._members = set(self.zf.namelist())
         try:

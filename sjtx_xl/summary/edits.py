@@ -73,11 +73,17 @@ def _name(r, col):
 
 def _digest(r):
     """What a row holds after 序号 (column A may be renumbered), in a few bytes: equal rows give
-    equal digests (the cells of rows whose digests differ are then compared as before)."""
+    equal digests (the cells of rows whose digests differ are then compared as before). Each
+    normalised value is fed with its kind and length, so no two rows share a stream."""
     cells = [_norm(v) for v in r[1:]]
     while cells and cells[-1] == "":
         cells.pop()
-    return hashlib.blake2b(repr(cells).encode("utf-8"), digest_size=16).digest()
+    h = hashlib.blake2b(digest_size=16)
+    for v in cells:
+        b = v.encode("utf-8", "surrogatepass") if type(v) is str else repr(v).encode("ascii")
+        h.update(b"%s%d:" % (b"s" if type(v) is str else b"o", len(b)))
+        h.update(b)
+    return h.digest()
 
 
 def _index(path, sheet, col, names):

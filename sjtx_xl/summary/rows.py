@@ -13,6 +13,7 @@ bool, errors as their text, a number whose cell's format shows a date as a datet
 gives them); a formula cell holds its cached result; None for an empty cell.
 """
 import io
+import mmap
 import xml.etree.ElementTree as ET
 
 from .. import ooxml
@@ -27,64 +28,89 @@ class NoSheet(KeyError):
 
 def sheet_rows(path, title):
     """(0-based row index, [values from column A]) of sheet `title`, one row at a time, in order;
-    rows without a value are left out. Raises NoSheet, or what a broken package raises (the
-    caller's business: zipfile, expat and the reader raise many types)."""
-    from ..read.reader import Xlsx                # late: the form reader parses workbook and styles
-    with open(path, "rb") as fh:
-        book = Xlsx(fh.read())
-    part = book.parts.get(title)
-    if part is None:
-        raise NoSheet(title)
-    with book.zf.open(part) as fh:
-        yield from _rows(io.BufferedReader(fh, 1 << 20), book)
+    rows without a value are left out. Raises NoSheet; FileProblem beyond a summary's size limit
+    (data.MAX_UNCOMPRESSED, read_summary's), or what a broken package raises (the caller's
+    business: zipfile, expat and the reader raise many types)."""
+    from ..read.reader import FileProblem, Xlsx   # late: the form reader parses workbook and styles
+    from .data import MAX_UNCOMPRESSED
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        book = Xlsx(data, guard=False)            # mapped, not read: a summary can be 300 MB on disk
+        total = sum(i.file_size for i in book.zf.infolist())
+        if total > MAX_UNCOMPRESSED:
+            raise FileProblem("too-large", "汇总表解压后共%.0fMB，超过上限%.0fMB" % (total / 2**20, MAX_UNCOMPRESSED / 2**20))
+        part = book.parts.get(title)
+        if part is None:
+            raise NoSheet(title)
+        with book.zf.open(part) as member:
+            yield from _rows(io.BufferedReader(member, 1 << 20), book)
+        book.zf.close()
 
 
 def _rows(stream, book):
     row, number = [], -1
     for _, el in ET.iterparse(stream, ("end",)):
-        tag = el.tag
-        if tag == _C:
-            ref = el.get("r")
-            col = ooxml.col_row(ref)[0] if ref else len(row)
-            value = _value(el, book)
-            if value is not None:
+        if el.tag != _ROW:
+            continue
+        r = el.get("r")
+        number = int(r) - 1 if r and r.isdigit() else number + 1
+        for c in el:
+            if c.tag != _C:
+                continue
+            value = _value(c, book)
+            if value is None:
+                continue
+            ref = c.get("r")
+            col = _column(ref) if ref else len(row)
+            if col >= len(row):
                 row.extend([None] * (col + 1 - len(row)))
-                row[col] = value
-            el.clear()
-        elif tag == _ROW:
-            r = el.get("r")
-            number = int(r) - 1 if r and r.isdigit() else number + 1
-            if row:
-                yield number, row
-                row = []
-            el.clear()
+            row[col] = value
+        if row:
+            yield number, row
+            row = []
+        el.clear()
+
+
+_COLUMNS = {}
+
+
+def _column(ref):
+    """The 0-based column of an A1 reference, kept by its letters."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _COLUMNS[letters] = ooxml.col_row(ref)[0]
+    return col
 
 
 def _value(c, book):
-    t = c.get("t") or "n"
+    t = c.get("t")
     if t == "inlineStr":
         box = c.find(_IS)
         if box is None:
             return None
+        if len(box) == 1 and box[0].tag == _T:                  # one plain <t>, as our writer writes it
+            return ooxml.unescape_text(box[0].text or "")
         skip = _phonetic(box)
         return ooxml.unescape_text("".join(x.text or "" for x in box.iter(_T) if x not in skip))
     v = c.find(_V)
     if v is None or v.text is None:
         return None
     text = v.text
+    if t is None or t == "n":
+        x = float(text)
+        s = c.get("s")
+        if s and book.shows(int(s)) == "date":
+            d = ooxml.from_serial(x, book.date1904)
+            if d is not None:
+                return d
+        return x
     if t == "s":
         return book.shared_string(int(text))
     if t in ("str", "e", "d"):
         return ooxml.unescape_text(text)
     if t == "b":
         return text.strip() in ("1", "true")
-    x = float(text)
-    s = c.get("s")
-    if s and book.shows(int(s)) == "date":
-        d = ooxml.from_serial(x, book.date1904)
-        if d is not None:
-            return d
-    return x
+    return ooxml.unescape_text(text)
 
 
 def _phonetic(box):
