@@ -241,3 +241,17 @@ def test_a_summary_is_read_under_its_own_size_limit_not_a_forms(summary, monkeyp
     monkeypatch.setattr(data, "MAX_UNCOMPRESSED", 1000)
     with pytest.raises(FileProblem):
         next(sheet_rows(out, annex3.SHEET))
+
+
+def test_the_reads_on_the_pool_find_the_same_edits(summary, tmp_path, monkeypatch):
+    out, _ = summary
+    path, entries = _edited(out, tmp_path, EDITS["a row deleted, rows sorted"])
+    alone = [_said(p) for p in edits.find_edits(path, entries, workers=1)]
+    assert alone and [_said(p) for p in edits.find_edits(path, entries, workers=2)] == alone
+    monkeypatch.setattr(edits, "POOLED_XML", 0)                 # workers=None: a big summary goes to the pool
+    calls = []
+    real = edits.pool.run
+    monkeypatch.setattr(edits.pool, "run", lambda fn, items, workers=None, *a, **k: calls.append(workers) or
+                        real(fn, items, workers, *a, **k))
+    assert [_said(p) for p in edits.find_edits(path, entries, workers=None)] == alone
+    assert calls == [edits.pool.default_workers()]

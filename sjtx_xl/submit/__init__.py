@@ -117,7 +117,7 @@ def decide(summary):
     except Exception as e:                                    # calamine raises many types
         raise UsageError("无法读取汇总表的“推荐决定”工作表：%s" % e)
     try:
-        warnings = [p.to_dict() for p in find_edits(summary, entries)]
+        warnings = [p.to_dict() for p in find_edits(summary, entries, workers=None)]   # a big one on the pool
     except Exception as e:                                    # a broken sheet: said, not raised
         warnings = [problem("summary-edited", detail="无法与隐藏数据比对（%s）" % e).to_dict()]
     for p in warnings:

@@ -13,8 +13,9 @@ import datetime as _dt
 import hashlib
 import os
 import tempfile
+import zipfile
 
-from .. import spec
+from .. import pool, spec
 from ..problems import problem
 from . import annex3, annex4, annex5, annex6, write_workbook
 from .common import field_header
@@ -22,6 +23,7 @@ from .model import SummaryModel
 from .rows import NoSheet, sheet_rows
 
 MAX_REPORTED = 500                         # per file; the rest are counted in one more problem
+POOLED_XML = 32 << 20                      # a summary with more XML is compared on the process pool
 
 
 def _name_columns():
@@ -114,36 +116,48 @@ def _rows_named(path, sheet, col, wanted):
     return out
 
 
-def find_edits(path, entries):
+def find_edits(path, entries, workers=1):
     """Every visible cell of 附件3-6 whose value differs from what the summary's _data gives.
 
-    Each sheet is read a row at a time (summary.rows), the expected one twice at most: its rows'
-    digests first, then, for rows whose digests differ, their cells. Memory stays that of a row,
-    whatever the sheet's size, plus at most MAX_REPORTED edited rows."""
+    Each sheet, as written again and as the file holds it, is read a row at a time (summary.rows)
+    into digests of its rows, eight independent reads on `workers` processes (None: the process
+    pool for a summary of more than POOLED_XML bytes of XML, else this process); the rows whose
+    digests differ are read again for their cells. Memory stays that of a row whatever the sheet's
+    size, plus at most MAX_REPORTED edited rows."""
     names = {e.name.strip() for e in entries if e.name}
     if not names:
         return []
+    if workers is None:
+        with zipfile.ZipFile(path) as z:
+            big = sum(i.file_size for i in z.infolist()) > POOLED_XML
+        workers = pool.default_workers() if big else 1
     found, more_rows = [], 0
+    columns = _name_columns()
     with tempfile.TemporaryDirectory(prefix="sjtx-edits-") as d:
         expected = os.path.join(d, "expected.xlsx")
         _expected(entries, expected)
-        for sheet, col in _name_columns().items():
-            exp = _index(expected, sheet, col, names)
+        tasks = [(p, sheet, col, names) for sheet, col in columns.items() for p in (expected, str(path))]
+        indexes = pool.run(_index_task, tasks, workers)
+        for k, (sheet, col) in enumerate(columns.items()):
+            exp, act = indexes[2 * k], indexes[2 * k + 1]
             if exp is None:
                 continue
-            header, exp_rows = exp
-            act, seen, differ = _index_actual(path, sheet, col, exp_rows)
             if act is None:
                 found.append(problem("summary-edited", detail="工作表“%s”已被删除" % sheet, sheet=sheet))
                 continue
-            more_rows += act
+            header, exp_rows = exp
+            act_rows = act[1]
+            differ = [n for n, (_, digest) in exp_rows.items() if n in act_rows and act_rows[n][1] != digest]
+            more_rows += max(len(differ) - MAX_REPORTED, 0)
+            differ = set(differ[:MAX_REPORTED])            # each has at least one edited cell
             old_rows = _rows_named(expected, sheet, col, differ) if differ else {}
+            new_rows = _rows_named(str(path), sheet, col, differ) if differ else {}
             for name, (i, _) in exp_rows.items():
-                if name not in seen:
+                if name not in act_rows:
                     found.append(problem("summary-edited", value=name, sheet=sheet, label=name,
                                          detail="“%s”一行（原第%d行）已被删除或改名" % (name, i + 1)))
                 elif name in differ:
-                    found.extend(_cells_edited(sheet, name, header, old_rows[name][1], *differ[name]))
+                    found.extend(_cells_edited(sheet, name, header, old_rows[name][1], *new_rows[name]))
     if len(found) > MAX_REPORTED or more_rows:
         rest = max(len(found) - MAX_REPORTED, 0)
         found = found[:MAX_REPORTED] + [problem("summary-edited", detail="另有%s未逐一列出" % "，另有".join(
@@ -153,25 +167,9 @@ def find_edits(path, entries):
     return found
 
 
-def _index_actual(path, sheet, col, exp_rows):
-    """(rows not kept, names seen, {name: (row index, row)} of rows that differ) of the summary's
-    sheet, the first row of each expected name; the first MAX_REPORTED rows that differ are kept
-    (each has at least one edited cell) and the others counted. (None, ...) without the sheet."""
-    seen, differ, more = set(), {}, 0
-    try:
-        for j, r in sheet_rows(path, sheet):
-            n = _name(r, col)
-            if n not in exp_rows or n in seen:
-                continue
-            seen.add(n)
-            if _digest(r) != exp_rows[n][1]:
-                if len(differ) < MAX_REPORTED:
-                    differ[n] = (j, r)
-                else:
-                    more += 1
-    except NoSheet:
-        return None, seen, differ
-    return more, seen, differ
+def _index_task(task):
+    """_index of one (file, sheet, name column, names): a pool worker's part of find_edits."""
+    return _index(*task)
 
 
 def _cells_edited(sheet, name, header, er, j, ar):
