@@ -255,3 +255,21 @@ def test_the_reads_on_the_pool_find_the_same_edits(summary, tmp_path, monkeypatc
                         real(fn, items, workers, *a, **k))
     assert [_said(p) for p in edits.find_edits(path, entries, workers=None)] == alone
     assert calls == [edits.pool.default_workers()]
+
+
+def test_a_sheet_with_a_dtd_is_refused_before_it_is_parsed(summary, tmp_path):
+    """An entity-expansion bomb in a summary's sheet: refused, as the form reader refuses it."""
+    from sjtx_xl import ooxml
+    from sjtx_xl.read.reader import FileProblem
+    out, _ = summary
+    bad = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        part = {t: p for t, p, _ in ooxml.sheets(src)}[annex3.SHEET]
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == part:
+                body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1)
+            dst.writestr(info, body)
+    with pytest.raises(FileProblem):
+        list(sheet_rows(bad, annex3.SHEET))
+    assert any(True for _ in sheet_rows(bad, annex6.SHEET))

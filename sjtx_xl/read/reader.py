@@ -249,7 +249,7 @@ def _memo(fn, data, *args):
     return hit
 
 
-def _has_dtd(data):
+def has_dtd(data):
     """A DTD or entity declaration (never in OOXML; entity-expansion bombs). Looking for one byte
     is a memchr, a fraction of the cost of a substring scan: `!` decides most parts, `<!` the
     rest (sheet references in formulas have `!`)."""
@@ -269,7 +269,7 @@ def _stripped_end(data):
 
 
 def _parse(data, what):
-    if _has_dtd(data):
+    if has_dtd(data):
         raise FileProblem("corrupt", "%s含有DTD/实体声明（不是正常的Excel文件）" % what)
     try:
         return ET.fromstring(data)
@@ -628,7 +628,7 @@ class Xlsx:
         return out
 
     def _sheet_index(self, title, data):
-        if _has_dtd(data):
+        if has_dtd(data):
             raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
         root = _ROOT.search(data)
         sd = _SHEETDATA.search(data)

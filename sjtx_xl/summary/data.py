@@ -109,11 +109,10 @@ def _problems_json(problems):
     list(): a parked list is read back)."""
     memo, out = _PROBLEM_JSON, []
     for p in list(problems):
-        try:
-            key = tuple(p.items())
+        key = text = None
+        if type(p) is dict and all(v is None or type(v) is str for v in p.values()):
+            key = tuple(p.items())         # texts and nulls only: equal items, same JSON (no 1 == True)
             text = memo.get(key)
-        except (TypeError, AttributeError):                  # not a dict of hashable values: as it is
-            key, text = None, None
         if text is None:
             text = _dumps(p)
             if key is not None:

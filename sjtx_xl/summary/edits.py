@@ -23,7 +23,7 @@ from .model import SummaryModel
 from .rows import NoSheet, sheet_rows
 
 MAX_REPORTED = 500                         # per file; the rest are counted in one more problem
-POOLED_XML = 32 << 20                      # a summary with more XML is compared on the process pool
+POOLED_XML = 4 << 20                       # a summary with more XML (~250 forms) is compared on the process pool
 
 
 def _name_columns():
