@@ -513,7 +513,10 @@ def run_workload(workload, a, base, workers):
 def _fast_lib():
     """isal's zlib API when the reader and writer use it (sjtx_xl.deflate), else None."""
     from sjtx_xl import deflate
-    return deflate._fast
+    if deflate.BACKEND != "isal":
+        return None
+    from isal import isal_zlib
+    return isal_zlib
 
 
 def main():

@@ -127,8 +127,8 @@ class Problem:
         return Problem, _ALL_FIELDS(self)
 
     def copy(self):
-        """A copy to locate (copy.copy, several times faster: a cached problem is copied ~90 times
-        in an error-heavy form)."""
+        """A copy of this problem, to be located (what copy.copy gives, several times faster: a
+        cached problem is copied ~90 times for an error-heavy form)."""
         return Problem(*_ALL_FIELDS(self))
 
 
