@@ -273,3 +273,20 @@ def test_a_sheet_with_a_dtd_is_refused_before_it_is_parsed(summary, tmp_path):
     with pytest.raises(FileProblem):
         list(sheet_rows(bad, annex3.SHEET))
     assert any(True for _ in sheet_rows(bad, annex6.SHEET))
+
+
+def test_a_data_sheet_with_a_dtd_is_refused_by_the_light_read(summary, tmp_path):
+    """Re-merge's light read streams _data the same way: a DTD there is refused, never expanded."""
+    from sjtx_xl import ooxml
+    out, _ = summary
+    assert data.read_summary(out, light=True)[1]
+    bad = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        part = {t: p for t, p, _ in ooxml.sheets(src)}[data.DATA_SHEET]
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == part:
+                body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1)
+            dst.writestr(info, body)
+    with pytest.raises(data.SummaryError, match="DTD"):
+        data.read_summary(bad, light=True)

@@ -21,6 +21,7 @@ from ..read.meta import META_SHEET, meta_from_calamine
 from . import spill
 from .common import rendered
 from .model import Entry
+from .rows import checked as checked_sheet
 from .stream import Body, cell, lead_kind
 
 DATA_SHEET = "_data"
@@ -237,7 +238,7 @@ def _inline_rows(path):
             part = {title: part for title, part, _ in sheets(z)}[DATA_SHEET]
             with z.open(part) as fh:
                 row, number, shared = [], 0, False
-                for _, el in ET.iterparse(fh, ("end",)):
+                for _, el in ET.iterparse(checked_sheet(fh, DATA_SHEET), ("end",)):
                     tag = el.tag
                     if tag == _NS + "c":
                         t = el.get("t")

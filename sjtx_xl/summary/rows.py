@@ -34,7 +34,7 @@ def sheet_rows(path, title):
     rows without a value are left out. Raises NoSheet; FileProblem beyond a summary's size limit
     (data.MAX_UNCOMPRESSED, read_summary's), or what a broken package raises (the caller's
     business: zipfile, expat and the reader raise many types)."""
-    from ..read.reader import FileProblem, Xlsx, has_dtd   # late: the form reader parses workbook and styles
+    from ..read.reader import FileProblem, Xlsx   # late: the form reader parses workbook and styles
     from .data import MAX_UNCOMPRESSED
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
         book = Xlsx(data, guard=False)            # mapped, not read: a summary can be 300 MB on disk
@@ -45,12 +45,19 @@ def sheet_rows(path, title):
         if part is None:
             raise NoSheet(title)
         with book.zf.open(part) as member:
-            stream = io.BufferedReader(member, 1 << 20)
-            head = stream.peek(HEAD)[:HEAD]
-            if has_dtd(head[:head.find(b"<worksheet")] if b"<worksheet" in head else head):
-                raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
-            yield from _rows(stream, book)
+            yield from _rows(checked(member, title), book)
         book.zf.close()
+
+
+def checked(member, title):
+    """A buffered stream of a sheet's part, its head checked first: a DTD or entity declaration before
+    the root element (an entity-expansion bomb) raises FileProblem, as the form reader refuses it."""
+    from ..read.reader import FileProblem, has_dtd
+    stream = io.BufferedReader(member, 1 << 20)
+    head = stream.peek(HEAD)[:HEAD]
+    if has_dtd(head[:head.find(b"<worksheet")] if b"<worksheet" in head else head):
+        raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
+    return stream
 
 
 def _rows(stream, book):
