@@ -17,6 +17,7 @@ import mmap
 import xml.etree.ElementTree as ET
 
 from .. import ooxml
+from ..read.reader import FileProblem, Xlsx, has_dtd
 
 _NS = "{%s}" % ooxml.NS["m"]
 _C, _ROW, _V, _T, _IS, _RPH = _NS + "c", _NS + "row", _NS + "v", _NS + "t", _NS + "is", _NS + "rPh"
@@ -34,8 +35,7 @@ def sheet_rows(path, title):
     rows without a value are left out. Raises NoSheet; FileProblem beyond a summary's size limit
     (data.MAX_UNCOMPRESSED, read_summary's), or what a broken package raises (the caller's
     business: zipfile, expat and the reader raise many types)."""
-    from ..read.reader import FileProblem, Xlsx   # late: the form reader parses workbook and styles
-    from .data import MAX_UNCOMPRESSED
+    from .data import MAX_UNCOMPRESSED            # late: data imports this module
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
         book = Xlsx(data, guard=False)            # mapped, not read: a summary can be 300 MB on disk
         total = sum(i.file_size for i in book.zf.infolist())
@@ -52,7 +52,6 @@ def sheet_rows(path, title):
 def checked(member, title):
     """A buffered stream of a sheet's part, its head checked first: a DTD or entity declaration before
     the root element (an entity-expansion bomb) raises FileProblem, as the form reader refuses it."""
-    from ..read.reader import FileProblem, has_dtd
     stream = io.BufferedReader(member, 1 << 20)
     head = stream.peek(HEAD)[:HEAD]
     if has_dtd(head[:head.find(b"<worksheet")] if b"<worksheet" in head else head):
