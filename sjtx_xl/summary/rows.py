@@ -23,7 +23,7 @@ _NS = "{%s}" % ooxml.NS["m"]
 _C, _ROW, _V, _T, _IS, _RPH = _NS + "c", _NS + "row", _NS + "v", _NS + "t", _NS + "is", _NS + "rPh"
 
 
-HEAD = 4096               # bytes before the root element where a DTD would be (refused, as the reader does)
+HEAD = 4096               # the bytes a DTD would be in, before the root element (refused, as the reader does)
 
 
 class NoSheet(KeyError):
@@ -53,8 +53,7 @@ def checked(member, title):
     """A buffered stream of a sheet's part, its head checked first: a DTD or entity declaration before
     the root element (an entity-expansion bomb) raises FileProblem, as the form reader refuses it."""
     stream = io.BufferedReader(member, 1 << 20)
-    head = stream.peek(HEAD)[:HEAD]
-    if has_dtd(head[:head.find(b"<worksheet")] if b"<worksheet" in head else head):
+    if has_dtd(stream.peek(HEAD)[:HEAD]):             # markup there: never in a cell's (escaped) text
         raise FileProblem("corrupt", "工作表“%s”含有DTD/实体声明（不是正常的Excel文件）" % title)
     return stream
 
