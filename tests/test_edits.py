@@ -257,19 +257,23 @@ def test_the_reads_on_the_pool_find_the_same_edits(summary, tmp_path, monkeypatc
     assert calls == [edits.pool.default_workers()]
 
 
-def test_a_sheet_with_a_dtd_is_refused_before_it_is_parsed(summary, tmp_path):
-    """An entity-expansion bomb in a summary's sheet: refused, as the form reader refuses it."""
+def _with_dtd(out, sheet, bad):
+    """A copy of summary `out` at `bad` whose sheet `sheet` declares an entity before its root."""
     from sjtx_xl import ooxml
-    from sjtx_xl.read.reader import FileProblem
-    out, _ = summary
-    bad = tmp_path / "dtd.xlsx"
     with zipfile.ZipFile(out) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
-        part = {t: p for t, p, _ in ooxml.sheets(src)}[annex3.SHEET]
+        part = {t: p for t, p, _ in ooxml.sheets(src)}[sheet]
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == part:
                 body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1)
             dst.writestr(info, body)
+    return bad
+
+
+def test_a_sheet_with_a_dtd_is_refused_before_it_is_parsed(summary, tmp_path):
+    """An entity-expansion bomb in a summary's sheet: refused, as the form reader refuses it."""
+    from sjtx_xl.read.reader import FileProblem
+    bad = _with_dtd(summary[0], annex3.SHEET, tmp_path / "dtd.xlsx")
     with pytest.raises(FileProblem):
         list(sheet_rows(bad, annex3.SHEET))
     assert any(True for _ in sheet_rows(bad, annex6.SHEET))
@@ -277,16 +281,7 @@ def test_a_sheet_with_a_dtd_is_refused_before_it_is_parsed(summary, tmp_path):
 
 def test_a_data_sheet_with_a_dtd_is_refused_by_the_light_read(summary, tmp_path):
     """Re-merge's light read streams _data the same way: a DTD there is refused, never expanded."""
-    from sjtx_xl import ooxml
-    out, _ = summary
-    assert data.read_summary(out, light=True)[1]
-    bad = tmp_path / "dtd.xlsx"
-    with zipfile.ZipFile(out) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
-        part = {t: p for t, p, _ in ooxml.sheets(src)}[data.DATA_SHEET]
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == part:
-                body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet', 1)
-            dst.writestr(info, body)
+    assert data.read_summary(summary[0], light=True)[1]
+    bad = _with_dtd(summary[0], data.DATA_SHEET, tmp_path / "dtd.xlsx")
     with pytest.raises(data.SummaryError, match="DTD"):
         data.read_summary(bad, light=True)
