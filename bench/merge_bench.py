@@ -1,7 +1,7 @@
 """Wall time and peak memory of `sjtx-xl merge` on four workloads, against naive pandas and the floors.
 
     python bench/merge_bench.py [--n 1000] [--workloads bench,client,errors,long] [--naive-sample K]
-    python bench/merge_bench.py --n 15000 --skip-naive
+    python bench/merge_bench.py --n 15000 --merge-only [--with-submit]
 
 Workloads (N enterprise workbooks each, in city sub-folders, kept in DIR and reused when N matches):
   bench    the bench's own forms (sjtx_xl.demo.generate_bulk: written by `fill`, a fifth with one mistake)
@@ -27,7 +27,7 @@ For each workload, each variant runs in its own process and prints:
                  previous summary's 推荐决定 (its default decisions stand for typed ones) is carried over,
                  who its rows were is read from _data, and it is kept as a dated copy
   submit         `sjtx-xl submit OUT --no-pdf`: the package of what 推荐决定 recommends (by default every
-                 eligible row: one 附件5/附件6 workbook each); not with --merge-only
+                 eligible row: one 附件5/附件6 workbook each); with --merge-only only if --with-submit
   check          `sjtx-xl check DIR --json` (the report of every form, written to the log); not with
                  --merge-only
 
@@ -455,7 +455,7 @@ def run_workload(workload, a, base, workers):
     run("re-merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
     for kept in out.parent.glob("%s.previous-*.xlsx" % out.stem):
         kept.unlink()
-    if not a.merge_only:
+    if not a.merge_only or a.with_submit:
         package = base / workload / "上报材料"
         for old in [package] + list(package.parent.glob("%s.previous-*" % package.name)):
             shutil.rmtree(old, ignore_errors=True)
@@ -464,6 +464,7 @@ def run_workload(workload, a, base, workers):
         shutil.rmtree(package, ignore_errors=True)
         print("    submit: %d workbooks in the package (附件3, 附件4, 未推荐名单, one 附件5/附件6 per recommended "
               "enterprise)" % made)
+    if not a.merge_only:
         run("check", [py, "-m", "sjtx_xl.cli", "check", str(folder), "--json"], len(paths), ok=(0, 1))
     if not a.merge_only:
         run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
@@ -528,6 +529,7 @@ def main():
     ap.add_argument("--naive-sample", type=int, default=100, help="files naive pandas reads (extrapolated to N)")
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--merge-only", action="store_true", help="only merge (no floors, no naive pandas): the 15,000 runs")
+    ap.add_argument("--with-submit", action="store_true", help="with --merge-only: submit the summary too")
     ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
