@@ -5,6 +5,7 @@
 Not multiprocessing.Pool: its worker-handler thread also waits on the result pipe and spins while a
 large result is still being read, taking a tenth of a core from the workers.
 """
+import gc
 import os
 
 MIN_POOLED = 4                 # fewer items are done in this process: a pool costs more to start
@@ -42,7 +43,12 @@ def run(fn, items, workers=None, init=None, initargs=(), each=None):
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context(), init, initargs)
     done = False
     try:
-        for i, result in enumerate(pool.map(fn, items[1:], chunksize=chunk), 1):
+        gc.freeze()      # the workers fork as map() submits: their collector then leaves this process's pages shared
+        try:
+            results = pool.map(fn, items[1:], chunksize=chunk)
+        finally:
+            gc.unfreeze()
+        for i, result in enumerate(results, 1):
             out[i] = each(i, result)
         done = True
     finally:
