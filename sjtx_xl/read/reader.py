@@ -750,6 +750,12 @@ class Xlsx:
         el = self._index(title).get(a1)
         return (self._cell(title, a1, el) if el is not None else None) or Cell(title, a1)
 
+    def element_value(self, title, c):
+        """value() of a parsed <c> element of sheet `title` (a sheet streamed rather than indexed:
+        summary.rows); None when it holds nothing."""
+        cell = self._cell(title, c.get("r") or "", c)
+        return None if cell is None else self.value(cell)
+
     def value(self, c):
         """The value a spreadsheet shows for Cell `c` as Python: a number in a date format as a
         datetime (in the workbook's date system; a time of day when under one day, as openpyxl

@@ -8,9 +8,8 @@ whole (and Python its grid again), ~4 GB for `submit` (issue 13). Here the sheet
 and parsed a row at a time, in a few MB. A summary re-saved by Excel, WPS or openpyxl keeps its text
 in the shared strings part, read as the form reader reads it (sjtx_xl.read.reader).
 
-Values: text as str (inline or shared, _xHHHH_ escapes resolved), numbers as float, booleans as
-bool, errors as their text, a number whose cell's format shows a date as a datetime (as calamine
-gives them); a formula cell holds its cached result; None for an empty cell.
+Values are the form reader's (Xlsx.element_value: what a spreadsheet shows; a formula cell holds its
+cached result), numbers as float, as calamine gives them; None for an empty cell.
 """
 import io
 import mmap
@@ -20,7 +19,7 @@ from .. import ooxml
 from ..read.reader import FileProblem, Xlsx, has_dtd
 
 _NS = "{%s}" % ooxml.NS["m"]
-_C, _ROW, _V, _T, _IS, _RPH = _NS + "c", _NS + "row", _NS + "v", _NS + "t", _NS + "is", _NS + "rPh"
+_C, _ROW = _NS + "c", _NS + "row"
 
 
 HEAD = 4096               # the bytes a DTD would be in, before the root element (refused, as the reader does)
@@ -45,7 +44,7 @@ def sheet_rows(path, title):
         if part is None:
             raise NoSheet(title)
         with book.zf.open(part) as member:
-            yield from _rows(checked(member, title), book)
+            yield from _rows(checked(member, title), book, title)
         book.zf.close()
 
 
@@ -58,7 +57,7 @@ def checked(member, title):
     return stream
 
 
-def _rows(stream, book):
+def _rows(stream, book, title):
     row, number = [], -1
     for _, el in ET.iterparse(stream, ("end",)):
         if el.tag != _ROW:
@@ -68,9 +67,11 @@ def _rows(stream, book):
         for c in el:
             if c.tag != _C:
                 continue
-            value = _value(c, book)
+            value = book.element_value(title, c)
             if value is None:
                 continue
+            if type(value) is int:                       # a number as calamine gives it (the reader's int)
+                value = float(value)
             ref = c.get("r")
             col = _column(ref) if ref else len(row)
             if col >= len(row):
@@ -92,39 +93,3 @@ def _column(ref):
     if col is None:
         col = _COLUMNS[letters] = ooxml.col_row(ref)[0]
     return col
-
-
-def _value(c, book):
-    t = c.get("t")
-    if t == "inlineStr":
-        box = c.find(_IS)
-        if box is None:
-            return None
-        if len(box) == 1 and box[0].tag == _T:                  # one plain <t>, as our writer writes it
-            return ooxml.unescape_text(box[0].text or "")
-        skip = _phonetic(box)
-        return ooxml.unescape_text("".join(x.text or "" for x in box.iter(_T) if x not in skip))
-    v = c.find(_V)
-    if v is None or v.text is None:
-        return None
-    text = v.text
-    if t is None or t == "n":
-        x = float(text)
-        s = c.get("s")
-        if s and book.shows(int(s)) == "date":
-            d = ooxml.from_serial(x, book.date1904)
-            if d is not None:
-                return d
-        return x
-    if t == "s":
-        return book.shared_string(int(text))
-    if t in ("str", "e", "d"):
-        return ooxml.unescape_text(text)
-    if t == "b":
-        return text.strip() in ("1", "true")
-    return ooxml.unescape_text(text)
-
-
-def _phonetic(box):
-    """The <t> of phonetic runs (<rPh>), which are not the cell's text."""
-    return {t for ph in box.iter(_RPH) for t in ph.iter(_T)} if box.find(_RPH) is not None else ()
