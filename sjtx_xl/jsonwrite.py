@@ -99,7 +99,7 @@ class _Writer:
         if not o:
             add("{}")
             return
-        try:                                             # a flat dict seen before (_flat: equal means same text)
+        try:                                             # a flat dict seen before (flat: equal means same text)
             key = (level, tuple(o.items()))
             text = self.memo.get(key)
         except TypeError:                                # an unhashable value: not flat
@@ -107,7 +107,7 @@ class _Writer:
         if text is not None:
             add(text)
             return
-        if key is not None and _flat(o):
+        if key is not None and flat(o):
             text = _flat_text(key[1], level)
             if len(self.memo) >= MAX_MEMO:
                 self.memo.clear()
@@ -126,9 +126,10 @@ class _Writer:
         add("\n" + INDENT * level + "}")
 
 
-def _flat(d):
+def flat(d):
     """Every key a str and every value a str or None: a tuple of such items equals another only when
-    their text is the same (no 1 == True == 1.0 among them), so the text is kept by the items."""
+    their text is the same (no 1 == True == 1.0 among them), so a text made of them can be kept by
+    the items (here, and a _data record's problems: summary.data)."""
     for k, v in d.items():
         if type(k) is not str or (v is not None and type(v) is not str):
             return False

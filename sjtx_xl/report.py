@@ -66,7 +66,7 @@ class Report:
 
 
 class _Made(list):
-    """A list whose items are made from `items` as it is iterated (by the pure-Python JSON encoder
+    """A list whose items are made from `items` as it is iterated (by jsonwrite, which
     render.write_json uses; json.dumps without indent reads a list's own storage and would see [])."""
 
     def __init__(self, items, make):

@@ -16,7 +16,7 @@ import math
 import os
 import zipfile
 
-from .. import __version__, deflate, spec, verdicts
+from .. import __version__, deflate, jsonwrite, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
 from . import spill
 from .common import rendered
@@ -111,8 +111,8 @@ def _problems_json(problems):
     memo, out = _PROBLEM_JSON, []
     for p in list(problems):
         key = text = None
-        if type(p) is dict and all(v is None or type(v) is str for v in p.values()):
-            key = tuple(p.items())         # texts and nulls only: equal items, same JSON (no 1 == True)
+        if type(p) is dict and jsonwrite.flat(p):
+            key = tuple(p.items())         # texts and nulls only: equal items, same JSON
             text = memo.get(key)
         if text is None:
             text = _dumps(p)

@@ -19,7 +19,7 @@ parked object, as by spill.SpilledValues).
 
 Beware json's C encoder: it reads a list subclass's own storage, so a ProblemList must go through
 list() before json.dumps without indent (summary.data.record does), or through render's streaming
-writer (the pure-Python encoder iterates it).
+writer (jsonwrite iterates it).
 """
 import pickle
 import weakref
