@@ -217,11 +217,15 @@ def test_the_spill_writes_what_waits_beyond_its_bound(tmp_path, monkeypatch):
 
 
 def test_submit_parks_long_texts_and_writes_them_whole(summary, tmp_path):
+    """submit's parent keeps of each row only what every row needs; the rest, long texts included,
+    waits on disk and reaches the workbook whole."""
     from sjtx_xl.submit import FORMS_DIR, build, decide
+    from sjtx_xl.summary import parked
     out, long = summary
     entries, _ = decide(out)
     e = next(x for x in entries if x.name == long["name"])
-    assert isinstance(e.values, spill.SpilledValues) and e.values["profile_products"] == long["profile_products"]
+    assert isinstance(e.values, parked.ParkedValues) and set(dict.keys(e.values)) <= parked.PARENT_KEYS
+    assert e.values["profile_products"] == long["profile_products"]
     r = build(out, tmp_path / "pkg", pdf=False)
     if long["name"] in [x.name for x in r.enterprises]:
         form = next(p for p in (r.output / FORMS_DIR).glob("*.xlsx") if long["name"] in p.name)

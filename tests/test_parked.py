@@ -198,6 +198,46 @@ def test_the_light_read_parses_only_a_records_head_and_falls_back_to_the_whole(p
     assert len(parsed) == len(full) and who(cut) == who(full)
 
 
+def test_a_slim_read_with_a_spill_holds_only_what_every_row_needs(province, tmp_path, monkeypatch):
+    """submit's read (a spill in use): each row holds in memory only PARENT_KEYS, and one copy of the
+    form's keys serves every row; every value still reads as in the whole read, field by field with
+    the rows alternating, and whole. The rows are streamed from the package; a summary re-saved with
+    shared strings is read through calamine, to the same rows."""
+    from sjtx_xl.summary import data
+    _, tree = province
+    merge(tree / "白城市", output=tmp_path / "s.xlsx")
+    _, full = data.read_summary(tmp_path / "s.xlsx")
+    seen = []
+    inline = data._inline_rows
+    monkeypatch.setattr(data, "_inline_rows", lambda p: seen.append(p) or inline(p))
+    store = spill.Store()
+    spill.use(store.folder)
+    try:
+        _, slim = data.read_summary(tmp_path / "s.xlsx", slim=True)
+    finally:
+        spill.use(None)
+    assert seen and len(slim) == len(full) > 2
+    assert all(isinstance(e.values, parked.ParkedValues) and set(dict.keys(e.values)) <= parked.PARENT_KEYS
+               for e in slim)
+    for k in full[0].values:                          # alternating rows: each reads its own values
+        for a, b in ((full[0], slim[0]), (full[1], slim[1]), (full[0], slim[0])):
+            assert b.values.get(k) == a.values[k] and b.values[k] == a.values[k]
+    assert all(a.values == b.values and a.conditions == b.conditions for a, b in zip(full, slim))
+    orders = [e.values._order for e in slim]
+    assert len({id(o) for o in orders}) == len(set(orders))          # equal key orders: one tuple
+    first = {}
+    assert all(first.setdefault(k, k) is k for e in slim for k in list(e.conditions) + list(dict.keys(e.values)))
+
+    def shared(p):
+        raise data._SharedStrings()
+        yield                                               # a generator, as _inline_rows
+
+    monkeypatch.setattr(data, "_inline_rows", shared)
+    _, by_calamine = data.read_summary(tmp_path / "s.xlsx", slim=True)
+    assert [(e.values, e.conditions, e.problems, e.rel) for e in by_calamine] == \
+        [(e.values, e.conditions, e.problems, e.rel) for e in slim]
+
+
 def test_a_slim_read_keeps_every_verdict_and_shares_its_problems(province, tmp_path):
     """submit reads a summary with only what a verdict reads of each problem, equal ones shared: the
     verdicts, facts and values are those of the whole read."""

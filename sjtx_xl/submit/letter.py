@@ -30,12 +30,13 @@ def _counts(enterprises, platforms):
 
 
 def _table(doc, header, rows):
-    t = doc.add_table(rows=1, cols=len(header))
+    """A table of every row, made whole and filled in one pass: Table.add_row inserts each row
+    after a search of the rows before it (12,576 rows took 19 s)."""
+    rows = list(rows)
+    t = doc.add_table(rows=1 + len(rows), cols=len(header))
     t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, header):
-        cell.text = h
-    for values in rows:
-        for cell, v in zip(t.add_row().cells, values):
+    for row, values in zip(t.rows, [header] + rows):
+        for cell, v in zip(row.cells, values):
             cell.text = v
     return t
 

@@ -37,15 +37,17 @@ def close(wb):
 
 
 def _shown(rows, module, att):
-    """Copies of the rows whose long texts are cut for the cell (the full text goes to 附页)."""
+    """Copies of the rows with the values of the list's columns only (a province's rows are
+    thousands), their long texts cut for the cell (the full text goes to 附页)."""
     out = []
     for e in rows:
         e2 = copy.copy(e)
-        e2.values = dict(e.values)
+        e2.values = {}
         for _, fid, width in module.COLUMNS[1:]:
             v = e.values.get(fid)
             if isinstance(v, str) and v:
-                e2.values[fid] = att.cell_text(v, width, "%s——%s" % (e.name, _header(module, fid)))
+                v = att.cell_text(v, width, "%s——%s" % (e.name, _header(module, fid)))
+            e2.values[fid] = v
         out.append(e2)
     return out
 

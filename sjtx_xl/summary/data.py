@@ -18,7 +18,7 @@ import zipfile
 
 from .. import __version__, deflate, jsonwrite, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
-from . import spill
+from . import parked, spill
 from .common import rendered
 from .model import Entry
 from .rows import checked as checked_sheet
@@ -193,7 +193,8 @@ def read_summary(path, light=False, slim=False):
     no problems, conditions or other values), for a re-merge that needs only the rows a summary
     held: 15,000 error-heavy rows hold 1.4 M problems. The sheet's rows are read one at a time.
     `slim`: every value and condition, but of each problem only what a verdict reads (verdicts.slim),
-    for submit, which writes no problem out."""
+    for submit, which writes no problem out; read a row at a time too, and with a spill in use
+    only the values every row needs stay in memory (the others are read back when asked for)."""
     from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
@@ -205,9 +206,9 @@ def read_summary(path, light=False, slim=False):
             raise SummaryError("不是本系统生成的汇总表")
         if DATA_SHEET not in wb.sheet_names:
             raise SummaryError("缺少 %s 工作表" % DATA_SHEET)
-        if light:
+        if light or slim:
             try:
-                return meta, _entries(_inline_rows(path), light)
+                return meta, _entries(_inline_rows(path), light, slim)
             except _SharedStrings:               # re-saved by Excel or WPS: calamine resolves them
                 pass
         rows = enumerate(wb.get_sheet_by_name(DATA_SHEET).iter_rows(), 1)   # a row at a time, not a list
@@ -284,7 +285,9 @@ def _entries(rows, light, slim=False):
             elif slim:
                 rec["problems"] = [verdicts.slim(p, shared) for p in rec["problems"] if isinstance(p, dict)]
             e = entry_from_record(rec)
-            e.values = spill.park_values(e.values)             # long texts wait on disk when a spill is in use
+            # with a spill in use, long texts wait on disk; a slim read (submit: thousands of rows)
+            # keeps in memory only what every row needs (parked.PARENT_KEYS), as merge's parent does
+            e.values = (parked.park_values if slim else spill.park_values)(e.values)
             entries.append(e)
         except _BAD_RECORD as e:
             raise SummaryError("%s 第%d行数据无效（%s）" % (DATA_SHEET, n, e)) from e
@@ -345,14 +348,21 @@ def _after(text, i, char):
     return i
 
 
+@spec.cached
+def _canonical(kind):
+    """({id: id} of the kind's fields, of its conditions): a record's keys replaced by these are one
+    string each for every row (each JSON record has fresh copies: 15,000 rows held 85 MB of them)."""
+    form = spec.form(kind)
+    return {f.id: f.id for f in form.fields}, {c.id: c.id for c in form.conditions}
+
+
 def entry_from_record(rec):
     kind = rec["kind"]
     if kind not in spec.KINDS:
         raise ValueError("kind %r" % kind)
-    known = {f.id for f in spec.form(kind).fields}
-    values = {k: _dec(v) for k, v in rec["values"].items() if k in known}
-    conds = {c.id for c in spec.form(kind).conditions}
-    conditions = {k: v for k, v in rec["conditions"].items() if k in conds}
+    known, conds = _canonical(kind)
+    values = {known[k]: _dec(v) for k, v in rec["values"].items() if k in known}
+    conditions = {conds[k]: v for k, v in rec["conditions"].items() if k in conds}
     problems = [p for p in rec["problems"] if isinstance(p, dict)]
     e = Entry(kind=kind, values=values, conditions=conditions, overall=rec.get("overall"), problems=problems,
               path=str(rec["path"]), via=tuple(str(v) for v in rec.get("via", ())))

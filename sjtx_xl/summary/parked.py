@@ -268,6 +268,34 @@ class ParkedValues(spill.PartlyHeld):
             out.update(self._inner.full())
         return out
 
+    def _lookup(self, key):
+        """(found, value) of one parked key, without copying the blob _load keeps (one entry's values
+        at a time): a row rendered again from them (submit's comparison) reads them field by field."""
+        global _hot
+        if self._ref is not None:
+            if _hot[0] is self:
+                parked = _hot[1]
+            else:
+                parked = _load(self._ref)
+                _hot = (self, parked)
+            if key in parked:
+                return True, parked[key]
+        if self._inner is not None and key in self._inner:
+            return True, self._inner[key]
+        return False, None
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        found, value = self._lookup(key)
+        return value if found else default
+
+    def __missing__(self, key):
+        found, value = self._lookup(key)
+        if found:
+            return value
+        raise KeyError(key)
+
     def full(self):
         parked = self._away()
         own = self._held()
@@ -318,7 +346,23 @@ def park_values(values):
     rest = {k: v for k, v in own.items() if k not in PARENT_KEYS}
     if not rest and inner is None:
         return values
-    return ParkedValues(kept, _put(rest) if rest else None, order, inner)
+    return ParkedValues(kept, _put(rest) if rest else None, _shared_order(order), inner)
+
+
+_ORDERS = {}                       # equal key orders, one tuple each (a form's 94 keys, in every row)
+MAX_ORDERS = 256
+
+
+def _shared_order(order):
+    hit = _ORDERS.get(order)
+    if hit is None:
+        if len(_ORDERS) >= MAX_ORDERS:
+            _ORDERS.clear()
+        hit = _ORDERS[order] = order
+    return hit
+
+
+_hot = (None, None)                   # (ParkedValues, its parked values): the last one read, by identity
 
 
 # --------------------------------------------------------------------------- verdicts
