@@ -74,6 +74,25 @@ def test_parked_values_keep_only_what_the_parent_reads(store):
     assert list(plain) == [k for k in values if k != "profile"]            # the order kept
 
 
+def test_reading_parked_values_does_not_keep_their_spill_alive():
+    """The blob last read is kept for the next field, not the values or their spill folder: once
+    the rows are gone, so is the folder (a workbook's Python process lives on between commands)."""
+    import gc
+    import os
+    store = spill.Store()
+    folder = store.folder
+    spill.use(folder)
+    try:
+        pv = parked.park_values({"name": "甲公司", "revenue": 12.5, "batch": "第一批"})
+    finally:
+        spill.use(None)
+    del store
+    assert pv.get("revenue") == 12.5 and pv["batch"] == "第一批" and os.path.isdir(folder)
+    del pv
+    gc.collect()
+    assert not os.path.exists(folder)
+
+
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     """The demo tree (flawed forms, duplicates, odd files), error-heavy forms (name and code only,

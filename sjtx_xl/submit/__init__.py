@@ -211,7 +211,7 @@ def build(summary, output, pdf=True):
 
 def _form_entry(e):
     """What an enterprise's 附件5/附件6 workbook is written from (name and values), for a worker; parked
-    long texts cross as references (spill.SpilledValues) and are read back there."""
+    values (parked.ParkedValues, spill.SpilledValues) cross as references and are read back there."""
     values = e.values if isinstance(e.values, spill.PartlyHeld) else dict(e.values)
     return Entry(kind=e.kind, values=values, conditions={}, overall=None, problems=[], path="")
 

@@ -273,11 +273,11 @@ class ParkedValues(spill.PartlyHeld):
         at a time): a row rendered again from them (submit's comparison) reads them field by field."""
         global _hot
         if self._ref is not None:
-            if _hot[0] is self:
+            if _hot[0]() is self:
                 parked = _hot[1]
             else:
                 parked = _load(self._ref)
-                _hot = (self, parked)
+                _hot = (weakref.ref(self), parked)
             if key in parked:
                 return True, parked[key]
         if self._inner is not None and key in self._inner:
@@ -362,7 +362,7 @@ def _shared_order(order):
     return hit
 
 
-_hot = (None, None)                   # (ParkedValues, its parked values): the last one read, by identity
+_hot = (lambda: None, None)          # (weak ParkedValues, its parked values): the last one read, by identity
 
 
 # --------------------------------------------------------------------------- verdicts
