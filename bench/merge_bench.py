@@ -10,7 +10,8 @@ Workloads (N enterprise workbooks each, in city sub-folders, kept in DIR and reu
   errors   error-heavy forms: only 企业名称 and 统一社会信用代码 filled (~93 problems each)
   long     every long text (longtext fields) at its length limit
 
-For each workload, each variant runs in its own process and prints:
+For each workload, each variant runs in its own process (merge, the floors and naive pandas --rounds
+times, 3 by default, the round of median time kept with the peak memory of all rounds) and prints:
   merge          `sjtx-xl merge DIR --recursive -o OUT` end to end (interpreter start included), its read
                  phase (discovery + read + validate on the process pool) and write phase, from its output
   naive-pandas   pandas.read_excel(p, sheet_name=None, header=None, engine="openpyxl") per file, nothing
@@ -442,16 +443,35 @@ def run_workload(workload, a, base, workers):
           % (workload, len(paths), mb(size), " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
     results = {}
 
-    def run(key, cmd, files, ok=(0,)):
-        wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key), ok)
-        results[key] = dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text)
-        print("  %-14s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB"
-              % (key, wall, 1000 * wall / files, mb(rss), mb(pss), mb(maxrss)), flush=True)
+    def run(key, cmd, files, ok=(0,), rounds=1, before=None, internal=None):
+        """The variant `rounds` times (before() ahead of each): the round of median time (wall, or
+        internal(text) when given) is kept, with the peak memory of all rounds."""
+        got = []
+        for _ in range(rounds):
+            if before:
+                before()
+            wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key), ok)
+            got.append(dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text))
+        time_of = (lambda r: internal(r["text"])) if internal else (lambda r: r["wall"])
+        r = sorted(got, key=time_of)[len(got) // 2]
+        for k in ("rss", "pss", "maxrss"):
+            r[k] = max(g[k] for g in got)
+        if internal:
+            r["internal"] = time_of(r)
+        results[key] = r
+        spread = "" if rounds == 1 else "  (median of %d: %s s)" % (rounds, " ".join(
+            "%.2f" % time_of(g) for g in sorted(got, key=time_of)))
+        print("  %-14s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB%s"
+              % (key, r["wall"], 1000 * r["wall"] / files, mb(r["rss"]), mb(r["pss"]), mb(r["maxrss"]), spread),
+              flush=True)
 
     out = base / workload / "汇总.xlsx"
-    for old in [out] + list(out.parent.glob("%s.previous-*.xlsx" % out.stem)):   # a first merge, not a re-merge
-        old.unlink(missing_ok=True)
-    run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths))
+
+    def first_merge():                            # each round a first merge, not a re-merge
+        for old in [out] + list(out.parent.glob("%s.previous-*.xlsx" % out.stem)):
+            old.unlink(missing_ok=True)
+    run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths),
+        rounds=a.rounds, before=first_merge)
     m = re.search(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）",
                   results["merge"]["text"])
     total, disc, read, nproc, write = (float(x) for x in m.groups())
@@ -480,17 +500,17 @@ def run_workload(workload, a, base, workers):
     if not a.merge_only:
         run("check", [py, "-m", "sjtx_xl.cli", "check", str(folder), "--json"], len(paths), ok=(0, 1))
     if not a.merge_only:
-        run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths))
-        run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths))
+        inflated = lambda text: float(re.search(r"in ([\d.]+) s", text).group(1))
+        run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths),
+            rounds=a.rounds, internal=inflated)
+        run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths),
+            rounds=a.rounds, internal=inflated)
         if _fast_lib():                            # the reader's own inflater (ISA-L), on the same pool
-            run("floor-pool-isal", [py, me, "--_child", "floor", str(lists["all"]), str(workers), "fast"], len(paths))
-    for key in ("floor-serial", "floor-pool", "floor-pool-isal"):
-        if key in results:
-            r = results[key]
-            r["internal"] = float(re.search(r"in ([\d.]+) s", r["text"]).group(1))
+            run("floor-pool-isal", [py, me, "--_child", "floor", str(lists["all"]), str(workers), "fast"], len(paths),
+                rounds=a.rounds, internal=inflated)
     if not (a.skip_naive or a.merge_only):
         k = min(a.naive_sample, len(paths))
-        run("naive-pandas", [py, me, "--_child", "naive-pandas", str(lists["sample"])], k)
+        run("naive-pandas", [py, me, "--_child", "naive-pandas", str(lists["sample"])], k, rounds=a.rounds)
         r = results["naive-pandas"]
         r["extrapolated"] = r["wall"] * len(paths) / k
         if k < len(paths):
@@ -543,8 +563,11 @@ def main():
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--merge-only", action="store_true", help="only merge (no floors, no naive pandas): the 15,000 runs")
     ap.add_argument("--with-submit", action="store_true", help="with --merge-only: submit the summary too")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help="rounds of merge, the floors and naive pandas, the median kept (default 3; 1 with --merge-only)")
     ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    a.rounds = a.rounds or (1 if a.merge_only else 3)
     if a._child:
         what, *rest = a._child
         {"naive-pandas": naive_pandas, "floor": floor}[what](*rest)
@@ -555,8 +578,8 @@ def main():
     _compile_package()
     base = Path(a.dir or os.path.join(tempfile.gettempdir(), "sjtx-merge-bench-%d" % a.n))
     base.mkdir(parents=True, exist_ok=True)
-    print("%s; N = %d; %d CPUs, pool of %d; Python %s; load average %s"
-          % (time.strftime("%Y-%m-%d %H:%M"), a.n, os.cpu_count(), workers, sys.version.split()[0],
+    print("%s; N = %d; %d CPUs, pool of %d; Python %s; %d round(s), the median kept; load average %s"
+          % (time.strftime("%Y-%m-%d %H:%M"), a.n, os.cpu_count(), workers, sys.version.split()[0], a.rounds,
              " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
     summary = {}
     for w in a.workloads.split(","):
