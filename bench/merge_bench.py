@@ -96,26 +96,24 @@ def _rss(pid):
         return 0
 
 
-def _hwm(pid):
+def _proc_kb(pid, part, key):
+    """Bytes of the "key: N kB" line of /proc/PID/part, 0 when the process is gone."""
     try:
-        with open("/proc/%d/status" % pid) as fh:
+        with open("/proc/%d/%s" % (pid, part)) as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
     return 0
 
 
+def _hwm(pid):
+    return _proc_kb(pid, "status", "VmHWM:")
+
+
 def _pss(pid):
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 class Sampler(threading.Thread):
