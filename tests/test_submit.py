@@ -214,12 +214,15 @@ def _squash(text):
 
 
 @pytest.mark.lo
-def test_pdfs_print_every_character(tmp_path):
+def test_pdfs_print_every_character(tmp_path, monkeypatch):
+    """In LibreOffice, from paths relative to where the official is (`-o 上报材料`, as README's demo
+    has it): every PDF is made and prints every character."""
     if pdf.unavailable():
         pytest.skip(pdf.unavailable())
     src, out, expected, refused, platform = decided(tmp_path, n=6, n_platforms=1)
-    r = build(out, tmp_path / "pkg")
-    assert r.pdf_note is None
+    monkeypatch.chdir(tmp_path)
+    r = build(Path(out.name), Path("pkg"))
+    assert r.pdf_note is None and not any(w["type"] == "pdf-failed" for w in r.warnings)
     a4 = r.output / ANNEX4_FILE.replace(".xlsx", ".pdf")
     a3 = r.output / ANNEX3_FILE.replace(".xlsx", ".pdf")
     assert a3.is_file() and a4.is_file()
@@ -380,11 +383,34 @@ with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
     log.write(json.dumps([[a for a in args if a.startswith("-env:")], [os.path.basename(f) for f in files]]) + "\n")
 for f in files:
     stem = os.path.splitext(os.path.basename(f))[0]
+    if not os.path.isfile(f):                    # as LibreOffice: a path is taken from its own folder
+        sys.stderr.write("Error: source file could not be loaded\n")
+        continue
     if "慢" in stem:
         time.sleep(20)
     if "坏" not in stem:
         open(os.path.join(outdir, stem + ".pdf"), "w").write("%%PDF")
 '''
+
+
+def test_pdfs_are_made_from_relative_paths(tmp_path, monkeypatch):
+    """`sjtx-xl submit 汇总.xlsx -o 上报材料` names the package relative to where the official is:
+    LibreOffice, which runs in the package's folder, gets absolute paths; the result keeps the
+    paths as given."""
+    import sys
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(FAKE_SOFFICE % sys.executable, encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("SJTX_SOFFICE", str(fake))
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "log"))
+    (tmp_path / "包" / "附件").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    files = [Path("包") / "附件3.xlsx", Path("包") / "附件" / "01 企业.xlsx"]
+    for f in files:
+        f.write_bytes(b"x")
+    out = {**pdf.convert(files[:1], Path("包")), **pdf.convert(files[1:], Path("包") / "附件")}
+    assert out == {files[0]: Path("包") / "附件3.pdf", files[1]: Path("包") / "附件" / "01 企业.pdf"}
+    assert all(p.is_file() for p in out.values())
 
 
 def test_pdfs_are_made_in_batches_each_its_own_libreoffice_and_a_failed_batch_fails_only_its_files(tmp_path, monkeypatch):

@@ -66,8 +66,10 @@ def convert(files, outdir, workers=None):
 def _batch(exe, files, outdir):
     out = {}
     with tempfile.TemporaryDirectory(prefix="sjtx-lo-") as profile:
+        # absolute paths: LibreOffice runs in `outdir`, where a relative path (`-o 上报材料`) is not found
         cmd = [exe, "-env:UserInstallation=" + Path(profile).as_uri(), "--headless", "--norestore",
-               "--nologo", "--convert-to", "pdf", "--outdir", str(outdir)] + [str(f) for f in files]
+               "--nologo", "--convert-to", "pdf", "--outdir", str(Path(outdir).absolute())] + [
+            str(Path(f).absolute()) for f in files]
         try:
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT,
                                   cwd=str(outdir))
