@@ -268,33 +268,14 @@ class ParkedValues(spill.PartlyHeld):
             out.update(self._inner.full())
         return out
 
-    def _lookup(self, key):
-        """(found, value) of one parked key, without copying the blob _load keeps (one entry's values
-        at a time): a row rendered again from them (submit's comparison) reads them field by field."""
-        global _hot
+    def _away_value(self, key, default):
+        """Without copying the blob _load keeps (one entry's values at a time): a row rendered again
+        from them (submit's comparison) reads them field by field."""
         if self._ref is not None:
-            if _hot[0]() is self:
-                parked = _hot[1]
-            else:
-                parked = _load(self._ref)
-                _hot = (weakref.ref(self), parked)
+            parked = _load(self._ref)
             if key in parked:
-                return True, parked[key]
-        if self._inner is not None and key in self._inner:
-            return True, self._inner[key]
-        return False, None
-
-    def get(self, key, default=None):
-        if dict.__contains__(self, key):
-            return dict.__getitem__(self, key)
-        found, value = self._lookup(key)
-        return value if found else default
-
-    def __missing__(self, key):
-        found, value = self._lookup(key)
-        if found:
-            return value
-        raise KeyError(key)
+                return parked[key]
+        return self._inner.get(key, default) if self._inner is not None else default
 
     def full(self):
         parked = self._away()
@@ -360,9 +341,6 @@ def _shared_order(order):
             _ORDERS.clear()
         hit = _ORDERS[order] = order
     return hit
-
-
-_hot = (lambda: None, None)          # (weak ParkedValues, its parked values): the last one read, by identity
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -200,6 +200,9 @@ def store_of(ref):
     return _STORES.get(ref.folder) if ref is not None else None
 
 
+_NONE = object()
+
+
 class PartlyHeld(FullViews, dict):
     """A dict holding some of its items in its own storage; the others (keys `_away_keys`) are read
     back from the spill by `_away()` when asked for, anew each time."""
@@ -212,17 +215,20 @@ class PartlyHeld(FullViews, dict):
     def _held(self):
         return {k: dict.__getitem__(self, k) for k in dict.keys(self)}
 
+    def _away_value(self, key, default):
+        """The value of a key not held, read back (`default` when there is none)."""
+        return self._away().get(key, default) if key in self._away_keys else default
+
     def __missing__(self, key):
-        if key in self._away_keys:
-            return self._away()[key]
-        raise KeyError(key)
+        value = self._away_value(key, _NONE)
+        if value is _NONE:
+            raise KeyError(key)
+        return value
 
     def get(self, key, default=None):
         if dict.__contains__(self, key):
             return dict.__getitem__(self, key)
-        if key in self._away_keys:
-            return self._away().get(key, default)
-        return default
+        return self._away_value(key, default)
 
     def __contains__(self, key):
         return dict.__contains__(self, key) or key in self._away_keys
