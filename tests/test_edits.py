@@ -227,11 +227,11 @@ def test_submit_parks_long_texts_and_writes_them_whole(summary, tmp_path):
     assert isinstance(e.values, parked.ParkedValues) and set(dict.keys(e.values)) <= parked.PARENT_KEYS
     assert e.values["profile_products"] == long["profile_products"]
     r = build(out, tmp_path / "pkg", pdf=False)
-    if long["name"] in [x.name for x in r.enterprises]:
-        form = next(p for p in (r.output / FORMS_DIR).glob("*.xlsx") if long["name"] in p.name)
-        with zipfile.ZipFile(form) as z:
-            text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
-        assert long["profile_products"] in text
+    assert long["name"] in [x.name for x in r.enterprises]        # eligible: recommended by default
+    form = next(p for p in (r.output / FORMS_DIR).glob("*.xlsx") if long["name"] in p.name)
+    with zipfile.ZipFile(form) as z:
+        text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert long["profile_products"] in text
 
 
 def test_a_summary_is_read_under_its_own_size_limit_not_a_forms(summary, monkeypatch):
