@@ -89,4 +89,4 @@ def test_the_readers_caches_stay_bounded(monkeypatch):
         assert fast[0] == 1
         scan.parts(fast[1]["A1"])
         assert len(scan._ROWS) <= 50 and scan._rows_bytes <= 4000 + scan.MAX_ROW_BYTES
-        assert len(scan._PARTS) <= 30
+        assert len(scan._PARTS) <= 30 and len(scan._PIECES) <= 30

@@ -70,6 +70,15 @@ _ROW = (rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF 
         + _content(lambda x: b"(?:" + x + b")") + _S + rb")*</row>)")
 _PLAIN = re.compile(rb"<sheetData>" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
 _ONE_ROW = re.compile(_ROW + _S)
+# A row cut at each `<c r="` (text and attribute values hold no "<", so the cuts are its cells):
+# the head, then each cell's piece, the last with `</row>`. Each is checked on its own, and a piece
+# seen before (a template's label or formula beside a value a user typed) is looked up: the same
+# verdict as _ONE_ROW over the row.
+_ROW_HEAD = re.compile(rb"<row" + _attrs(_ROW_ATTRS) + rb">" + _S)
+_EMPTY_ROW = re.compile(rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb"</row>)" + _S)
+_CELL = _REF + rb'"' + _attrs(_CELL_ATTRS) + _content(lambda x: b"(?:" + x + b")") + _S
+_MID_PIECE = re.compile(_CELL)
+_LAST_PIECE = re.compile(_CELL + rb"</row>" + _S)
 _HEAD = re.compile(rb"<sheetData>" + _S)
 MAX_CELLS = 5000          # more cells (never in our forms): the tree reader, as before
 _PIECE = re.compile(_REF + rb'"' + _attrs(_CELL_ATTRS, capture=_CELL_ATTRS) + _content(lambda x: b"(" + x + b")"))
@@ -110,13 +119,9 @@ def index(fragment):
         row = rows[i]
         hit = memo.get(row)
         if hit is None:
-            whole = b"<row" + row
-            if not _ONE_ROW.fullmatch(whole):
+            hit = _new_row(row)
+            if hit is None:
                 return None
-            pieces = row.split(b'<c r="')
-            del pieces[0]
-            hit = ({p[:p.index(b'"')].decode("ascii"): p for p in pieces},
-                   OK if _clean(whole) else ASK, b" x14ac:" in row)
             if len(row) <= MAX_ROW_BYTES:
                 if len(memo) >= MAX_ROWS or _rows_bytes > MAX_ROWS_BYTES:
                     memo.clear()
@@ -127,6 +132,41 @@ def index(fragment):
         if hit[1] or hit[2]:
             verdict = max(verdict, hit[1], X14AC if hit[2] else OK)
     return n, cells, verdict
+
+
+def _new_row(row):
+    """(cells, verdict, x14ac seen) of a row not seen before (its bytes after `<row`), or None when
+    it is not in the plain form: its head and each cell's piece checked on their own."""
+    pieces = row.split(b'<c r="')
+    head = b"<row" + pieces[0]
+    if len(pieces) == 1:
+        if not _EMPTY_ROW.fullmatch(head):
+            return None
+        return {}, OK if _clean(head) else ASK, b" x14ac:" in head
+    if not _ROW_HEAD.fullmatch(head):
+        return None
+    cells, verdict, known, last = {}, OK if _clean(head) else ASK, _PIECES, len(pieces) - 1
+    for i in range(1, last + 1):
+        p = pieces[i]
+        hit = known.get(p)
+        if hit is None:
+            if not (_LAST_PIECE if i == last else _MID_PIECE).fullmatch(p):
+                return None
+            hit = (p[:p.index(b'"')].decode("ascii"), _clean(p), i == last)
+            if len(p) <= MAX_PIECE_BYTES:
+                if len(known) >= MAX_PIECES:
+                    known.clear()
+                known[p] = hit
+        elif hit[2] != (i == last):              # a piece matches one of the two grammars, never both
+            return None
+        cells[hit[0]] = p
+        if not hit[1]:
+            verdict = ASK
+    return cells, verdict, b" x14ac:" in row
+
+
+# Cells' pieces checked before, by their bytes: (reference, clean, was the row's last).
+_PIECES = {}
 
 
 def parser_needed(fast, root_tag):
