@@ -575,6 +575,27 @@ def test_an_item_hidden_in_markup_does_not_shift_the_strings(hidden):
     assert got["S"]["C1"].value == "z"
 
 
+def test_a_meta_seen_before_is_not_read_again_unless_it_needs_shared_strings():
+    """Forms of one template store the same _meta: the second gives the first's keys without its
+    part being inflated. A _meta whose cells are shared strings depends on that part too: the same
+    _meta bytes beside other strings give other keys."""
+    inline = sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>kind</t></is></c>'
+                   b'<c r="B1" t="inlineStr"><is><t>enterprise</t></is></c></row>'
+                   b'<row r="2"><c r="A2" t="inlineStr"><is><t>template_version</t></is></c><c r="B2"><v>7</v></c></row>')
+    first = Xlsx(package(inline, title="_meta")).meta()
+    assert first == {"kind": "enterprise", "template_version": 7}
+    again = Xlsx(package(inline, title="_meta"))
+    inflated = []
+    again._inflate = lambda info, stored: inflated.append(info.filename)
+    assert again.meta() == first and inflated == []
+    again.meta()["kind"] = "changed"                            # a copy: the kept keys stay as read
+    assert Xlsx(package(inline, title="_meta")).meta() == {"kind": "enterprise", "template_version": 7}
+    shared = sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>')
+    for kind in (b"enterprise", b"platform", b"enterprise"):
+        book = Xlsx(package(shared, shared=sst([b"<si><t>kind</t></si>", b"<si><t>%s</t></si>" % kind]), title="_meta"))
+        assert book.meta() == {"kind": kind.decode()}
+
+
 def test_window_settings_do_not_defeat_the_workbook_cache():
     """Two saves that differ only in window settings and calculation properties share one parse."""
     good = fill_bytes(TEMPLATES["enterprise"], samples.complete("enterprise", 1))

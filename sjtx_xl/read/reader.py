@@ -418,6 +418,7 @@ class NumberFormats:
 
 _NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"([^"]*)"')
 _CELLS = {}                 # piece -> Cell fields (kind, value, formula, style, cached), for t != "s"
+_METAS = {}                 # a _meta part's stored bytes, method, size and CRC -> its {key: value}
 _NO_FORMATS = NumberFormats()
 _LOCAL_LENGTHS = struct.Struct("<HH")     # a local file header's name and extra field lengths
 
@@ -773,12 +774,29 @@ class Xlsx:
         return ooxml.last_saved(self.zf, self.part)
 
     def meta(self):
-        """{key: value} from the _meta sheet (columns A and B), {} when there is none."""
+        """{key: value} from the _meta sheet (columns A and B), {} when there is none. A _meta
+        stored byte for byte as one read before, and read without shared strings, gives what it
+        gave then (every form filled from one template has the same): not inflated or read again."""
         from .meta import META_SHEET  # late: the _meta name only when a workbook is asked for it
-        if META_SHEET not in self.parts:
+        part = self.parts.get(META_SHEET)
+        if part is None:
             return {}
+        info = self._info(part)
+        stored = self._stored(info) if self._sst is None else None
+        key = None if stored is None else (stored, info.compress_type, info.file_size, info.CRC)
+        hit = _METAS.get(key) if key is not None else None
+        if hit is not None:
+            return dict(hit)
+        out = self._meta(META_SHEET)
+        if key is not None and self._sst is None and len(stored) <= MEMO_PART_BYTES:
+            if len(_METAS) >= MEMO_ENTRIES:
+                _METAS.clear()
+            _METAS[key] = dict(out)
+        return out
+
+    def _meta(self, title):
         out = {}
-        cells = self.cells(META_SHEET)
+        cells = self.cells(title)
         for a1, c in cells.items():
             col, row = ooxml.col_row(a1)
             if col == 0 and c.kind == "s" and c.value:
