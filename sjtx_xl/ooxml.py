@@ -105,6 +105,12 @@ def workbook_info(root):
     return sheets, names, date1904
 
 
+def inflated_size(zf):
+    """Bytes the package's members inflate to, as its central directory declares them (a zipfile.ZipFile):
+    what a summary's size limits and the choice of a pool are judged by, before anything is inflated."""
+    return sum(i.file_size for i in zf.infolist())
+
+
 def workbook_part(zf):
     """Path of the workbook part, from the package relationships (usually xl/workbook.xml)."""
     try:

@@ -16,7 +16,7 @@ import math
 import os
 import zipfile
 
-from .. import __version__, deflate, jsonwrite, spec, verdicts
+from .. import __version__, deflate, jsonwrite, ooxml, spec, verdicts
 from ..read.meta import META_SHEET, meta_from_calamine
 from . import parked, spill
 from .common import rendered
@@ -198,7 +198,7 @@ def read_summary(path, light=False, slim=False):
     from python_calamine import CalamineWorkbook  # late: calamine only when a summary is read back
     try:
         with zipfile.ZipFile(path) as z:
-            if sum(i.file_size for i in z.infolist()) > MAX_UNCOMPRESSED:
+            if ooxml.inflated_size(z) > MAX_UNCOMPRESSED:
                 raise SummaryError("汇总表解压后超过 %d MB" % (MAX_UNCOMPRESSED >> 20))
         wb = CalamineWorkbook.from_path(str(path))
         meta = meta_from_calamine(wb)

@@ -15,7 +15,7 @@ import os
 import tempfile
 import zipfile
 
-from .. import pool, spec
+from .. import ooxml, pool, spec
 from ..problems import problem
 from . import annex3, annex4, annex5, annex6, write_workbook
 from .common import field_header
@@ -129,7 +129,7 @@ def find_edits(path, entries, workers=1):
         return []
     if workers is None:
         with zipfile.ZipFile(path) as z:
-            big = sum(i.file_size for i in z.infolist()) > POOLED_XML
+            big = ooxml.inflated_size(z) > POOLED_XML
         workers = pool.default_workers() if big else 1
     found, more_rows = [], 0
     columns = _name_columns()

@@ -37,7 +37,7 @@ def sheet_rows(path, title):
     from .data import MAX_UNCOMPRESSED            # late: data imports this module
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
         book = Xlsx(data, guard=False)            # mapped, not read: a summary can be 300 MB on disk
-        total = sum(i.file_size for i in book.zf.infolist())
+        total = ooxml.inflated_size(book.zf)
         if total > MAX_UNCOMPRESSED:
             raise FileProblem("too-large", "汇总表解压后共%.0fMB，超过上限%.0fMB" % (total / 2**20, MAX_UNCOMPRESSED / 2**20))
         part = book.parts.get(title)
