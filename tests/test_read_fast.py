@@ -662,6 +662,9 @@ def test_a_row_seen_before_does_not_vouch_for_its_neighbours():
     assert scan.parser_needed(bad, ROOT) and not scan.parser_needed(scan.index(b"<sheetData>" + good + b"</sheetData>"), ROOT)
     later = scan.index(b"<sheetData>" + good + b'<row r="1"><c r="A1"><v>2</v></c></row></sheetData>')
     assert scan.parts(later[1]["A1"])[3] == "2"                     # a later cell of the same reference wins
+    assert later[0] == 2                                             # and both count towards the sheet's cells
+    twice = scan.index(b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row></sheetData>')
+    assert twice[0] == 2 and scan.parts(twice[1]["A1"])[3] == "2"
 
 
 # --------------------------------------------------------------------------- parts read from the file's bytes

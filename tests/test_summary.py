@@ -324,6 +324,30 @@ def test_row_height_grows_with_text():
     assert row_height([("长" * 100000, 30)]) == 409
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_row_height_stops_measuring_at_the_highest_row_with_the_same_height(seed):
+    """A long text is measured only until it is past 409 pt; the height is what measuring all of it gives."""
+    rng = random.Random(seed)
+
+    def measured_whole(cells, line_pt=15.0, max_pt=409.0):
+        lines = 1
+        for text, width in cells:
+            if text:
+                usable = max(width - 1, 1)
+                lines = max(lines, sum(max(1, -(-display_width(p) // usable)) for p in str(text).split("\n")))
+        return min(max_pt, lines * line_pt + 3)
+
+    for width in (2, 9, 31):                # at the edge: 27 lines fit 409 pt (408), 28 do not
+        for n in (26 * (width - 1), 27 * (width - 1), 27 * (width - 1) + 1, 28 * (width - 1)):
+            for text in ("a" * n, "a" * n + "\n", "长" * (n // 2)):
+                assert row_height([(text, width)]) == measured_whole([(text, width)]), (n, width)
+    for _ in range(50):
+        alphabets = [rng.choice(["ab长\n", "ab长", "长", "ab"]) for _ in range(rng.randrange(1, 4))]
+        cells = [("".join(rng.choice(a) for _ in range(rng.randrange(0, 1800))), rng.randrange(1, 60)) for a in alphabets]
+        for line_pt, max_pt in ((15.0, 409.0), (12.0, 100.0)):
+            assert row_height(cells, line_pt, max_pt) == measured_whole(cells, line_pt, max_pt), cells
+
+
 def test_cell_xml_round_trips_every_kind_of_value(tmp_path):
     """ooxml's cell writers, as the streamed sheets use them, read back by openpyxl and calamine."""
     from python_calamine import CalamineWorkbook

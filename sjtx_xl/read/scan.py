@@ -108,13 +108,12 @@ def index(fragment):
     up, on its own: the same verdict as _PLAIN over the whole. The verdict is what wellformed()
     says of the fragment without the root tag (see parser_needed)."""
     global _rows_bytes
-    n = fragment.count(b'<c r="')
-    if n > MAX_CELLS or not fragment.endswith(b"</sheetData>"):
+    if not fragment.endswith(b"</sheetData>"):
         return None
     rows = fragment[:-12].split(b"<row")
     if not _HEAD.fullmatch(rows[0]):
         return None
-    cells, verdict, memo = {}, OK, _ROWS
+    cells, verdict, memo, n = {}, OK, _ROWS, 0
     for i in range(1, len(rows)):
         row = rows[i]
         hit = memo.get(row)
@@ -128,6 +127,9 @@ def index(fragment):
                     _rows_bytes = 0
                 memo[row] = hit
                 _rows_bytes += len(row)
+        n += hit[3]                          # the row's `<c r="`s: in the plain form, every one of the fragment's
+        if n > MAX_CELLS:                    # (a count over the whole fragment costs as much as the rows do)
+            return None
         cells.update(hit[0])
         if hit[1] or hit[2]:
             verdict = max(verdict, hit[1], X14AC if hit[2] else OK)
@@ -135,14 +137,15 @@ def index(fragment):
 
 
 def _new_row(row):
-    """(cells, verdict, x14ac seen) of a row not seen before (its bytes after `<row`), or None when
-    it is not in the plain form: its head and each cell's piece checked on their own."""
+    """(cells, verdict, x14ac seen, number of cells) of a row not seen before (its bytes after
+    `<row`), or None when it is not in the plain form: its head and each cell's piece checked on
+    their own."""
     pieces = row.split(b'<c r="')
     head = b"<row" + pieces[0]
     if len(pieces) == 1:
         if not _EMPTY_ROW.fullmatch(head):
             return None
-        return {}, OK if _clean(head) else ASK, b" x14ac:" in head
+        return {}, OK if _clean(head) else ASK, b" x14ac:" in head, 0
     if not _ROW_HEAD.fullmatch(head):
         return None
     cells, verdict, known, last = {}, OK if _clean(head) else ASK, _PIECES, len(pieces) - 1
@@ -162,7 +165,7 @@ def _new_row(row):
         cells[hit[0]] = p
         if not hit[1]:
             verdict = ASK
-    return cells, verdict, b" x14ac:" in row
+    return cells, verdict, b" x14ac:" in row, last
 
 
 # Cells' pieces checked before, by their bytes: (reference, clean, was the row's last).

@@ -172,11 +172,21 @@ def row_height(cells, line_pt=15.0, max_pt=409.0):
     XlsxWriter cannot autofit rows and LibreOffice does not re-fit them on load, so the print-ready
     sheets set heights from the text (Excel's limit is 409 pt; longer text continues on an attached page).
     """
+    most = max_pt // line_pt                # lines beyond the highest row: a long text is not measured to its end
     lines = 1
     for text, width in cells:
         if not text:
             continue
         usable = max(width - 1, 1)
-        n = sum(max(1, -(-display_width(part) // usable)) for part in str(text).split("\n"))
+        n = 0
+        for part in str(text).split("\n"):
+            if len(part) > most * usable:   # more lines than that at one unit a character, without encoding it
+                n = most + 1
+                break
+            n += max(1, -(-display_width(part) // usable))
+            if n > most:
+                break
         lines = max(lines, n)
+        if lines > most:
+            break
     return min(max_pt, lines * line_pt + 3)
