@@ -10,8 +10,11 @@ Workloads (N enterprise workbooks each, in city sub-folders, kept in DIR and reu
   errors   error-heavy forms: only 企业名称 and 统一社会信用代码 filled (~93 problems each)
   long     every long text (longtext fields) at its length limit
 
-For each workload, each variant runs in its own process (merge, the floors and naive pandas --rounds
-times, 3 by default, the round of median time kept with the peak memory of all rounds) and prints:
+For each workload, each variant runs in its own process and prints what follows. Merge, the floors and
+naive pandas run --rounds times (3 by default), interleaved (merge, the floors, naive pandas; then again),
+each variant's round of median time kept with the peak memory of all rounds; a ratio is the median of
+the rounds' ratios, each between runs of one round (minutes apart at most: this machine's speed drifts
+by a third within an hour, and a ratio of medians taken ten minutes apart carried that drift):
   merge          `sjtx-xl merge DIR --recursive -o OUT` end to end (interpreter start included), its read
                  phase (discovery + read + validate on the process pool) and write phase, from its output
   naive-pandas   pandas.read_excel(p, sheet_name=None, header=None, engine="openpyxl") per file, nothing
@@ -441,40 +444,61 @@ def run_workload(workload, a, base, workers):
           % (workload, len(paths), mb(size), " ".join("%.2f" % x for x in os.getloadavg())), flush=True)
     results = {}
 
-    def run(key, cmd, files, ok=(0,), rounds=1, before=None, internal=None):
-        """The variant `rounds` times (before() ahead of each): the round of median time (wall, or
-        internal(text) when given) is kept, with the peak memory of all rounds."""
-        got = []
-        for _ in range(rounds):
-            if before:
-                before()
-            wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key), ok)
-            got.append(dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text))
+    def once(key, cmd, files, ok=(0,), before=None):
+        if before:
+            before()
+        wall, rss, pss, maxrss, text = measure(cmd, base / workload / ("%s.log" % key), ok)
+        return dict(wall=wall, rss=rss, pss=pss, maxrss=maxrss, files=files, text=text)
+
+    def keep(key, got, internal=None):
+        """The round of median time (wall, or internal(text) when given) is kept, with the peak memory
+        of all rounds, and each round's time (for ratios taken round by round)."""
         time_of = (lambda r: internal(r["text"])) if internal else (lambda r: r["wall"])
-        r = sorted(got, key=time_of)[len(got) // 2]
+        r = dict(sorted(got, key=time_of)[len(got) // 2])
         for k in ("rss", "pss", "maxrss"):
             r[k] = max(g[k] for g in got)
         if internal:
             r["internal"] = time_of(r)
+        r["rounds"] = [time_of(g) for g in got]
         results[key] = r
-        spread = "" if rounds == 1 else "  (median of %d: %s s)" % (rounds, " ".join(
-            "%.2f" % time_of(g) for g in sorted(got, key=time_of)))
+        spread = "" if len(got) == 1 else "  (median of %d: %s s)" % (len(got), " ".join(
+            "%.2f" % t for t in sorted(r["rounds"])))
         print("  %-14s %8.2f s  %7.2f ms/file  tree RSS %6.0f MB  PSS %6.0f MB  max RSS %6.0f MB%s"
-              % (key, r["wall"], 1000 * r["wall"] / files, mb(r["rss"]), mb(r["pss"]), mb(r["maxrss"]), spread),
+              % (key, r["wall"], 1000 * r["wall"] / r["files"], mb(r["rss"]), mb(r["pss"]), mb(r["maxrss"]), spread),
               flush=True)
+
+    def run(key, cmd, files, ok=(0,)):
+        keep(key, [once(key, cmd, files, ok)])
 
     out = base / workload / "汇总.xlsx"
 
     def first_merge():                            # each round a first merge, not a re-merge
         for old in [out] + list(out.parent.glob("%s.previous-*.xlsx" % out.stem)):
             old.unlink(missing_ok=True)
-    run("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths),
-        rounds=a.rounds, before=first_merge)
-    m = re.search(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）",
-                  results["merge"]["text"])
-    total, disc, read, nproc, write = (float(x) for x in m.groups())
+    phases = re.compile(r"用时 ([\d.]+) 秒（查找 ([\d.]+)，读取和校验 ([\d.]+)（(\d+) 个进程），写汇总表 ([\d.]+)）")
+    inflated = lambda text: float(re.search(r"in ([\d.]+) s", text).group(1))
+    # merge, the floors and naive pandas, round by round: a ratio is taken between runs minutes apart at
+    # most, as this machine's speed drifts by a third within an hour (each variant's median is kept too)
+    paired = [("merge", [py, "-m", "sjtx_xl.cli", "merge", str(folder), "--recursive", "-o", str(out)], len(paths),
+               first_merge, None)]
+    if not a.merge_only:
+        paired += [(key, [py, me, "--_child", "floor", str(lists["all"]), str(w)] + extra, len(paths), None, inflated)
+                   for key, w, extra in (("floor-serial", 1, []), ("floor-pool", workers, []),
+                                         ("floor-pool-isal", workers, ["fast"]))
+                   if key != "floor-pool-isal" or _fast_lib()]
+    if not (a.skip_naive or a.merge_only):
+        k = min(a.naive_sample, len(paths))
+        paired.append(("naive-pandas", [py, me, "--_child", "naive-pandas", str(lists["sample"])], k, None, None))
+    got = {key: [] for key, *_ in paired}
+    for _ in range(a.rounds):
+        for key, cmd, files, before, _internal in paired:
+            got[key].append(once(key, cmd, files, before=before))
+    read_phase = lambda text: sum(float(x) for x in phases.search(text).group(2, 3))
+    keep("merge", got["merge"])
+    total, disc, read, nproc, write = (float(x) for x in phases.search(results["merge"]["text"]).groups())
     mg = results["merge"]
-    mg.update(read_phase=disc + read, write=write, internal=total)
+    mg.update(read_phase=disc + read, write=write, internal=total,
+              read_rounds=[read_phase(g["text"]) for g in got["merge"]])
     print("    inside merge: discover %.2f s, read+validate %.2f s on %d processes, write %.2f s; start-up and "
           "exit %.2f s" % (disc, read, nproc, write, mg["wall"] - total))
     zf, raw = zlib_floor(out)
@@ -497,34 +521,24 @@ def run_workload(workload, a, base, workers):
               "enterprise)" % made)
     if not a.merge_only:
         run("check", [py, "-m", "sjtx_xl.cli", "check", str(folder), "--json"], len(paths), ok=(0, 1))
-    if not a.merge_only:
-        inflated = lambda text: float(re.search(r"in ([\d.]+) s", text).group(1))
-        run("floor-serial", [py, me, "--_child", "floor", str(lists["all"]), "1"], len(paths),
-            rounds=a.rounds, internal=inflated)
-        run("floor-pool", [py, me, "--_child", "floor", str(lists["all"]), str(workers)], len(paths),
-            rounds=a.rounds, internal=inflated)
-        if _fast_lib():                            # the reader's own inflater (ISA-L), on the same pool
-            run("floor-pool-isal", [py, me, "--_child", "floor", str(lists["all"]), str(workers), "fast"], len(paths),
-                rounds=a.rounds, internal=inflated)
-    if not (a.skip_naive or a.merge_only):
-        k = min(a.naive_sample, len(paths))
-        run("naive-pandas", [py, me, "--_child", "naive-pandas", str(lists["sample"])], k, rounds=a.rounds)
-        r = results["naive-pandas"]
-        r["extrapolated"] = r["wall"] * len(paths) / k
-        if k < len(paths):
-            print("    naive-pandas: ~%.0f s extrapolated to %d files from %d" % (r["extrapolated"], len(paths), k))
-    lines = []
+    for key, cmd, files, before, internal in paired[1:]:
+        keep(key, got[key], internal)
     if "naive-pandas" in results:
-        ratio = results["naive-pandas"]["extrapolated"] / mg["wall"]
-        lines.append(("naive pandas / merge end to end", "%.1fx" % ratio, ">= 25x at 1,000", ratio >= 25))
-    if "floor-pool" in results:
-        ratio = mg["read_phase"] / results["floor-pool"]["internal"]
-        lines.append(("merge read phase / floor on the same pool", "%.1fx" % ratio, "<= 2x", ratio <= 2))
-        ratio = mg["read_phase"] / results["floor-serial"]["internal"]
-        lines.append(("merge read phase / floor serial", "%.1fx" % ratio, "", None))
-    if "floor-pool-isal" in results:
-        ratio = mg["read_phase"] / results["floor-pool-isal"]["internal"]
-        lines.append(("merge read phase / ISA-L floor on the pool", "%.1fx" % ratio, "", None))
+        r = results["naive-pandas"]
+        r["extrapolated"] = r["wall"] * len(paths) / r["files"]
+        r["extrapolated_rounds"] = [t * len(paths) / r["files"] for t in r["rounds"]]
+        if r["files"] < len(paths):
+            print("    naive-pandas: ~%.0f s extrapolated to %d files from %d" % (r["extrapolated"], len(paths), r["files"]))
+    mg["ratios"] = ratios = _paired_ratios(results)
+    lines = []
+    for key, label, goal, met in (("naive", "naive pandas / merge end to end", ">= 25x at 1,000", lambda x: x >= 25),
+                                  ("pool", "merge read phase / floor on the same pool", "<= 2x", lambda x: x <= 2),
+                                  ("serial", "merge read phase / floor serial", "", None),
+                                  ("isal", "merge read phase / ISA-L floor on the pool", "", None)):
+        if key in ratios:
+            value, each = ratios[key]
+            lines.append((label, "%.1fx" % value, goal + ("" if len(each) == 1 else "  (rounds: %s)" % " ".join(
+                "%.1f" % x for x in each)), met(value) if met else None))
     lines.append(("merge write / zlib floor", "%.1fx" % (write / zf), "", None))
     if fzf:
         lines.append(("merge write / ISA-L floor", "%.1fx" % (write / fzf), "", None))
@@ -540,6 +554,21 @@ def run_workload(workload, a, base, workers):
         print("  %-42s %14s   %s%s" % (label, value, goal, "" if ok is None else ("  met" if ok else "  NOT met")))
     return {k: {kk: vv for kk, vv in v.items() if kk != "text"} for k, v in results.items()} | {
         "zlib_floor": zf, "isal_floor": fzf, "xml_bytes": raw, "report_rows": rows, "peak": peak}
+
+
+def _paired_ratios(results):
+    """{what: (median of the rounds' ratios, [each round's])}: merge against naive pandas end to end, and
+    merge's read phase against each floor, each ratio between the runs of one round."""
+    mg, out = results["merge"], {}
+    pairs = (("naive", "naive-pandas", "extrapolated_rounds", mg["rounds"], True),
+             ("pool", "floor-pool", "rounds", mg["read_rounds"], False),
+             ("serial", "floor-serial", "rounds", mg["read_rounds"], False),
+             ("isal", "floor-pool-isal", "rounds", mg["read_rounds"], False))
+    for name, key, field, merge_times, over_merge in pairs:
+        if key in results:
+            each = [(t / m if over_merge else m / t) for m, t in zip(merge_times, results[key][field])]
+            out[name] = (sorted(each)[len(each) // 2], each)
+    return out
 
 
 def _fast_lib():
@@ -610,9 +639,9 @@ def markdown(n, summary):
         out.append("| %s | %.2f s (%.2f / %.2f) | %s | %s | %s | %s | %.1f× | %.0f MB | %s | %s | %s |" % (
             w, mg["wall"], mg["read_phase"], mg["write"],
             "~%.0f s" % naive["extrapolated"] if naive else "—",
-            "%.1f×" % (naive["extrapolated"] / mg["wall"]) if naive else "—",
-            "%.1f×" % (mg["read_phase"] / pool["internal"]) if pool else "—",
-            "%.1f×" % (mg["read_phase"] / fast["internal"]) if fast else "—",
+            "%.1f×" % mg["ratios"]["naive"][0] if naive else "—",
+            "%.1f×" % mg["ratios"]["pool"][0] if pool else "—",
+            "%.1f×" % mg["ratios"]["isal"][0] if fast else "—",
             mg["write"] / r["zlib_floor"], r["peak"] / 2**20,
             *("%.2f s, %.0f MB" % (r[k]["wall"], max(r[k]["rss"], r[k]["pss"]) / 2**20) if k in r else "—"
               for k in ("re-merge", "submit", "check"))))
