@@ -474,6 +474,19 @@ def test_big_sheets_go_to_the_tree():
     assert titles == set() and len(got["S"]) == scan.MAX_CELLS + 1
 
 
+def test_a_big_sheet_with_too_many_cells_is_not_cut_into_rows(monkeypatch):
+    """Over BIG_FRAGMENT bytes, the cells are counted whole first: a sheet of too many is refused
+    before a row is looked at (its rows are not made into objects); a smaller one is refused at the
+    first row past MAX_CELLS."""
+    pad = b"x" * (scan.BIG_FRAGMENT // scan.MAX_CELLS + 1)
+    big = b"<sheetData>" + b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (i, i, pad)
+                                    for i in range(1, scan.MAX_CELLS + 2)) + b"</sheetData>"
+    assert len(big) > scan.BIG_FRAGMENT
+    seen = []
+    monkeypatch.setattr(scan, "_new_row", lambda row: seen.append(row))
+    assert scan.index(big) is None and seen == []
+
+
 @pytest.mark.parametrize("tail", [b"<x/></row></sheetData>", b"</row></sheetDat>", b'<c r="A2"><v>1</v></c></row>'])
 def test_a_failed_match_does_not_backtrack_far(tail):
     """Long runs of spaces and rows before a mismatch: declined (catastrophic backtracking would

@@ -81,6 +81,7 @@ _MID_PIECE = re.compile(_CELL)
 _LAST_PIECE = re.compile(_CELL + rb"</row>" + _S)
 _HEAD = re.compile(rb"<sheetData>" + _S)
 MAX_CELLS = 5000          # more cells (never in our forms): the tree reader, as before
+BIG_FRAGMENT = 1 << 20    # a larger <sheetData> is counted whole first (a form's, long texts and all, is ~0.2 MB)
 _PIECE = re.compile(_REF + rb'"' + _attrs(_CELL_ATTRS, capture=_CELL_ATTRS) + _content(lambda x: b"(" + x + b")"))
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -110,6 +111,8 @@ def index(fragment):
     global _rows_bytes
     if not fragment.endswith(b"</sheetData>"):
         return None
+    if len(fragment) > BIG_FRAGMENT and fragment.count(b'<c r="') > MAX_CELLS:
+        return None                          # a sheet too big for this path is not cut into its rows first
     rows = fragment[:-12].split(b"<row")
     if not _HEAD.fullmatch(rows[0]):
         return None
