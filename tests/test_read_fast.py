@@ -451,8 +451,8 @@ def test_missing_shared_string_index():
 
 @pytest.mark.parametrize("seed", range(30))
 def test_strings_asked_for_in_any_order_are_the_items(seed):
-    """Items are found as far as a cell asks: any order of indexes (negative ones as a list takes
-    them, one past the end refused) gives each item's own text, abutting or with blanks between."""
+    """Any order of indexes (negative ones as a list takes them, one past the end refused) gives each
+    item's own text, the items abutting or with blanks between."""
     rng = random.Random(seed)
     texts = ["".join(rng.choice("ab甲 &<") for _ in range(rng.randrange(0, 6))) for _ in range(rng.randrange(1, 40))]
     blanks = rng.random() < 0.3
@@ -477,7 +477,7 @@ def test_big_sheets_go_to_the_tree():
 def test_a_big_sheet_with_too_many_cells_is_not_cut_into_rows(monkeypatch):
     """Over BIG_FRAGMENT bytes, the cells are counted whole first: a sheet of too many is refused
     before a row is looked at (its rows are not made into objects); a smaller one is refused at the
-    first row past MAX_CELLS."""
+    first row past MAX_CELLS (test_big_sheets_go_to_the_tree)."""
     pad = b"x" * (scan.BIG_FRAGMENT // scan.MAX_CELLS + 1)
     big = b"<sheetData>" + b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (i, i, pad)
                                     for i in range(1, scan.MAX_CELLS + 2)) + b"</sheetData>"
@@ -651,8 +651,8 @@ def test_rows_kept_across_files_read_as_the_whole_fragment():
         f = bytes(f)
         for root in (ROOT, b'<worksheet xmlns="%s">' % MAIN.encode()):
             want = _whole_fragment_reading(f, root)
-            for time in range(3):
-                if time == 2:
+            for reading in range(3):
+                if reading == 2:
                     scan._ROWS.clear()
                 got = scan.index(f)
                 assert (got is None) == (want is None), f
