@@ -242,11 +242,15 @@ def _memo(fn, data, *args):
         return fn(data, *args)
     key = (fn, data, args)
     hit = _MEMO.get(key, _MEMO)
-    if hit is _MEMO:
-        if len(_MEMO) >= MEMO_ENTRIES:
-            _MEMO.clear()
-        hit = _MEMO[key] = fn(data, *args)
-    return hit
+    return _kept(key, fn(data, *args)) if hit is _MEMO else hit
+
+
+def _kept(key, value):
+    """`value`, kept in _MEMO under `key` (bounded: when full, it starts again)."""
+    if len(_MEMO) >= MEMO_ENTRIES:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
 
 
 def has_dtd(data):
@@ -418,7 +422,6 @@ class NumberFormats:
 
 _NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"([^"]*)"')
 _CELLS = {}                 # piece -> Cell fields (kind, value, formula, style, cached), for t != "s"
-_METAS = {}                 # a _meta part's stored bytes, method, size and CRC -> its {key: value}
 _NO_FORMATS = NumberFormats()
 _LOCAL_LENGTHS = struct.Struct("<HH")     # a local file header's name and extra field lengths
 
@@ -545,20 +548,24 @@ class Xlsx:
         """fn(part `name`, *args), once per process for a part stored byte for byte as one seen
         before (the same deflated bytes, method, size and CRC inflate to the same verified part:
         neither inflated nor parsed again); else as _memo has it."""
-        info = self._info(name)
-        stored = self._stored(info)
+        info, stored, key = self._stored_key(name)
         if stored is None:
             return _memo(fn, self.part(name), *args)
-        if len(stored) > MEMO_PART_BYTES:
+        if key is None:
             return fn(self._inflate(info, stored), *args)
-        key = (fn, stored, info.compress_type, info.file_size, info.CRC, args)
+        key = (fn, args) + key
         hit = _MEMO.get(key, _MEMO)
-        if hit is _MEMO:
-            hit = fn(self._inflate(info, stored), *args)
-            if len(_MEMO) >= MEMO_ENTRIES:
-                _MEMO.clear()
-            _MEMO[key] = hit
-        return hit
+        return _kept(key, fn(self._inflate(info, stored), *args)) if hit is _MEMO else hit
+
+    def _stored_key(self, name):
+        """(info, stored bytes, key) of part `name`: the key (its deflated bytes, method, size and CRC,
+        which inflate to one verified part) is None when the part is stored unusually (stored is None
+        then) or is too big to keep (MEMO_PART_BYTES)."""
+        info = self._info(name)
+        stored = self._stored(info)
+        if stored is None or len(stored) > MEMO_PART_BYTES:
+            return info, stored, None
+        return info, stored, (stored, info.compress_type, info.file_size, info.CRC)
 
     def shared_strings(self):
         """The strings of the sharedStrings part: a lazy scan.SharedStrings when its envelope is
@@ -781,17 +788,15 @@ class Xlsx:
         part = self.parts.get(META_SHEET)
         if part is None:
             return {}
-        info = self._info(part)
-        stored = self._stored(info) if self._sst is None else None
-        key = None if stored is None else (stored, info.compress_type, info.file_size, info.CRC)
-        hit = _METAS.get(key) if key is not None else None
-        if hit is not None:
-            return dict(hit)
+        key = None if self._sst is not None else self._stored_key(part)[2]     # strings in hand: read, not kept
+        if key is not None:
+            key = (Xlsx._meta,) + key
+            hit = _MEMO.get(key)
+            if hit is not None:
+                return dict(hit)
         out = self._meta(META_SHEET)
-        if key is not None and self._sst is None and len(stored) <= MEMO_PART_BYTES:
-            if len(_METAS) >= MEMO_ENTRIES:
-                _METAS.clear()
-            _METAS[key] = dict(out)
+        if key is not None and self._sst is None:          # its cells needed no shared strings
+            _kept(key, dict(out))
         return out
 
     def _meta(self, title):

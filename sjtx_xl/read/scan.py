@@ -69,11 +69,10 @@ def _atomic(x):
 _ROW = (rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb'(?:<c r="' + _REF + rb'"' + _attrs(_CELL_ATTRS)
         + _content(lambda x: b"(?:" + x + b")") + _S + rb")*</row>)")
 _PLAIN = re.compile(rb"<sheetData>" + _S + rb"(?:" + _atomic(_ROW) + _S + rb")*</sheetData>")
-_ONE_ROW = re.compile(_ROW + _S)
 # A row cut at each `<c r="` (text and attribute values hold no "<", so the cuts are its cells):
 # the head, then each cell's piece, the last with `</row>`. Each is checked on its own, and a piece
 # seen before (a template's label or formula beside a value a user typed) is looked up: the same
-# verdict as _ONE_ROW over the row.
+# verdict as _ROW (and the blanks after it) over the row.
 _ROW_HEAD = re.compile(rb"<row" + _attrs(_ROW_ATTRS) + rb">" + _S)
 _EMPTY_ROW = re.compile(rb"<row" + _attrs(_ROW_ATTRS) + rb"(?:/>|>" + _S + rb"</row>)" + _S)
 _CELL = _REF + rb'"' + _attrs(_CELL_ATTRS) + _content(lambda x: b"(?:" + x + b")") + _S
